@@ -1,0 +1,68 @@
+import { stat } from 'node:fs/promises';
+import { ApiError } from '../../../shared/api/envelope.ts';
+import type { JobsApi } from '../../../shared/api/jobsApi.ts';
+import type { SqlApi } from '../../../shared/api/sql.ts';
+import type { TableInfo, WorkspaceApi } from '../../../shared/api/workspace.ts';
+import { readRecent } from '../../workspace/paths.ts';
+import type { AppServices } from '../services.ts';
+import { requireNumber, requireString, type HandlersFor } from '../router.ts';
+
+export async function listTables(s: AppServices): Promise<TableInfo[]> {
+  const rows = (
+    await s.ws.db.runAndReadAll(
+      `SELECT t.table_schema, t.table_name, t.table_type, list(c.column_name ORDER BY c.ordinal_position) AS names, list(c.data_type ORDER BY c.ordinal_position) AS types
+       FROM information_schema.tables t JOIN information_schema.columns c USING (table_catalog, table_schema, table_name)
+       WHERE t.table_schema = 'main' AND t.table_catalog = current_database()
+       GROUP BY ALL ORDER BY t.table_type, t.table_name`,
+    )
+  ).getRowObjectsJS();
+  return rows.map((r) => ({
+    schema: String(r.table_schema),
+    name: String(r.table_name),
+    kind: r.table_type === 'VIEW' ? 'view' : 'table',
+    columns: (r.names as string[]).map((name, i) => ({ name, type: String((r.types as string[])[i]) })),
+  }));
+}
+
+export function workspaceHandlers(s: AppServices): HandlersFor<WorkspaceApi> {
+  return {
+    async 'workspace.info'() {
+      const tables = await listTables(s);
+      const hasPlaylog = tables.some((t) => t.name === 'playlog');
+      const empty = !hasPlaylog || !(await s.ws.db.runAndReadAll('SELECT EXISTS (SELECT 1 FROM playlog)')).getRows()[0][0];
+      return { path: s.ws.path, schema: await s.ws.schemaVersions(), sizeBytes: (await stat(s.ws.path)).size, tables, recent: await readRecent(), empty };
+    },
+  };
+}
+
+export function sqlHandlers(s: AppServices): HandlersFor<SqlApi> {
+  return {
+    'sql.run': (r) =>
+      s.console.run({ sql: requireString(r.sql, 'sql'), queryId: requireString(r.queryId, 'queryId'), ...(r.firstPage ? { firstPage: requireNumber(r.firstPage, 'firstPage') } : {}) }),
+    'sql.page': (r) => s.console.page({ resultId: requireString(r.resultId, 'resultId'), offset: requireNumber(r.offset, 'offset'), limit: requireNumber(r.limit, 'limit') }),
+    'sql.cancel': (r) => ({ cancelled: s.console.cancel(requireString(r.queryId, 'queryId')) }),
+    'sql.close': (r) => {
+      s.console.close(requireString(r.resultId, 'resultId'));
+      return {};
+    },
+    'sql.history': (r) => s.console.history(r.limit ?? 200),
+    'sql.saved': () => s.console.saved(),
+    'sql.save': (r) => s.console.save(requireString(r.name, 'name'), requireString(r.sql, 'sql')),
+    'sql.deleteSaved': async (r) => {
+      await s.console.deleteSaved(requireString(r.name, 'name'));
+      return {};
+    },
+    'sql.export': (r) => {
+      if (r.format !== 'csv' && r.format !== 'parquet') throw new ApiError('BAD_REQUEST', '"format" must be csv or parquet');
+      return s.console.export({ resultId: requireString(r.resultId, 'resultId'), format: r.format });
+    },
+  };
+}
+
+export function jobsHandlers(s: AppServices): HandlersFor<JobsApi> {
+  return {
+    'jobs.list': () => s.jobs.list(),
+    'jobs.get': (r) => s.jobs.get(requireString(r.id, 'id')),
+    'jobs.cancel': (r) => ({ cancelled: s.jobs.cancel(requireString(r.id, 'id')) }),
+  };
+}

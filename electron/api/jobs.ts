@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../../shared/api/envelope.ts';
+import type { JobInfo, JobProgress } from '../../shared/api/jobs.ts';
+import type { EventBus } from './events.ts';
+
+export interface JobContext {
+  signal: AbortSignal;
+  /** Report progress; rate and ETA are derived here so every job reports them the same way. */
+  progress(p: Omit<JobProgress, 'rate' | 'etaSeconds'>): void;
+}
+
+interface Entry {
+  info: JobInfo;
+  controller: AbortController;
+  done: Promise<JobInfo>;
+}
+
+const EMIT_EVERY_MS = 100;
+const KEEP_ENDED = 50;
+
+/** Runs long operations with progress events, cancel, and a uniform end state. */
+export class JobRunner {
+  private jobs = new Map<string, Entry>();
+  constructor(private events: EventBus) {}
+
+  start<R>(kind: string, title: string, work: (ctx: JobContext) => Promise<R>): JobInfo<R> {
+    const controller = new AbortController();
+    const started = Date.now();
+    const info: JobInfo<R> = { id: randomUUID(), kind, title, state: 'running', startedAt: new Date(started).toISOString(), progress: { done: 0, total: 0, unit: '' } };
+    let lastEmit = 0;
+    const emit = (force = false) => {
+      const now = Date.now();
+      if (!force && now - lastEmit < EMIT_EVERY_MS) return;
+      lastEmit = now;
+      this.events.emit('job', { ...info, progress: { ...info.progress } });
+    };
+    const ctx: JobContext = {
+      signal: controller.signal,
+      progress(p) {
+        const seconds = (Date.now() - started) / 1000;
+        const rate = seconds > 0 ? p.done / seconds : undefined;
+        const etaSeconds = rate && p.total > 0 ? Math.max(0, (p.total - p.done) / rate) : undefined;
+        info.progress = { ...p, ...(rate !== undefined ? { rate } : {}), ...(etaSeconds !== undefined ? { etaSeconds } : {}) };
+        emit();
+      },
+    };
+    const done = (async () => {
+      try {
+        info.result = await work(ctx);
+        info.state = controller.signal.aborted ? 'cancelled' : 'done';
+      } catch (e) {
+        const cancelled = controller.signal.aborted || (e instanceof ApiError && e.code === 'CANCELLED');
+        info.state = cancelled ? 'cancelled' : 'failed';
+        info.error = e instanceof ApiError ? { code: e.code, message: e.message } : { code: cancelled ? 'CANCELLED' : 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+      }
+      info.endedAt = new Date().toISOString();
+      emit(true);
+      this.prune();
+      return info as JobInfo;
+    })();
+    this.jobs.set(info.id, { info: info as JobInfo, controller, done });
+    emit(true);
+    return info;
+  }
+
+  get(id: string): JobInfo {
+    const entry = this.jobs.get(id);
+    if (!entry) throw new ApiError('NOT_FOUND', `no job ${id}`);
+    return entry.info;
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((e) => e.info);
+  }
+
+  cancel(id: string): boolean {
+    const entry = this.jobs.get(id);
+    if (!entry || entry.info.state !== 'running') return false;
+    entry.controller.abort();
+    return true;
+  }
+
+  /** Resolves when the job ends, whatever its end state. */
+  wait(id: string): Promise<JobInfo> {
+    const entry = this.jobs.get(id);
+    if (!entry) throw new ApiError('NOT_FOUND', `no job ${id}`);
+    return entry.done;
+  }
+
+  cancelAll(): void {
+    for (const e of this.jobs.values()) e.controller.abort();
+  }
+
+  private prune() {
+    const ended = [...this.jobs.values()].filter((e) => e.info.state !== 'running');
+    for (const e of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) this.jobs.delete(e.info.id);
+  }
+}
+
+/** Throws CANCELLED when the signal is aborted; long loops call it between units of work. */
+export function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
+}

@@ -1,0 +1,52 @@
+import { ApiError, type Envelope } from '../../shared/api/envelope.ts';
+import type { Api, ApiMethod, ApiRequest, ApiResponse } from '../../shared/api/index.ts';
+
+export type Handler<M extends ApiMethod> = (request: ApiRequest<M>) => Promise<ApiResponse<M>> | ApiResponse<M>;
+/** Handlers for a slice of the contract, e.g. HandlersFor<SqlApi>. */
+export type HandlersFor<A> = { [M in keyof A & ApiMethod]: Handler<M> };
+export type Handlers = HandlersFor<Api>;
+
+export interface Router {
+  /** Never throws: every outcome is an envelope, whatever the transport. */
+  call(method: string, request: unknown): Promise<Envelope<unknown>>;
+  methods(): string[];
+}
+
+export function toErrorBody(e: unknown) {
+  if (e instanceof ApiError) return e.toBody();
+  return { code: 'INTERNAL' as const, message: (e as Error)?.message ?? String(e) };
+}
+
+/** The one router behind Electron IPC, browser mode's HTTP and the tests. */
+export function createRouter(handlers: Handlers, log: (line: string) => void = () => {}): Router {
+  const table = handlers as unknown as Record<string, (req: unknown) => unknown>;
+  return {
+    methods: () => Object.keys(table).sort(),
+    async call(method, request) {
+      if (typeof method !== 'string' || !Object.hasOwn(table, method)) {
+        return { ok: false, error: { code: 'BAD_REQUEST', message: `unknown method "${String(method)}"` } };
+      }
+      const req = request ?? {};
+      if (typeof req !== 'object' || Array.isArray(req)) {
+        return { ok: false, error: { code: 'BAD_REQUEST', message: `${method}: the request must be an object` } };
+      }
+      try {
+        return { ok: true, value: await table[method](req) };
+      } catch (e) {
+        if (!(e instanceof ApiError)) log(`${method} failed: ${(e as Error)?.stack ?? e}`);
+        return { ok: false, error: toErrorBody(e) };
+      }
+    },
+  };
+}
+
+/** Request checks shared by handlers: a clear BAD_REQUEST instead of a TypeError deep inside. */
+export function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new ApiError('BAD_REQUEST', `"${name}" must be a non-empty string`);
+  return value;
+}
+
+export function requireNumber(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ApiError('BAD_REQUEST', `"${name}" must be a number`);
+  return value;
+}

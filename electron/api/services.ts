@@ -1,0 +1,30 @@
+import { SqlConsole } from '../workspace/console.ts';
+import { rememberRecent } from '../workspace/paths.ts';
+import type { SchemaComponent } from '../workspace/schema.ts';
+import { openWorkspace, type Workspace } from '../workspace/workspace.ts';
+import { EventBus } from './events.ts';
+import { JobRunner } from './jobs.ts';
+
+/** Everything the handlers need, built once per workspace. Capabilities add their services here. */
+export interface AppServices {
+  ws: Workspace;
+  events: EventBus;
+  jobs: JobRunner;
+  console: SqlConsole;
+}
+
+/** Every capability's schema, applied when a workspace opens. */
+export const SCHEMA_COMPONENTS: SchemaComponent[] = [];
+
+export async function createServices(workspacePath: string): Promise<AppServices> {
+  const ws = await openWorkspace(workspacePath, SCHEMA_COMPONENTS);
+  await rememberRecent(ws.path).catch(() => {}); // a read-only home folder must not stop the app
+  const events = new EventBus();
+  return { ws, events, jobs: new JobRunner(events), console: new SqlConsole(ws) };
+}
+
+export function closeServices(s: AppServices): void {
+  s.jobs.cancelAll();
+  s.console.closeAll();
+  s.ws.close();
+}

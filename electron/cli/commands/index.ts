@@ -1,0 +1,6 @@
+import type { Command } from '../command.ts';
+import { sqlCommand } from './sql.ts';
+import { webCommand } from './web.ts';
+
+/** Every CLI command, in the order `--help` lists them. */
+export const commands: Command[] = [sqlCommand, webCommand];

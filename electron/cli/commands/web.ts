@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { startBrowserMode } from '../../api/http.ts';
+import { intOption, parseCommandArgs } from '../args.ts';
+import type { Command } from '../command.ts';
+import { ensureRendererBuilt, RENDERER_OUT } from '../rendererBuild.ts';
+import { openAppFromFlag } from '../workspaceArg.ts';
+
+export const webCommand: Command = {
+  name: 'web',
+  summary: 'Serve Redzone to a browser on 127.0.0.1 (browser mode)',
+  help: `Usage: npm run cli -- web [--workspace FILE] [--port N] [--demo]
+
+Serves the app and its API on 127.0.0.1 only and prints a URL with a per-launch token; requests
+without the token, from a foreign Origin or to a foreign Host are refused (403).
+  --workspace FILE  workspace file (default: REDZONE_WORKSPACE, then the user-data workspace)
+  --port N          port (default: a random free port)
+  --demo            load the built-in demo data set if the workspace has no play logs yet
+
+Stop it with Ctrl+C.`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs(argv, { workspace: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' } });
+    const port = intOption(values.port, 'port', 0, 0);
+    ensureRendererBuilt(io.err);
+    const app = await openAppFromFlag(values.workspace);
+    const server = await startBrowserMode({
+      router: app.router,
+      events: app.services.events,
+      staticDir: RENDERER_OUT,
+      downloadDirs: () => [join(app.services.ws.dataDir, 'exports')],
+      port,
+    });
+    if (values.demo) await app.router.call('lake.loadDemo', {}).catch(() => undefined);
+    io.out(`Redzone is running in browser mode on workspace ${app.services.ws.path}`);
+    io.out(`Open ${server.url}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    app.close();
+    return 0;
+  },
+};

@@ -1,0 +1,46 @@
+import { commands } from './commands/index.ts';
+import { CliError, type CliIO } from './command.ts';
+
+const io: CliIO = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+};
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'Redzone — hunt cheaters in play logs, offline.',
+    '',
+    'Usage: npm run cli -- <command> [options]      (each command takes --help)',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`Unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`redzone ${name}: ${e.message}`);
+      return e.exitCode;
+    }
+    io.err(`redzone ${name}: ${(e as Error)?.stack ?? String(e)}`);
+    return 1;
+  }
+}

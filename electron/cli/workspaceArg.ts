@@ -1,0 +1,21 @@
+import { createApp, type App } from '../api/app.ts';
+import { resolveWorkspacePath } from '../workspace/paths.ts';
+import { ApiError } from '../../shared/api/envelope.ts';
+import { CliError } from './command.ts';
+
+/** Opens the workspace named by --workspace (or REDZONE_WORKSPACE, or the default) with every capability. */
+export async function openAppFromFlag(flag: string | undefined): Promise<App> {
+  try {
+    return await createApp(resolveWorkspacePath(flag), () => {});
+  } catch (e) {
+    if (e instanceof ApiError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** Calls a router method and turns an error envelope into a one-line CLI failure. */
+export async function callOrFail<T>(app: App, method: string, request: unknown): Promise<T> {
+  const envelope = await app.router.call(method, request);
+  if (!envelope.ok) throw new CliError(`${envelope.error.code}: ${envelope.error.message}`, 1);
+  return envelope.value as T;
+}

@@ -1,0 +1,153 @@
+import duckdb from '@duckdb/node-bindings';
+import { DuckDBTypeId, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
+import type { Column, ColumnBatch, ColumnData } from '../../shared/api/columns.ts';
+
+/**
+ * Reads a DuckDB result straight from its vectors into typed columns. Fixed-width types are copied
+ * from DuckDB's own buffers; only text and exotic types go value by value.
+ */
+export async function readColumns(result: DuckDBResult): Promise<ColumnBatch> {
+  const chunks: DuckDBDataChunk[] = [];
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) chunks.push(chunk);
+  const rowCount = chunks.reduce((n, c) => n + c.rowCount, 0);
+  const names = result.deduplicatedColumnNames();
+  const columns: Column[] = names.map((name, i) => {
+    const typeId = result.columnTypeId(i);
+    const builder = builderFor(typeId, rowCount);
+    let nulls: Uint8Array | undefined;
+    let at = 0;
+    for (const chunk of chunks) {
+      const n = chunk.rowCount;
+      const vector = duckdb.data_chunk_get_vector(chunk.chunk, i);
+      builder.fill(chunk, i, vector, n, at);
+      const validity = duckdb.vector_get_validity(vector, Math.ceil(n / 64) * 8);
+      if (validity && validity.length > 0) {
+        for (let r = 0; r < n; r++) {
+          if (((validity[r >> 3] >> (r & 7)) & 1) === 0) (nulls ??= new Uint8Array(rowCount))[at + r] = 1;
+        }
+      }
+      at += n;
+    }
+    return { name, type: result.columnType(i).toString(), ...builder.finish(), ...(nulls ? { nulls } : {}) } as Column;
+  });
+  return { rowCount, columns };
+}
+
+interface Builder {
+  fill(chunk: DuckDBDataChunk, column: number, vector: duckdb.Vector, n: number, at: number): void;
+  finish(): ColumnData;
+}
+
+type TypedCtor = Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor | Int16ArrayConstructor | Int8ArrayConstructor | Uint32ArrayConstructor | Uint16ArrayConstructor | Uint8ArrayConstructor;
+
+function raw<T extends TypedCtor>(Ctor: T, vector: duckdb.Vector, n: number): InstanceType<T> {
+  const bytes = duckdb.vector_get_data(vector, n * Ctor.BYTES_PER_ELEMENT);
+  return new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, n) as InstanceType<T>;
+}
+
+function numeric(Ctor: TypedCtor, rowCount: number): Builder {
+  const values = new Float64Array(rowCount);
+  return {
+    fill: (_c, _i, vector, n, at) => values.set(raw(Ctor, vector, n), at),
+    finish: () => ({ kind: 'number', values }),
+  };
+}
+
+function bigints(rowCount: number, kind: 'number' | 'timestamp', scale: number, unsigned = false): Builder {
+  const values = new Float64Array(rowCount);
+  return {
+    fill(_c, _i, vector, n, at) {
+      const bytes = duckdb.vector_get_data(vector, n * 8);
+      const big = unsigned ? new BigUint64Array(bytes.buffer, bytes.byteOffset, n) : new BigInt64Array(bytes.buffer, bytes.byteOffset, n);
+      for (let r = 0; r < n; r++) values[at + r] = Number(big[r]) * scale;
+    },
+    finish: () => ({ kind, values }) as ColumnData,
+  };
+}
+
+/** HUGEINT, DECIMAL and friends: exact types whose values the API already converts well. */
+function byValue(rowCount: number): Builder {
+  const values = new Float64Array(rowCount);
+  return {
+    fill(chunk, i, _v, n, at) {
+      const vec = chunk.getColumnVector(i);
+      for (let r = 0; r < n; r++) {
+        const v = vec.getItem(r) as unknown;
+        values[at + r] = v === null ? 0 : typeof v === 'object' && v && 'toDouble' in v ? (v as { toDouble(): number }).toDouble() : Number(v);
+      }
+    },
+    finish: () => ({ kind: 'number', values }),
+  };
+}
+
+function text(rowCount: number): Builder {
+  const encoder = new TextEncoder();
+  const offsets = new Int32Array(rowCount + 1);
+  let bytes = new Uint8Array(Math.max(1024, rowCount * 8));
+  let used = 0;
+  return {
+    fill(chunk, i, _v, n, at) {
+      const vec = chunk.getColumnVector(i);
+      for (let r = 0; r < n; r++) {
+        const v = vec.getItem(r);
+        const s = v === null ? '' : typeof v === 'string' ? v : String(v);
+        if (used + s.length * 3 > bytes.length) {
+          const grown = new Uint8Array(Math.max(bytes.length * 2, used + s.length * 3));
+          grown.set(bytes.subarray(0, used));
+          bytes = grown;
+        }
+        used += encoder.encodeInto(s, bytes.subarray(used)).written;
+        offsets[at + r + 1] = used;
+      }
+    },
+    finish: () => ({ kind: 'text', offsets, bytes: bytes.slice(0, used) }),
+  };
+}
+
+function builderFor(typeId: DuckDBTypeId, rowCount: number): Builder {
+  switch (typeId) {
+    case DuckDBTypeId.DOUBLE:
+      return numeric(Float64Array, rowCount);
+    case DuckDBTypeId.FLOAT:
+      return numeric(Float32Array, rowCount);
+    case DuckDBTypeId.INTEGER:
+      return numeric(Int32Array, rowCount);
+    case DuckDBTypeId.SMALLINT:
+      return numeric(Int16Array, rowCount);
+    case DuckDBTypeId.TINYINT:
+      return numeric(Int8Array, rowCount);
+    case DuckDBTypeId.UINTEGER:
+      return numeric(Uint32Array, rowCount);
+    case DuckDBTypeId.USMALLINT:
+      return numeric(Uint16Array, rowCount);
+    case DuckDBTypeId.UTINYINT:
+      return numeric(Uint8Array, rowCount);
+    case DuckDBTypeId.BIGINT:
+      return bigints(rowCount, 'number', 1);
+    case DuckDBTypeId.UBIGINT:
+      return bigints(rowCount, 'number', 1, true);
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+    case DuckDBTypeId.DECIMAL:
+      return byValue(rowCount);
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return bigints(rowCount, 'timestamp', 1e-3);
+    case DuckDBTypeId.TIMESTAMP_S:
+      return bigints(rowCount, 'timestamp', 1e3);
+    case DuckDBTypeId.TIMESTAMP_MS:
+      return bigints(rowCount, 'timestamp', 1);
+    case DuckDBTypeId.TIMESTAMP_NS:
+      return bigints(rowCount, 'timestamp', 1e-6);
+    case DuckDBTypeId.DATE: {
+      const values = new Int32Array(rowCount);
+      return { fill: (_c, _i, vector, n, at) => values.set(raw(Int32Array, vector, n), at), finish: () => ({ kind: 'date', values }) };
+    }
+    case DuckDBTypeId.BOOLEAN: {
+      const values = new Uint8Array(rowCount);
+      return { fill: (_c, _i, vector, n, at) => values.set(raw(Uint8Array, vector, n), at), finish: () => ({ kind: 'bool', values }) };
+    }
+    default:
+      return text(rowCount);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Each capability owns its tables and versions them on its own: a component's migrations are SQL
+ * scripts applied in order, version = index + 1. Components never collide on version numbers.
+ */
+export interface SchemaComponent {
+  name: string;
+  migrations: string[];
+}
+
+/** The workspace's own bookkeeping: SQL history and saved queries. */
+export const workspaceSchema: SchemaComponent = {
+  name: 'workspace',
+  migrations: [
+    `CREATE SEQUENCE rz_history_seq;
+     CREATE TABLE rz_history (
+       id BIGINT PRIMARY KEY DEFAULT nextval('rz_history_seq'),
+       sql VARCHAR NOT NULL,
+       started_at TIMESTAMP NOT NULL,
+       elapsed_ms DOUBLE NOT NULL,
+       row_count BIGINT,
+       error VARCHAR
+     );
+     CREATE TABLE rz_saved_query (name VARCHAR PRIMARY KEY, sql VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL);`,
+  ],
+};

@@ -1,0 +1,114 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { mkdir, open, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ApiError } from '../../shared/api/envelope.ts';
+import { workspaceSchema, type SchemaComponent } from './schema.ts';
+
+export interface Workspace {
+  readonly path: string;
+  /** Folder beside the workspace file for the S3 cache and exports (deletable, rebuilt on demand). */
+  readonly dataDir: string;
+  readonly instance: DuckDBInstance;
+  /** The shared connection for short statements. Long or cancellable work takes its own via connect(). */
+  readonly db: DuckDBConnection;
+  connect(): Promise<DuckDBConnection>;
+  schemaVersions(): Promise<Record<string, number>>;
+  close(): void;
+}
+
+const DUCKDB_MAGIC = 'DUCK';
+
+/** Refuses files that are not DuckDB databases before DuckDB gets a chance to touch them. */
+async function assertDuckDbFile(path: string): Promise<void> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    return; // a new workspace
+  }
+  if (size === 0) throw new ApiError('WORKSPACE_INVALID', `${path} is an empty file, not a Redzone workspace`);
+  const handle = await open(path, 'r');
+  try {
+    const header = Buffer.alloc(12);
+    await handle.read(header, 0, 12, 0);
+    if (header.toString('latin1', 8, 12) !== DUCKDB_MAGIC) {
+      throw new ApiError('WORKSPACE_INVALID', `${path} is not a DuckDB database, so it cannot be a Redzone workspace`);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Opens (or creates) a workspace and brings every component's schema up to date. A workspace written
+ * by a newer Redzone is refused before any migration runs, so it is left exactly as it was.
+ */
+export async function openWorkspace(path: string, components: SchemaComponent[] = []): Promise<Workspace> {
+  const file = resolve(path);
+  await assertDuckDbFile(file);
+  await mkdir(dirname(file), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(file, {
+      // Offline app: never fetch an extension at run time (json, parquet, icu are built in).
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    });
+  } catch (e) {
+    throw new ApiError('WORKSPACE_INVALID', `cannot open ${file}: ${(e as Error).message}`);
+  }
+  const db = await instance.connect();
+  try {
+    await migrate(db, [workspaceSchema, ...components]);
+  } catch (e) {
+    db.closeSync();
+    instance.closeSync();
+    throw e;
+  }
+  const dataDir = join(dirname(file), `${file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '')}.data`);
+  return {
+    path: file,
+    dataDir,
+    instance,
+    db,
+    connect: () => instance.connect(),
+    schemaVersions: () => readVersions(db),
+    close() {
+      db.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function readVersions(db: DuckDBConnection): Promise<Record<string, number>> {
+  const rows = (await db.runAndReadAll('SELECT component, version FROM rz_schema')).getRowObjectsJS();
+  return Object.fromEntries(rows.map((r) => [String(r.component), Number(r.version)]));
+}
+
+async function migrate(db: DuckDBConnection, components: SchemaComponent[]): Promise<void> {
+  await db.run('CREATE TABLE IF NOT EXISTS rz_schema (component VARCHAR PRIMARY KEY, version INTEGER NOT NULL)');
+  const versions = await readVersions(db);
+  for (const c of components) {
+    const have = versions[c.name] ?? 0;
+    if (have > c.migrations.length) {
+      throw new ApiError(
+        'WORKSPACE_TOO_NEW',
+        `this workspace's "${c.name}" schema is version ${have}, newer than this Redzone understands (${c.migrations.length}); update Redzone to open it`,
+      );
+    }
+  }
+  for (const c of components) {
+    const have = versions[c.name] ?? 0;
+    for (let v = have + 1; v <= c.migrations.length; v++) {
+      await db.run('BEGIN TRANSACTION');
+      try {
+        await db.run(c.migrations[v - 1]);
+        await db.run('INSERT OR REPLACE INTO rz_schema VALUES ($1, $2)', [c.name, v]);
+        await db.run('COMMIT');
+      } catch (e) {
+        await db.run('ROLLBACK');
+        throw new ApiError('INTERNAL', `migration ${c.name} v${v} failed: ${(e as Error).message}`);
+      }
+    }
+  }
+}

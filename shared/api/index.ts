@@ -1,0 +1,36 @@
+import type { InvestigateApi } from './investigate.ts';
+import type { JobInfo } from './jobs.ts';
+import type { JobsApi } from './jobsApi.ts';
+import type { LakeApi } from './lake.ts';
+import type { S3Api } from './s3.ts';
+import type { ScoringApi } from './scoring.ts';
+import type { SqlApi } from './sql.ts';
+import type { StreamsApi } from './streams.ts';
+import type { WorkspaceApi } from './workspace.ts';
+
+export * from './envelope.ts';
+export * from './columns.ts';
+export * from './jobs.ts';
+export type { Method, NoArgs } from './method.ts';
+
+/** The whole contract: every method the preload exposes, the router implements and the HTTP transport carries. */
+export interface Api extends WorkspaceApi, SqlApi, JobsApi, LakeApi, S3Api, ScoringApi, InvestigateApi, StreamsApi {}
+
+export type ApiMethod = keyof Api & string;
+export type ApiRequest<M extends ApiMethod> = Api[M]['req'];
+export type ApiResponse<M extends ApiMethod> = Api[M]['res'];
+
+/** Events pushed from the main process to every client. */
+export interface ApiEvents {
+  /** A job started, progressed or ended. */
+  job: JobInfo;
+  /** The workspace's tables changed (import, sync, scoring): views refresh. */
+  'workspace.changed': { reason: string };
+}
+export type ApiEventName = keyof ApiEvents & string;
+
+/** What the renderer talks to, whichever transport carries it. */
+export interface ApiClient {
+  call<M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<ApiResponse<M>>;
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+}

@@ -1,0 +1,72 @@
+import type { ColumnBatch, ColumnInfo } from './columns.ts';
+import type { Method, NoArgs } from './method.ts';
+
+export interface SqlRunRequest {
+  sql: string;
+  /** Chosen by the client so it can cancel before the response arrives. */
+  queryId: string;
+  /** Rows to return with the response (the first page). */
+  firstPage?: number;
+}
+
+export interface SqlRunResult {
+  queryId: string;
+  /** Present when the last statement returned rows; page through it with sql.page. */
+  resultId?: string;
+  columns: ColumnInfo[];
+  rowCount: number;
+  /** Rows changed by the last statement when it was not a query. */
+  rowsChanged?: number;
+  statements: number;
+  elapsedMs: number;
+  firstPage?: ColumnBatch;
+}
+
+export interface SqlPageRequest {
+  resultId: string;
+  offset: number;
+  limit: number;
+}
+
+export interface HistoryEntry {
+  id: number;
+  sql: string;
+  startedAt: string;
+  elapsedMs: number;
+  rowCount: number | null;
+  error: string | null;
+}
+
+export interface SavedQuery {
+  name: string;
+  sql: string;
+  updatedAt: string;
+  /** Presets ship with Redzone (the lab's Athena queries) and cannot be deleted. */
+  preset: boolean;
+}
+
+export interface ExportRequest {
+  resultId: string;
+  format: 'csv' | 'parquet';
+}
+
+export interface ExportedFile {
+  /** Absolute path of the written file (under the workspace's exports folder). */
+  path: string;
+  /** File name for downloads. */
+  name: string;
+  bytes: number;
+  rows: number;
+}
+
+export interface SqlApi {
+  'sql.run': Method<SqlRunRequest, SqlRunResult>;
+  'sql.page': Method<SqlPageRequest, ColumnBatch>;
+  'sql.cancel': Method<{ queryId: string }, { cancelled: boolean }>;
+  'sql.close': Method<{ resultId: string }, NoArgs>;
+  'sql.history': Method<{ limit?: number }, HistoryEntry[]>;
+  'sql.saved': Method<NoArgs, SavedQuery[]>;
+  'sql.save': Method<{ name: string; sql: string }, SavedQuery>;
+  'sql.deleteSaved': Method<{ name: string }, NoArgs>;
+  'sql.export': Method<ExportRequest, ExportedFile>;
+}

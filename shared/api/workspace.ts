@@ -1,0 +1,24 @@
+import type { Method, NoArgs } from './method.ts';
+
+export interface WorkspaceInfo {
+  path: string;
+  /** Schema versions per component, as stored in the workspace. */
+  schema: Record<string, number>;
+  sizeBytes: number;
+  tables: TableInfo[];
+  /** Recently opened workspaces, newest first. */
+  recent: string[];
+  /** True when the workspace holds no play-log rows yet (the app then offers the demo data set). */
+  empty: boolean;
+}
+
+export interface TableInfo {
+  schema: string;
+  name: string;
+  kind: 'table' | 'view';
+  columns: { name: string; type: string }[];
+}
+
+export interface WorkspaceApi {
+  'workspace.info': Method<NoArgs, WorkspaceInfo>;
+}
