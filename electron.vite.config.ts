@@ -1,0 +1,25 @@
+import { defineConfig } from 'electron-vite';
+import { resolve } from 'node:path';
+import { rendererConfig } from './renderer/vite.config.ts';
+
+// main: the app + the scoring worker as its own entry (worker_threads needs a file);
+// preload: CommonJS, since sandboxed preloads cannot be ESM.
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: true,
+      rollupOptions: {
+        input: { index: resolve('electron/main/index.ts'), scoreWorker: resolve('electron/scoring/worker.ts') },
+      },
+    },
+  },
+  preload: {
+    build: {
+      rollupOptions: {
+        input: { index: resolve('electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: rendererConfig,
+});
