@@ -1,6 +1,7 @@
 import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { createApp, type App } from '../api/app.ts';
+import { demoWorkspacePath, loadDemoIfEmpty } from '../api/demo.ts';
 import { CONTENT_SECURITY_POLICY } from '../api/http.ts';
 import { resolveWorkspacePath } from '../workspace/paths.ts';
 
@@ -23,7 +24,9 @@ function workspaceFlag(): string | undefined {
 }
 
 async function start() {
-  redzone = await createApp(resolveWorkspacePath(workspaceFlag()));
+  const demo = process.argv.includes('--demo');
+  redzone = await createApp(resolveWorkspacePath(workspaceFlag() ?? (demo ? demoWorkspacePath() : undefined)));
+  if (demo) await loadDemoIfEmpty(redzone);
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);

@@ -33,6 +33,12 @@ export interface ColumnInfo {
 
 const decoder = new TextDecoder();
 
+/** The values of a numeric (or timestamp) column; anything else is a caller's mistake. */
+export function numberValues(column: Column): Float64Array {
+  if (column.kind !== 'number' && column.kind !== 'timestamp') throw new Error(`column "${column.name}" is ${column.type}, not numeric`);
+  return column.values;
+}
+
 /** One cell as a display value; text is decoded lazily so a grid only pays for the cells it shows. */
 export function cellValue(column: Column, row: number): string | number | boolean | null {
   if (column.nulls && column.nulls[row]) return null;

@@ -1,4 +1,5 @@
-import type { ColumnBatch, SqlRunResult } from '../../../shared/api/index.ts';
+import type { ColumnBatch } from '../../../shared/api/columns.ts';
+import type { SqlRunResult } from '../../../shared/api/sql.ts';
 import { cellValue } from '../../../shared/api/columns.ts';
 import { csvRow } from '../../../shared/csv.ts';
 import { parseCommandArgs, intOption } from '../args.ts';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { demoWorkspacePath, loadDemoIfEmpty } from '../../api/demo.ts';
 import { startBrowserMode } from '../../api/http.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -14,14 +15,15 @@ Serves the app and its API on 127.0.0.1 only and prints a URL with a per-launch 
 without the token, from a foreign Origin or to a foreign Host are refused (403).
   --workspace FILE  workspace file (default: REDZONE_WORKSPACE, then the user-data workspace)
   --port N          port (default: a random free port)
-  --demo            load the built-in demo data set if the workspace has no play logs yet
+  --demo            open the demo workspace (unless --workspace is given) and load the built-in
+                    demo data set into it if it has no play logs yet
 
 Stop it with Ctrl+C.`,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { workspace: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' } });
     const port = intOption(values.port, 'port', 0, 0);
     ensureRendererBuilt(io.err);
-    const app = await openAppFromFlag(values.workspace);
+    const app = await openAppFromFlag(values.workspace ?? (values.demo ? demoWorkspacePath() : undefined));
     const server = await startBrowserMode({
       router: app.router,
       events: app.services.events,
@@ -29,7 +31,7 @@ Stop it with Ctrl+C.`,
       downloadDirs: () => [join(app.services.ws.dataDir, 'exports')],
       port,
     });
-    if (values.demo) await app.router.call('lake.loadDemo', {}).catch(() => undefined);
+    if (values.demo && (await loadDemoIfEmpty(app))) io.out('Loading the demo data set (watch its progress in the app)…');
     io.out(`Redzone is running in browser mode on workspace ${app.services.ws.path}`);
     io.out(`Open ${server.url}`);
     await new Promise<void>((resolve) => {
