@@ -73,9 +73,10 @@ export function decodeFrame<T = unknown>(frame: Uint8Array): T {
     if (v && typeof v === 'object' && typeof (v as Ref).$typed === 'string' && (v as Ref).$typed in CTORS) {
       const { $typed, o, n } = v as Ref;
       const Ctor = CTORS[$typed];
-      // Copy to a fresh buffer: the frame's alignment may not suit the element size.
-      const bytes = frame.slice(base + o, base + o + n);
-      return new Ctor(bytes.buffer, 0, n / Ctor.BYTES_PER_ELEMENT);
+      const at = frame.byteOffset + base + o;
+      // Every array starts 8-aligned within the frame, so a view suffices unless the frame itself is unaligned.
+      if (at % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(frame.buffer as ArrayBuffer, at, n / Ctor.BYTES_PER_ELEMENT);
+      return new Ctor(frame.slice(base + o, base + o + n).buffer, 0, n / Ctor.BYTES_PER_ELEMENT);
     }
     return v;
   }) as T;

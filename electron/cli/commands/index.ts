@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
+import { benchCommand } from './bench.ts';
 import { sqlCommand } from './sql.ts';
 import { webCommand } from './web.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [sqlCommand, webCommand];
+export const commands: Command[] = [sqlCommand, webCommand, benchCommand];

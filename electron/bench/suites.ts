@@ -1,0 +1,7 @@
+import { benchTransport } from './transport.ts';
+import type { BenchOptions, BenchRow } from './types.ts';
+
+/** Every benchmark suite, by the name `npm run bench -- <name>` takes. */
+export const SUITES: Record<string, { about: string; run: (opts: BenchOptions) => Promise<BenchRow[]> }> = {
+  transport: { about: '1M rows × 3 numeric columns from DuckDB to the renderer, vs DuckDB alone', run: benchTransport },
+};
