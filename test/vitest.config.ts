@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Three suites: unit (pure logic), integration (real DuckDB, real S3 server), e2e (Chromium via browser mode).
 export default defineConfig({
+  root: resolve(import.meta.dirname, '..'),
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 } },
