@@ -1,4 +1,5 @@
 import { jobsHandlers, sqlHandlers, workspaceHandlers } from './handlers/core.ts';
+import { s3Handlers } from './handlers/s3.ts';
 import { createRouter, type Handlers, type Router } from './router.ts';
 import { closeServices, createServices, type AppServices } from './services.ts';
 
@@ -15,6 +16,7 @@ export async function createApp(workspacePath: string, log: (line: string) => vo
     ...workspaceHandlers(services),
     ...sqlHandlers(services),
     ...jobsHandlers(services),
+    ...s3Handlers(services),
   };
   return { services, router: createRouter(handlers, log), close: () => closeServices(services) };
 }

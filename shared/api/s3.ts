@@ -1,2 +1,81 @@
-// Methods of the s3 capability are declared here by its issue.
-export interface S3Api {}
+import type { JobInfo } from './jobs.ts';
+import type { Method, NoArgs } from './method.ts';
+
+/**
+ * Where the analyst's Firehose objects live and which hours to pull. Saved per workspace; never
+ * holds a secret: credentials come from the AWS default chain or the named profile at sync time.
+ */
+export interface S3Source {
+  /** Unique per workspace; how the CLI (`--source NAME`) and the UI refer to it. */
+  name: string;
+  bucket: string;
+  /** Top-level Firehose prefixes, e.g. ["playlog/", "userlog/"]. */
+  prefixes: string[];
+  /** Empty: AWS_REGION, then the profile's region. */
+  region?: string;
+  /** Empty: the default credential chain (env, SSO, shared files, process, web identity, IMDS). */
+  profile?: string;
+  /** S3-compatible store (MinIO, …): addressed path-style. */
+  endpoint?: string;
+  /** First and last hour to pull, UTC, as YYYY-MM-DDTHH (inclusive). */
+  from: string;
+  to: string;
+}
+
+export type S3ObjectStatus = 'new' | 'changed' | 'unchanged';
+
+export interface S3PlanObject {
+  key: string;
+  size: number;
+  /** Without the quotes S3 puts around it. */
+  etag: string;
+  lastModified: string;
+  status: S3ObjectStatus;
+}
+
+export interface S3PlanTotals {
+  objects: number;
+  bytes: number;
+}
+
+/** What a sync would do, computed from a fresh listing before anything downloads. */
+export interface S3Plan {
+  source: S3Source;
+  /** The day/hour prefixes that were listed (the range plus the hour after it). */
+  listedPrefixes: string[];
+  objects: S3PlanObject[];
+  totals: Record<S3ObjectStatus, S3PlanTotals>;
+}
+
+export interface S3SyncError {
+  /** The object that failed; absent when the sync as a whole failed. */
+  key?: string;
+  code: string;
+  message: string;
+}
+
+/** The result of a sync job; also what `sync --json` prints. */
+export interface S3SyncSummary {
+  listed: number;
+  downloaded: number;
+  skipped: number;
+  /** Bytes transferred in this sync (0 when nothing changed). */
+  bytes: number;
+  /** Rows imported into the workspace by this sync. */
+  rows: number;
+  errors: S3SyncError[];
+}
+
+/** A saved source by name, or an unsaved one given in full (the CLI's flags, the panel's draft). */
+export type S3SourceRef = { name: string; source?: undefined } | { source: S3Source; name?: undefined };
+
+export interface S3Api {
+  's3.sources': Method<NoArgs, S3Source[]>;
+  /** Creates or replaces the source with this name. */
+  's3.saveSource': Method<S3Source, S3Source>;
+  's3.deleteSource': Method<{ name: string }, { deleted: boolean }>;
+  /** Lists the range and compares it with what the workspace holds; downloads nothing. */
+  's3.plan': Method<S3SourceRef, S3Plan>;
+  /** Starts a sync job; its result is an S3SyncSummary. */
+  's3.sync': Method<S3SourceRef & { concurrency?: number }, JobInfo<S3SyncSummary>>;
+}

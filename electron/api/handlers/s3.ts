@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { ApiError } from '../../../shared/api/envelope.ts';
+import type { S3Api, S3Source, S3SourceRef, S3SyncSummary } from '../../../shared/api/s3.ts';
+import { lakeImporter } from '../../s3/lakeImport.ts';
+import { SourceStore, validateSource } from '../../s3/sources.ts';
+import { planSync, syncSource, type SyncDeps } from '../../s3/sync.ts';
+import type { AppServices } from '../services.ts';
+import { requireString, type HandlersFor } from '../router.ts';
+
+async function resolveSource(store: SourceStore, ref: S3SourceRef): Promise<S3Source> {
+  if (ref.source) return validateSource(ref.source);
+  if (ref.name !== undefined) return store.get(requireString(ref.name, 'name'));
+  throw new ApiError('BAD_REQUEST', 'give a saved source by "name" or a full "source"');
+}
+
+function concurrencyOf(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) throw new ApiError('BAD_REQUEST', '"concurrency" must be an integer from 1 to 64');
+  return value;
+}
+
+export function s3Handlers(s: AppServices): HandlersFor<S3Api> {
+  const store = new SourceStore(s.ws.db);
+  const deps = async (): Promise<SyncDeps> => ({ db: await s.ws.connect(), cacheDir: join(s.ws.dataDir, 's3'), importer: lakeImporter(s.ws) });
+  return {
+    's3.sources': () => store.list(),
+    's3.saveSource': (r) => store.save(r),
+    's3.deleteSource': async (r) => ({ deleted: await store.delete(requireString(r.name, 'name')) }),
+    's3.plan': async (r) => {
+      const source = await resolveSource(store, r);
+      const d = await deps();
+      try {
+        return await planSync(d, source, { signal: new AbortController().signal });
+      } finally {
+        d.db.closeSync();
+      }
+    },
+    's3.sync': async (r) => {
+      const source = await resolveSource(store, r);
+      const concurrency = concurrencyOf(r.concurrency);
+      // Two syncs would write the same .part files.
+      if (s.jobs.list().some((j) => j.kind === 's3.sync' && j.state === 'running')) throw new ApiError('BAD_REQUEST', 'a sync is already running in this workspace; wait for it or cancel it');
+      return s.jobs.start<S3SyncSummary>('s3.sync', `Sync s3://${source.bucket} ${source.from} … ${source.to}`, async (ctx) => {
+        const d = await deps();
+        try {
+          const summary = await syncSource(d, source, { signal: ctx.signal, ...(concurrency ? { concurrency } : {}), onProgress: (p) => ctx.progress(p) });
+          if (summary.rows > 0 || summary.downloaded > 0) s.events.emit('workspace.changed', { reason: 's3.sync' });
+          return summary;
+        } finally {
+          d.db.closeSync();
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { S3ObjectStatus, S3Plan, S3PlanObject, S3Source } from '../../shared/api/s3.ts';
+import type { ImportedVersion } from './ledger.ts';
+import type { ListedObject } from './listing.ts';
+
+/**
+ * Status of a listed object against what the workspace holds: unchanged when the same ETag was
+ * imported for a window covering this one; changed when another ETag was; new otherwise (including
+ * an object imported earlier for a narrower window, whose rows in this range are not in yet).
+ */
+export function objectStatus(o: ListedObject, imported: ImportedVersion | undefined, window: { from: number; to: number }): S3ObjectStatus {
+  if (!imported) return 'new';
+  if (imported.etag !== o.etag) return 'changed';
+  return imported.from <= window.from && imported.to >= window.to ? 'unchanged' : 'new';
+}
+
+export function buildPlan(
+  source: S3Source,
+  listedPrefixes: string[],
+  listed: ListedObject[],
+  imported: (key: string) => ImportedVersion | undefined,
+  window: { from: number; to: number },
+): S3Plan {
+  const totals: S3Plan['totals'] = { new: { objects: 0, bytes: 0 }, changed: { objects: 0, bytes: 0 }, unchanged: { objects: 0, bytes: 0 } };
+  const objects: S3PlanObject[] = listed.map((o) => {
+    const status = objectStatus(o, imported(o.key), window);
+    totals[status].objects++;
+    totals[status].bytes += o.size;
+    return { key: o.key, size: o.size, etag: o.etag, lastModified: o.lastModified.toISOString(), status };
+  });
+  return { source, listedPrefixes, objects, totals };
+}

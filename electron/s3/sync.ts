@@ -1,0 +1,211 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import type { JobProgress } from '../../shared/api/jobs.ts';
+import type { S3Plan, S3Source, S3SyncError, S3SyncSummary } from '../../shared/api/s3.ts';
+import { throwIfCancelled } from '../api/jobs.ts';
+import { checkCredentials, connect, type ConnectOptions, type S3Connection } from './client.ts';
+import { downloadObject } from './download.ts';
+import { describeS3Error } from './errors.ts';
+import { eventTimeWindow, listingPrefixes, parseHourRange } from './hours.ts';
+import { ObjectLedger, type LedgerEntry } from './ledger.ts';
+import { listObjects, type ListedObject } from './listing.ts';
+import { buildPlan } from './plan.ts';
+import { forEachBounded } from './pool.ts';
+
+/** What the lake import needs to know about the cached objects it is handed. */
+export interface ImportRequest {
+  /** `<cache>/<bucket>`: the Firehose layout as it is in the bucket. */
+  root: string;
+  /** The cached files to import (absolute paths under root). */
+  files: string[];
+  /** The ledger identity of each file: key + ETag (+ the window), so a new ETag replaces its rows. */
+  identity(path: string): string;
+  /** Rows outside [from, to) by event time are dropped. */
+  eventTime: { from: Date; to: Date };
+  signal: AbortSignal;
+  onProgress(p: { done: number; total: number; unit: string }): void;
+}
+export type Importer = (request: ImportRequest) => Promise<{ rows: number }>;
+
+export type SyncProgress = Omit<JobProgress, 'rate' | 'etaSeconds'>;
+
+export interface SyncDeps {
+  /** A connection of the sync's own for the ledger. */
+  db: DuckDBConnection;
+  /** `${ws.dataDir}/s3`. */
+  cacheDir: string;
+  importer: Importer;
+  connect?: (source: S3Source, options: ConnectOptions) => Promise<S3Connection>;
+}
+
+export interface SyncOptions {
+  signal: AbortSignal;
+  concurrency?: number;
+  maxAttempts?: number;
+  onProgress?(p: SyncProgress): void;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+
+/** Where an object is cached; null for keys that cannot be a file safely (., .., empty segments). */
+export function cachePathFor(cacheDir: string, bucket: string, key: string): string | null {
+  const segments = key.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0') || s.endsWith('.part'))) return null;
+  return join(cacheDir, bucket, ...segments);
+}
+
+async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return undefined;
+  }
+}
+
+function ctxFor(source: S3Source, conn?: S3Connection, key?: string) {
+  return { bucket: source.bucket, profile: source.profile, region: conn?.region, endpoint: source.endpoint, ...(key ? { key } : {}) };
+}
+
+interface Listing {
+  conn: S3Connection;
+  plan: S3Plan;
+  listed: ListedObject[];
+  entries: Map<string, LedgerEntry>;
+  window: { from: number; to: number };
+}
+
+async function listAndPlan(deps: SyncDeps, source: S3Source, options: SyncOptions): Promise<Listing> {
+  const range = parseHourRange(source.from, source.to);
+  const eventTime = eventTimeWindow(range);
+  const window = { from: eventTime.from.getTime(), to: eventTime.to.getTime() };
+  const prefixes = listingPrefixes(source.prefixes, range);
+  const conn = await (deps.connect ?? connect)(source, { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
+  try {
+    await checkCredentials(conn, source);
+    options.onProgress?.({ done: 0, total: prefixes.length, unit: 'prefixes', message: `listing ${prefixes.length} prefixes in s3://${source.bucket}` });
+    let listed: ListedObject[];
+    try {
+      listed = await listObjects(conn.client, source.bucket, prefixes, options.signal);
+    } catch (e) {
+      throw describeS3Error(e, ctxFor(source, conn));
+    }
+    const entries = await new ObjectLedger(deps.db).entries(source.bucket);
+    const plan = buildPlan(source, prefixes, listed, (k) => entries.get(k)?.imported, window);
+    return { conn, plan, listed, entries, window };
+  } catch (e) {
+    conn.close();
+    throw e;
+  }
+}
+
+/** Lists the range and compares it with the workspace; downloads nothing. */
+export async function planSync(deps: SyncDeps, source: S3Source, options: SyncOptions): Promise<S3Plan> {
+  const { conn, plan } = await listAndPlan(deps, source, options);
+  conn.close();
+  return plan;
+}
+
+/**
+ * The whole pull: list, plan, download what is new or changed into the cache (verified, resumable),
+ * import it through the lake pipeline, and record the imported versions. Per-object failures are
+ * collected in the summary; failures that concern the whole source (credentials, bucket, region,
+ * network at listing time) throw one clear ApiError.
+ */
+export async function syncSource(deps: SyncDeps, source: S3Source, options: SyncOptions): Promise<S3SyncSummary> {
+  const { signal } = options;
+  const { conn, plan, listed, entries, window } = await listAndPlan(deps, source, options);
+  const ledger = new ObjectLedger(deps.db);
+  const errors: S3SyncError[] = [];
+  try {
+    const byKey = new Map(listed.map((o) => [o.key, o]));
+    const pending = plan.objects.filter((o) => o.status !== 'unchanged').map((o) => byKey.get(o.key)!);
+    const toImport: ListedObject[] = [];
+    const toDownload: { object: ListedObject; path: string }[] = [];
+    for (const object of pending) {
+      const path = cachePathFor(deps.cacheDir, source.bucket, object.key);
+      if (!path) {
+        errors.push({ key: object.key, code: 'BAD_REQUEST', message: `the key "${object.key}" cannot be stored as a file; skipped` });
+        continue;
+      }
+      // Downloaded by an earlier sync whose import did not finish: import it from the cache.
+      const cached = entries.get(object.key)?.downloadedEtag === object.etag && (await fileSize(path)) === object.size;
+      if (cached) toImport.push(object);
+      else toDownload.push({ object, path });
+    }
+
+    const bytesTotal = toDownload.reduce((n, d) => n + d.object.size, 0);
+    let bytesDone = 0;
+    let done = 0;
+    let transferred = 0;
+    let downloaded = 0;
+    const report = (message: string) => options.onProgress?.({ done, total: toDownload.length, unit: 'objects', bytesDone, bytesTotal, message });
+    report(`downloading ${toDownload.length} objects`);
+    await forEachBounded(toDownload, options.concurrency ?? DEFAULT_CONCURRENCY, signal, async ({ object, path }) => {
+      try {
+        const result = await downloadObject(
+          {
+            client: conn.client,
+            retry: conn.retry,
+            signal,
+            onBytes: (delta) => {
+              bytesDone += delta;
+              report(`downloading ${object.key}`);
+            },
+          },
+          { bucket: source.bucket, key: object.key, size: object.size, etag: object.etag },
+          path,
+        );
+        transferred += result.transferred;
+        downloaded++;
+        // A .part resumed from an earlier run counts as done, but was not transferred now.
+        await ledger.markDownloaded(source.bucket, object);
+        toImport.push(object);
+      } catch (e) {
+        if (signal.aborted) return;
+        const err = describeS3Error(e, ctxFor(source, conn, object.key));
+        errors.push({ key: object.key, code: err.code, message: err.message });
+      }
+      done++;
+      report(`downloaded ${object.key}`);
+    });
+    throwIfCancelled(signal);
+
+    let rows = 0;
+    if (toImport.length > 0) {
+      // Objects imported before for a narrower window are re-imported for the union of both.
+      const union = toImport.reduce(
+        (w, o) => {
+          const had = entries.get(o.key)?.imported;
+          return had && had.etag === o.etag ? { from: Math.min(w.from, had.from), to: Math.max(w.to, had.to) } : w;
+        },
+        { ...window },
+      );
+      const pathOf = new Map(toImport.map((o) => [cachePathFor(deps.cacheDir, source.bucket, o.key)!, o]));
+      options.onProgress?.({ done: 0, total: toImport.length, unit: 'files', message: `importing ${toImport.length} objects` });
+      const result = await deps.importer({
+        root: join(deps.cacheDir, source.bucket) + sep,
+        files: [...pathOf.keys()].sort(),
+        identity: (path) => {
+          const o = pathOf.get(path);
+          return o ? `s3://${source.bucket}/${o.key}#${o.etag}@${union.from}-${union.to}` : path;
+        },
+        eventTime: { from: new Date(union.from), to: new Date(union.to) },
+        signal,
+        onProgress: (p) => options.onProgress?.({ ...p, message: `importing ${toImport.length} objects` }),
+      });
+      rows = result.rows;
+      await ledger.markImported(source.bucket, toImport, union);
+    }
+    return {
+      listed: listed.length,
+      downloaded,
+      skipped: plan.totals.unchanged.objects,
+      bytes: transferred,
+      rows,
+      errors,
+    };
+  } finally {
+    conn.close();
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * A real S3 server for the tests: s3rver in a child process (started with --openssl-legacy-provider so
+ * paginated listings work), on 127.0.0.1, path-style, with s3rver's static keys. Plus helpers to put
+ * Firehose-shaped objects and a fault-injecting proxy.
+ */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+export const S3RVER_KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const SCRIPT = fileURLToPath(new URL('./s3rverProcess.mjs', import.meta.url));
+
+export interface S3Server {
+  endpoint: string;
+  port: number;
+  /** A client with static keys for seeding; checksums only when required (s3rver stores chunk framing otherwise). */
+  client: S3Client;
+  stop(): Promise<void>;
+}
+
+export async function startS3rver(directory: string, buckets: string[], port = 0): Promise<S3Server> {
+  mkdirSync(directory, { recursive: true });
+  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', SCRIPT, directory, String(port), ...buckets], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await Promise.race([
+    new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve)),
+    once(child, 'exit').then(([code]) => Promise.reject(new Error(`s3rver exited with ${code}`))),
+    new Promise<string>((_, reject) => setTimeout(() => reject(new Error('s3rver did not start in 15 s')), 15_000).unref()),
+  ]);
+  const bound = (JSON.parse(line) as { port: number }).port;
+  const endpoint = `http://127.0.0.1:${bound}`;
+  const client = new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: S3RVER_KEYS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  let stopped = false;
+  return {
+    endpoint,
+    port: bound,
+    client,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      client.destroy();
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export async function putObject(server: S3Server, bucket: string, key: string, body: Buffer | string): Promise<string> {
+  const r = await server.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  return (r.ETag ?? '').replaceAll('"', '');
+}
+
+/** What the proxy does to the next matching GET object requests; each fault is used once. */
+export type Fault = { status: 500 | 503 } | { delayMs: number } | { truncateAfter: number };
+
+export interface FaultProxy {
+  endpoint: string;
+  /** Queues faults for GETs of keys containing `match`. */
+  inject(match: string, ...faults: Fault[]): void;
+  /** Requests seen, for assertions (method + path + range). */
+  seen: string[];
+  close(): Promise<void>;
+}
+
+const ERROR_XML = (code: string, message: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>proxy</RequestId></Error>`;
+
+/** A small HTTP proxy in front of s3rver that fails object GETs on demand (500/503, slow, truncated bodies). */
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  const queue: { match: string; fault: Fault }[] = [];
+  const seen: string[] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = req.url ?? '/';
+    seen.push(`${req.method} ${path} ${req.headers.range ?? ''}`.trim());
+    const i = req.method === 'GET' && !path.includes('list-type') ? queue.findIndex((q) => path.includes(q.match)) : -1;
+    const fault = i >= 0 ? queue.splice(i, 1)[0].fault : undefined;
+    if (fault && 'status' in fault) {
+      const code = fault.status === 503 ? 'SlowDown' : 'InternalError';
+      res.writeHead(fault.status, { 'content-type': 'application/xml' }).end(ERROR_XML(code, fault.status === 503 ? 'Please reduce your request rate.' : 'We encountered an internal error.'));
+      req.resume();
+      return;
+    }
+    const forward = () => {
+      const up = request({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers: req.headers }, (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        if (fault && 'truncateAfter' in fault) {
+          let sent = 0;
+          upRes.on('data', (chunk: Buffer) => {
+            if (sent >= fault.truncateAfter) return;
+            const piece = chunk.subarray(0, fault.truncateAfter - sent);
+            sent += piece.length;
+            const cut = sent >= fault.truncateAfter;
+            // Close mid-body once the piece is flushed: the client sees fewer bytes than Content-Length.
+            res.write(piece, () => cut && res.socket?.end());
+            if (cut) upRes.destroy();
+          });
+          return;
+        }
+        upRes.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    };
+    if (fault && 'delayMs' in fault) setTimeout(forward, fault.delayMs);
+    else forward();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    inject: (match, ...faults) => queue.push(...faults.map((fault) => ({ match, fault }))),
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
