@@ -1,22 +1,44 @@
 import { jobsHandlers, sqlHandlers, workspaceHandlers } from './handlers/core.ts';
-import { s3Handlers } from './handlers/s3.ts';
 import { createRouter, type Handlers, type Router } from './router.ts';
+import { ApiError } from '../../shared/api/envelope.ts';
+import { EventBus } from './events.ts';
 import { closeServices, createServices, type AppServices } from './services.ts';
 
 export interface App {
-  services: AppServices;
+  /** The open workspace's services (they change when another workspace is opened). */
+  readonly services: AppServices;
   router: Router;
   close(): void;
 }
 
-/** The composition root shared by Electron, browser mode, the CLI and the tests. */
-export async function createApp(workspacePath: string, log: (line: string) => void = (l) => console.error(l)): Promise<App> {
-  const services = await createServices(workspacePath);
-  const handlers: Handlers = {
-    ...workspaceHandlers(services),
+function buildHandlers(services: AppServices, openWorkspace: (path: string) => Promise<void>): Handlers {
+  return {
+    ...workspaceHandlers(services, openWorkspace),
     ...sqlHandlers(services),
     ...jobsHandlers(services),
-    ...s3Handlers(services),
   };
-  return { services, router: createRouter(handlers, log), close: () => closeServices(services) };
+}
+
+/** The composition root shared by Electron, browser mode, the CLI and the tests. */
+export async function createApp(workspacePath: string, log: (line: string) => void = (l) => console.error(l)): Promise<App> {
+  // One event bus for the app's life: transports stay subscribed when the workspace changes.
+  const events = new EventBus();
+  let services = await createServices(workspacePath, events);
+  let router: Router;
+  const open = async (path: string) => {
+    if (services.jobs.list().some((j) => j.state === 'running')) throw new ApiError('BAD_REQUEST', 'finish or cancel the running jobs before switching workspaces');
+    const next = await createServices(path, events); // a bad file fails here and the current workspace stays open
+    closeServices(services);
+    services = next;
+    router = createRouter(buildHandlers(services, open), log);
+    events.emit('workspace.changed', { reason: 'opened' });
+  };
+  router = createRouter(buildHandlers(services, open), log);
+  return {
+    get services() {
+      return services;
+    },
+    router: { call: (method, request) => router.call(method, request), methods: () => router.methods() },
+    close: () => closeServices(services),
+  };
 }

@@ -1,4 +1,3 @@
-import { s3Schema } from '../s3/schema.ts';
 import { SqlConsole } from '../workspace/console.ts';
 import { rememberRecent } from '../workspace/paths.ts';
 import type { SchemaComponent } from '../workspace/schema.ts';
@@ -15,12 +14,11 @@ export interface AppServices {
 }
 
 /** Every capability's schema, applied when a workspace opens. */
-export const SCHEMA_COMPONENTS: SchemaComponent[] = [s3Schema];
+export const SCHEMA_COMPONENTS: SchemaComponent[] = [];
 
-export async function createServices(workspacePath: string): Promise<AppServices> {
+export async function createServices(workspacePath: string, events = new EventBus()): Promise<AppServices> {
   const ws = await openWorkspace(workspacePath, SCHEMA_COMPONENTS);
   await rememberRecent(ws.path).catch(() => {}); // a read-only home folder must not stop the app
-  const events = new EventBus();
   return { ws, events, jobs: new JobRunner(events), console: new SqlConsole(ws) };
 }
 

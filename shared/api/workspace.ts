@@ -21,4 +21,6 @@ export interface TableInfo {
 
 export interface WorkspaceApi {
   'workspace.info': Method<NoArgs, WorkspaceInfo>;
+  /** Opens (or creates) another workspace file; on failure the current one stays open. */
+  'workspace.open': Method<{ path: string }, NoArgs>;
 }

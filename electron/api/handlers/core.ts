@@ -24,8 +24,12 @@ export async function listTables(s: AppServices): Promise<TableInfo[]> {
   }));
 }
 
-export function workspaceHandlers(s: AppServices): HandlersFor<WorkspaceApi> {
+export function workspaceHandlers(s: AppServices, openWorkspace: (path: string) => Promise<void>): HandlersFor<WorkspaceApi> {
   return {
+    'workspace.open': async (r) => {
+      await openWorkspace(requireString(r.path, 'path'));
+      return {};
+    },
     async 'workspace.info'() {
       const tables = await listTables(s);
       const hasPlaylog = tables.some((t) => t.name === 'playlog');
