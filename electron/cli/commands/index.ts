@@ -1,7 +1,8 @@
 import type { Command } from '../command.ts';
 import { benchCommand } from './bench.ts';
 import { sqlCommand } from './sql.ts';
+import { syncCommand } from './sync.ts';
 import { webCommand } from './web.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [sqlCommand, webCommand, benchCommand];
+export const commands: Command[] = [sqlCommand, webCommand, benchCommand, syncCommand];
