@@ -1,2 +1,184 @@
-// Methods of the streams capability are declared here by its issue.
-export interface StreamsApi {}
+import type { ExportedFile } from './sql.ts';
+import type { JobInfo } from './jobs.ts';
+import type { Method, NoArgs } from './method.ts';
+
+/**
+ * Metric streams: a table (or query) bucketed into fixed windows per key, a few measures per window,
+ * scored window by window by a streaming random cut forest (one per key), alerts above a threshold.
+ */
+
+export type MeasureKind = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'ratio';
+
+export interface MeasureDef {
+  /** Identifier-like name, unique within the stream (e.g. vehicles, clicks, ctr). */
+  name: string;
+  kind: MeasureKind;
+  /** The numeric column for sum, avg, min, max. */
+  column?: string;
+  /** Optional SQL condition on the source rows, e.g. browseraction = 'Click' (not for ratio). */
+  where?: string;
+  /** For ratio: the names of two other measures of the stream; an empty denominator gives 0. */
+  numerator?: string;
+  denominator?: string;
+}
+
+/** Kinesis RANDOM_CUT_FOREST's knobs; every one has a default (100 trees, 256 samples, shingle 1). */
+export interface ForestSettings {
+  numTrees: number;
+  samplesPerTree: number;
+  /** Consecutive windows in one point; 1 = each window alone. */
+  shingleSize: number;
+  /** Forgetting rate per update; AWS's default is 1 / (10 · samplesPerTree). */
+  timeDecay: number;
+  /** Windows per key before scores are reported (earlier ones have no score). */
+  outputAfter: number;
+  seed: number;
+}
+
+/** A fixed score (Kinesis lab: 2.5) or mean + k·σ of the run's scores (taxi pipeline: k = 3). */
+export type Threshold = { kind: 'score'; value: number } | { kind: 'sigma'; k: number };
+
+export interface StreamDefinition {
+  name: string;
+  /** Exactly one of sourceTable and sourceQuery. */
+  sourceTable?: string;
+  sourceQuery?: string;
+  /** TIMESTAMP (or DATE) column of the source. */
+  timeColumn: string;
+  /** Window length as written, e.g. "10s", "1min", "30min"; windowSeconds is what counts. */
+  window: string;
+  windowSeconds: number;
+  /** One forest per distinct value (e.g. per toll station); absent = one stream. */
+  keyColumn?: string;
+  measures: MeasureDef[];
+  /** Overrides of the forest defaults. */
+  forest: Partial<ForestSettings>;
+  threshold: Threshold;
+}
+
+/** What the client sends to define (or redefine) a stream; windowSeconds is derived from window. */
+export type StreamDefinitionInput = Omit<StreamDefinition, 'windowSeconds' | 'forest' | 'threshold'> & {
+  forest?: Partial<ForestSettings>;
+  threshold?: Threshold;
+};
+
+export interface StreamRun {
+  id: string;
+  stream: string;
+  createdAt: string;
+  /** The definition as it was scored (later edits do not change a run). */
+  definition: StreamDefinition;
+  forest: ForestSettings;
+  threshold: Threshold;
+  /** The score an alert must reach, resolved from the threshold and this run's scores. */
+  cutoff: number;
+  scoreMean: number;
+  scoreSd: number;
+  keys: number;
+  windows: number;
+  /** Windows with a score (after outputAfter and a full shingle). */
+  scoredWindows: number;
+  alerts: number;
+  elapsedMs: number;
+}
+
+export interface StreamSummary {
+  definition: StreamDefinition;
+  latestRun?: StreamRun;
+}
+
+export type Verdict = 'true_positive' | 'false_positive';
+
+export interface StreamAlert {
+  key: string;
+  /** Window start as epoch ms. */
+  windowStart: number;
+  measures: Record<string, number>;
+  score: number;
+  /** Share of the score per measure (sums to the score). */
+  attribution: Record<string, number>;
+  verdict: Verdict | null;
+  note: string | null;
+}
+
+export interface StreamAlerts {
+  run: StreamRun;
+  alerts: StreamAlert[];
+}
+
+export interface KeySeries {
+  key: string;
+  /** Window starts, epoch ms. */
+  times: Float64Array;
+  measures: { name: string; values: Float64Array }[];
+  /** NaN where the forest had not output yet. */
+  scores: Float64Array;
+  cutoff: number;
+}
+
+/** Keys × time bins coloured by the worst score in each bin, keys sorted by their worst score. */
+export interface Swimlane {
+  keys: string[];
+  worst: number[];
+  /** Bin starts, epoch ms. */
+  times: Float64Array;
+  binSeconds: number;
+  /** keys.length × times.length, row-major; NaN where no window was scored. */
+  z: Float64Array;
+  cutoff: number;
+}
+
+export type DemoKind = 'toll' | 'clickstream' | 'series';
+
+export interface StreamImportRequest {
+  kind: DemoKind;
+  /** A file of toll CSV lines, clickstream JSON lines, or a timestamp,value series. */
+  path: string;
+  /** Target table; default toll_events, click_events, series_values. Rows are appended. */
+  table?: string;
+}
+
+export interface StreamImportResult {
+  table: string;
+  lines: number;
+  loaded: number;
+  quarantined: number;
+  /** The first few quarantined lines with the reason. */
+  samples: { line: number; text: string; reason: string }[];
+}
+
+export interface DemoLoadResult {
+  import: StreamImportResult;
+  stream: StreamDefinition;
+  /** The generator's labels file (planted anomaly windows). */
+  labelsPath: string;
+}
+
+export interface MarkRequest {
+  stream: string;
+  key: string;
+  windowStart: number;
+  /** null clears the mark. */
+  verdict: Verdict | null;
+  note?: string;
+}
+
+export interface StreamsApi {
+  'streams.list': Method<NoArgs, StreamSummary[]>;
+  'streams.define': Method<{ definition: StreamDefinitionInput }, StreamDefinition>;
+  'streams.delete': Method<{ name: string }, NoArgs>;
+  /** Starts scoring; the job's result is the StreamRun. */
+  'streams.score': Method<{ name: string; forest?: Partial<ForestSettings>; threshold?: Threshold }, JobInfo>;
+  'streams.runs': Method<{ name?: string }, StreamRun[]>;
+  'streams.alerts': Method<{ runId: string }, StreamAlerts>;
+  /** Re-resolves a run's threshold (no re-scoring) and returns the run with its new cutoff. */
+  'streams.setThreshold': Method<{ runId: string; threshold: Threshold }, StreamRun>;
+  'streams.mark': Method<MarkRequest, NoArgs>;
+  'streams.export': Method<{ runId: string }, ExportedFile>;
+  'streams.series': Method<{ runId: string; key: string }, KeySeries>;
+  'streams.swimlane': Method<{ runId: string; bins?: number; maxKeys?: number }, Swimlane>;
+  /** Imports a file as a job; the job's result is the StreamImportResult. */
+  'streams.import': Method<StreamImportRequest, JobInfo>;
+  /** Generates a demo stream into the workspace's data folder, imports it and defines its stream. */
+  'streams.loadDemo': Method<{ kind: DemoKind }, JobInfo>;
+}
