@@ -1,4 +1,5 @@
 import type { S3ObjectStatus, S3Plan, S3PlanObject, S3Source } from '../../shared/api/s3.ts';
+import { parsePartition } from '../lake/layout.ts';
 import type { ImportedVersion } from './ledger.ts';
 import type { ListedObject } from './listing.ts';
 
@@ -10,7 +11,11 @@ import type { ListedObject } from './listing.ts';
 export function objectStatus(o: ListedObject, imported: ImportedVersion | undefined, window: { from: number; to: number }): S3ObjectStatus {
   if (!imported) return 'new';
   if (imported.etag !== o.etag) return 'changed';
-  return imported.from <= window.from && imported.to >= window.to ? 'unchanged' : 'new';
+  // Records arrive after they happen, so an object holds no event later than its arrival hour's end:
+  // a window extended past that changes nothing for it.
+  const p = parsePartition(o.key);
+  const arrivalEnd = p ? Date.UTC(p.year, p.month - 1, p.day, p.hour + 1) : Infinity;
+  return imported.from <= window.from && imported.to >= Math.min(window.to, arrivalEnd) ? 'unchanged' : 'new';
 }
 
 export function buildPlan(

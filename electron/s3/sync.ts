@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import type { JobProgress } from '../../shared/api/jobs.ts';
 import type { S3Plan, S3Source, S3SyncError, S3SyncSummary } from '../../shared/api/s3.ts';
 import { throwIfCancelled } from '../api/jobs.ts';
@@ -13,18 +13,16 @@ import { listObjects, type ListedObject } from './listing.ts';
 import { buildPlan } from './plan.ts';
 import { forEachBounded } from './pool.ts';
 
-/** What the lake import needs to know about the cached objects it is handed. */
+/** What the lake import is handed: verified cached objects of one bucket, in the bucket's layout. */
 export interface ImportRequest {
-  /** `<cache>/<bucket>`: the Firehose layout as it is in the bucket. */
-  root: string;
-  /** The cached files to import (absolute paths under root). */
-  files: string[];
-  /** The ledger identity of each file: key + ETag (+ the window), so a new ETag replaces its rows. */
-  identity(path: string): string;
+  bucket: string;
+  /** `<cacheDir>`: each object is at `<cacheDir>/<bucket>/<key>`. */
+  cacheDir: string;
+  objects: { key: string; etag: string; path: string }[];
   /** Rows outside [from, to) by event time are dropped. */
   eventTime: { from: Date; to: Date };
   signal: AbortSignal;
-  onProgress(p: { done: number; total: number; unit: string }): void;
+  onProgress(p: SyncProgress): void;
 }
 export type Importer = (request: ImportRequest) => Promise<{ rows: number }>;
 
@@ -173,26 +171,23 @@ export async function syncSource(deps: SyncDeps, source: S3Source, options: Sync
 
     let rows = 0;
     if (toImport.length > 0) {
-      // Objects imported before for a narrower window are re-imported for the union of both.
+      // An object imported before for another (always adjacent) range keeps that range's rows too:
+      // its rows are replaced for the union of both windows.
       const union = toImport.reduce(
         (w, o) => {
           const had = entries.get(o.key)?.imported;
-          return had && had.etag === o.etag ? { from: Math.min(w.from, had.from), to: Math.max(w.to, had.to) } : w;
+          return had ? { from: Math.min(w.from, had.from), to: Math.max(w.to, had.to) } : w;
         },
         { ...window },
       );
-      const pathOf = new Map(toImport.map((o) => [cachePathFor(deps.cacheDir, source.bucket, o.key)!, o]));
       options.onProgress?.({ done: 0, total: toImport.length, unit: 'files', message: `importing ${toImport.length} objects` });
       const result = await deps.importer({
-        root: join(deps.cacheDir, source.bucket) + sep,
-        files: [...pathOf.keys()].sort(),
-        identity: (path) => {
-          const o = pathOf.get(path);
-          return o ? `s3://${source.bucket}/${o.key}#${o.etag}@${union.from}-${union.to}` : path;
-        },
+        bucket: source.bucket,
+        cacheDir: deps.cacheDir,
+        objects: toImport.map((o) => ({ key: o.key, etag: o.etag, path: cachePathFor(deps.cacheDir, source.bucket, o.key)! })),
         eventTime: { from: new Date(union.from), to: new Date(union.to) },
         signal,
-        onProgress: (p) => options.onProgress?.({ ...p, message: `importing ${toImport.length} objects` }),
+        onProgress: (p) => options.onProgress?.(p),
       });
       rows = result.rows;
       await ledger.markImported(source.bucket, toImport, union);

@@ -65,7 +65,7 @@ export async function putObject(server: S3Server, bucket: string, key: string, b
 }
 
 /** What the proxy does to the next matching GET object requests; each fault is used once. */
-export type Fault = { status: 500 | 503 } | { delayMs: number } | { truncateAfter: number };
+export type Fault = { status: 500 | 503 } | { delayMs: number } | { truncateAfter: number } | { chunkDelayMs: number };
 
 export interface FaultProxy {
   endpoint: string;
@@ -73,6 +73,8 @@ export interface FaultProxy {
   inject(match: string, ...faults: Fault[]): void;
   /** Requests seen, for assertions (method + path + range). */
   seen: string[];
+  /** Points the proxy at a restarted server. */
+  retarget(target: string): void;
   close(): Promise<void>;
 }
 
@@ -81,7 +83,7 @@ const ERROR_XML = (code: string, message: string) =>
 
 /** A small HTTP proxy in front of s3rver that fails object GETs on demand (500/503, slow, truncated bodies). */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
-  const upstream = new URL(target);
+  let upstream = new URL(target);
   const queue: { match: string; fault: Fault }[] = [];
   const seen: string[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -111,7 +113,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           });
           return;
         }
+        if (fault && 'chunkDelayMs' in fault) {
+          // A slow link: each chunk waits, so a test can act while the body is still flowing.
+          upRes.on('data', (chunk: Buffer) => {
+            upRes.pause();
+            setTimeout(() => res.write(chunk, () => upRes.resume()), fault.chunkDelayMs);
+          });
+          upRes.on('end', () => res.end());
+          upRes.on('error', () => res.destroy());
+          upRes.on('aborted', () => res.destroy());
+          return;
+        }
         upRes.pipe(res);
+        upRes.on('error', () => res.destroy());
       });
       up.on('error', () => res.destroy());
       req.pipe(up);
@@ -126,6 +140,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     endpoint: `http://127.0.0.1:${port}`,
     inject: (match, ...faults) => queue.push(...faults.map((fault) => ({ match, fault }))),
     seen,
+    retarget: (t) => {
+      upstream = new URL(t);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
