@@ -1,4 +1,5 @@
 import { jobsHandlers, sqlHandlers, workspaceHandlers } from './handlers/core.ts';
+import { lakeHandlers } from './handlers/lake.ts';
 import { createRouter, type Handlers, type Router } from './router.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
 import { EventBus } from './events.ts';
@@ -16,6 +17,7 @@ function buildHandlers(services: AppServices, openWorkspace: (path: string) => P
     ...workspaceHandlers(services, openWorkspace),
     ...sqlHandlers(services),
     ...jobsHandlers(services),
+    ...lakeHandlers(services),
   };
 }
 

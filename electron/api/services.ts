@@ -1,3 +1,4 @@
+import { lakeSchema } from '../lake/schema.ts';
 import { SqlConsole } from '../workspace/console.ts';
 import { rememberRecent } from '../workspace/paths.ts';
 import type { SchemaComponent } from '../workspace/schema.ts';
@@ -14,7 +15,7 @@ export interface AppServices {
 }
 
 /** Every capability's schema, applied when a workspace opens. */
-export const SCHEMA_COMPONENTS: SchemaComponent[] = [];
+export const SCHEMA_COMPONENTS: SchemaComponent[] = [lakeSchema];
 
 export async function createServices(workspacePath: string, events = new EventBus()): Promise<AppServices> {
   const ws = await openWorkspace(workspacePath, SCHEMA_COMPONENTS);

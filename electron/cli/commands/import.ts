@@ -1,0 +1,63 @@
+import type { JobInfo } from '../../../shared/api/jobs.ts';
+import type { ImportSummary } from '../../../shared/api/lake.ts';
+import { parseCommandArgs } from '../args.ts';
+import { CliError, type Command } from '../command.ts';
+import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
+import { resolve } from 'node:path';
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'Import play logs and user logs from a folder (Firehose, Hive, JSON/CSV/Parquet, gzip) into a workspace',
+  help: `Usage: npm run cli -- import [--workspace FILE] [--json] DIR
+
+Finds playlog/ and userlog/ objects under DIR (Firehose YYYY/MM/DD/HH/ or Hive year=/month=/day=/hour=
+folders; JSON lines, back-to-back records, CSV with header, Parquet; gzip by magic bytes) and loads
+them. Idempotent and incremental: unchanged files are skipped, a changed file replaces its own rows,
+each file commits whole. Bad lines are quarantined with file, line and reason; every good row loads.
+  --workspace FILE  workspace file (default: REDZONE_WORKSPACE, then the user-data workspace)
+  --json            print one JSON object: {files, rows, skipped, quarantined: [{file, line, reason}]}
+Ctrl+C cancels; files already committed stay, the rest are imported by the next run.
+
+Example: npm run cli -- import --workspace lab.duckdb /tmp/lab`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { workspace: { type: 'string' }, json: { type: 'boolean' } });
+    if (positionals.length !== 1) throw new CliError('give exactly one folder to import, e.g. import --workspace lab.duckdb /tmp/lab');
+    const dir = resolve(positionals[0]);
+    const app = await openAppFromFlag(values.workspace);
+    const started = Date.now();
+    const stopWatching = app.services.events.subscribe((event, payload) => {
+      if (event !== 'job') return;
+      const p = (payload as JobInfo).progress;
+      if (p.total > 0) io.err(`  ${p.done}/${p.total} files · ${p.message ?? ''}${p.bytesDone !== undefined ? ` · ${mbps(p.bytesDone, started)} MB/s` : ''}`);
+    });
+    let job: JobInfo | undefined;
+    const cancel = () => job && app.services.jobs.cancel(job.id);
+    process.once('SIGINT', cancel);
+    try {
+      job = await callOrFail<JobInfo>(app, 'lake.import', { dir });
+      const ended = await app.services.jobs.wait(job.id);
+      if (ended.state !== 'done') throw new CliError(`${ended.error?.code ?? ended.state}: ${ended.error?.message ?? ended.state}`, ended.state === 'cancelled' ? 130 : 1);
+      const s = ended.result as ImportSummary;
+      if (values.json) {
+        io.out(JSON.stringify(s));
+      } else {
+        const seconds = (Date.now() - started) / 1000;
+        io.out(`Imported ${s.files} file${s.files === 1 ? '' : 's'}, ${s.rows.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s; ${s.skipped} unchanged file${s.skipped === 1 ? '' : 's'} skipped.`);
+        if (s.quarantined.length) {
+          io.out(`Quarantined ${s.quarantined.length} line${s.quarantined.length === 1 ? '' : 's'}:`);
+          for (const q of s.quarantined.slice(0, 50)) io.out(`  ${q.file}:${q.line}  ${q.reason}`);
+          if (s.quarantined.length > 50) io.out(`  … ${s.quarantined.length - 50} more (import --json lists them all)`);
+        }
+      }
+      return 0;
+    } finally {
+      process.off('SIGINT', cancel);
+      stopWatching();
+      app.close();
+    }
+  },
+};
+
+function mbps(bytes: number, started: number): string {
+  return (bytes / 1e6 / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1);
+}

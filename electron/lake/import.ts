@@ -1,0 +1,269 @@
+/**
+ * Imports a folder of lake objects into the workspace: idempotent, incremental, and atomic per file.
+ *
+ * - The ledger (`lake_file`) records each object's identity and version (size + mtime, or the caller's
+ *   key + ETag). Unchanged objects are skipped; a changed object's rows are replaced by its new rows
+ *   in the same transaction; new objects are added.
+ * - Fast path: whole batches of JSON-lines objects go through DuckDB's `read_json` with declared types
+ *   in one transaction (rows, ledger entries and nothing else). Whole objects only ever commit, so an
+ *   import killed at any moment leaves no partial object behind.
+ * - Careful path: an object DuckDB refuses (a bad line, `}{` records, a JSON array, truncated gzip,
+ *   garbage) and every CSV/Parquet object is staged record by record (stage.ts, readers.ts): every good
+ *   row loads, every bad line is quarantined with its line number and reason.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ApiError } from '../../shared/api/envelope.ts';
+import type { ImportProgress, ImportSummary, LakeFile, QuarantineEntry } from '../../shared/api/lake.ts';
+import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+import { findObjects, type LakeObject } from './discover.ts';
+import { stageObject } from './readers.ts';
+import { columnList, columnsStruct } from './sqlSpec.ts';
+import { promoteStaged, windowSql, type StagedCounts, type Target, type Window } from './stage.ts';
+import { STREAMS, type StreamSpec } from './streams.ts';
+
+export interface ImportOptions {
+  signal?: AbortSignal;
+  onProgress?(p: ImportProgress): void;
+  /** Keep only rows whose event time is in [from, to) (S3 sync: Firehose folders are arrival hours). */
+  eventTime?: Window;
+  /** The ledger identity of a local file (default: its absolute path, versioned by size and mtime). */
+  identity?: (file: LakeObject) => { key: string; version: string };
+}
+
+/** Fast-path batches: enough to keep DuckDB's reader busy, small enough to cancel promptly. */
+const BATCH_BYTES = 256 * 1024 * 1024;
+const BATCH_FILES = 256;
+
+interface Planned {
+  object: LakeObject;
+  spec: StreamSpec;
+  key: string;
+  version: string;
+  /** Ledger id of the version being replaced. */
+  oldId: number | null;
+  window: Window | undefined;
+}
+
+interface LedgerEntry {
+  fileId: number;
+  version: string;
+  from: Date | null;
+  to: Date | null;
+}
+
+const running = new WeakMap<Workspace, Promise<unknown>>();
+
+/** Imports every play-log and user-log object under root. Imports into one workspace run one at a time. */
+export function importPath(ws: Workspace, root: string, opts: ImportOptions = {}): Promise<ImportSummary> {
+  const before = running.get(ws) ?? Promise.resolve();
+  const run = before.catch(() => undefined).then(() => runImport(ws, root, opts));
+  running.set(ws, run);
+  return run;
+}
+
+async function runImport(ws: Workspace, root: string, opts: ImportOptions): Promise<ImportSummary> {
+  const objects = await findObjects(root);
+  const conn = await ws.connect();
+  const interrupt = () => conn.interrupt();
+  opts.signal?.addEventListener('abort', interrupt);
+  try {
+    const ledger = await readLedger(conn);
+    const summary: ImportSummary = { files: 0, rows: 0, skipped: 0, quarantined: [] };
+    const todo: Planned[] = [];
+    for (const object of objects) {
+      const { key, version } = opts.identity?.(object) ?? { key: object.path, version: `${object.size}:${Math.round(object.mtimeMs)}` };
+      const old = ledger.get(key);
+      const window = old && old.version === version ? widen(old, opts.eventTime) : opts.eventTime;
+      if (old && old.version === version && covers(old, window)) {
+        summary.skipped++;
+        continue;
+      }
+      todo.push({ object, spec: STREAMS[object.stream], key, version, oldId: old?.fileId ?? null, window });
+    }
+    const progress: ImportProgress = { done: 0, total: todo.length, unit: 'files', bytesDone: 0, bytesTotal: todo.reduce((s, p) => s + p.object.size, 0), rows: 0 };
+    opts.onProgress?.({ ...progress });
+    const record = (done: Planned[], rows: number, quarantined: QuarantineEntry[]) => {
+      summary.files += done.length;
+      summary.rows += rows;
+      summary.quarantined.push(...quarantined);
+      progress.done += done.length;
+      progress.bytesDone += done.reduce((s, p) => s + p.object.size, 0);
+      progress.rows = summary.rows;
+      progress.message = `${summary.rows.toLocaleString('en-US')} rows`;
+      opts.onProgress?.({ ...progress });
+    };
+    for (const batch of batches(todo)) {
+      checkCancelled(opts.signal);
+      if (batch.length > 1 || (batch[0].object.format === 'json' && batch[0].object.size > 0)) {
+        const rows = await tryFast(conn, batch, opts.signal);
+        if (rows !== null) {
+          record(batch, rows, []);
+          continue;
+        }
+      }
+      for (const p of batch) {
+        checkCancelled(opts.signal);
+        const fast = batch.length > 1 && p.object.format === 'json' && p.object.size > 0 ? await tryFast(conn, [p], opts.signal) : null;
+        if (fast !== null) record([p], fast, []);
+        else record([p], ...(await importCarefully(conn, p, opts.signal)));
+      }
+    }
+    return summary;
+  } catch (e) {
+    if (opts.signal?.aborted) throw new ApiError('CANCELLED', 'import cancelled');
+    throw e;
+  } finally {
+    opts.signal?.removeEventListener('abort', interrupt);
+    conn.closeSync();
+  }
+}
+
+function checkCancelled(signal?: AbortSignal) {
+  if (signal?.aborted) throw new ApiError('CANCELLED', 'import cancelled');
+}
+
+/** Consecutive JSON objects of one stream and compression share a fast-path batch; others go alone. */
+function* batches(todo: Planned[]): Generator<Planned[]> {
+  let batch: Planned[] = [];
+  let bytes = 0;
+  for (const p of todo) {
+    const joinable = p.object.format === 'json' && p.object.size > 0;
+    const head = batch[0]?.object;
+    if (batch.length && (!joinable || head.format !== 'json' || head.stream !== p.object.stream || head.compression !== p.object.compression || bytes + p.object.size > BATCH_BYTES || batch.length >= BATCH_FILES)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(p);
+    bytes += p.object.size;
+    if (!joinable) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/** An unchanged object is re-read only when the new event-time window reaches beyond what was loaded. */
+function covers(old: LedgerEntry, window: Window | undefined): boolean {
+  if (!old.from || !old.to) return true; // loaded whole
+  return !!window && window.from >= old.from && window.to <= old.to;
+}
+
+function widen(old: LedgerEntry, window: Window | undefined): Window | undefined {
+  if (!window || !old.from || !old.to) return undefined;
+  return { from: old.from < window.from ? old.from : window.from, to: old.to > window.to ? old.to : window.to };
+}
+
+async function readLedger(conn: DuckDBConnection): Promise<Map<string, LedgerEntry>> {
+  const rows = (await conn.runAndReadAll(`SELECT key, file_id, version, epoch_ms(window_from)::DOUBLE, epoch_ms(window_to)::DOUBLE FROM lake_file`)).getRows();
+  return new Map(
+    rows.map((r) => [String(r[0]), { fileId: Number(r[1]), version: String(r[2]), from: r[3] === null ? null : new Date(Number(r[3])), to: r[4] === null ? null : new Date(Number(r[4])) }]),
+  );
+}
+
+/**
+ * One transaction: drop the replaced versions' rows, quarantine and ledger entries, run `work`, write
+ * the new ledger entries. Any failure rolls all of it back.
+ */
+async function inTransaction<T>(conn: DuckDBConnection, planned: Planned[], work: (ids: number[]) => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const old = planned.map((p) => p.oldId).filter((id): id is number => id !== null);
+    if (old.length) {
+      const list = old.join(', ');
+      for (const spec of Object.values(STREAMS)) await conn.run(`DELETE FROM ${spec.table} WHERE file_id IN (${list})`);
+      await conn.run(`DELETE FROM lake_quarantine WHERE file_id IN (${list})`);
+      await conn.run(`DELETE FROM lake_file WHERE file_id IN (${list})`);
+    }
+    const ids = (await conn.runAndReadAll(`SELECT nextval('lake_file_seq')::INTEGER FROM range(${planned.length})`)).getRows().map((r) => Number(r[0]));
+    const result = await work(ids);
+    await conn.run('COMMIT');
+    return result;
+  } catch (e) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+async function writeLedger(conn: DuckDBConnection, p: Planned, fileId: number, counts: StagedCounts): Promise<void> {
+  const status: LakeFile['status'] = counts.records === 0 ? 'empty' : counts.quarantined === 0 ? 'loaded' : counts.rows + counts.outside > 0 ? 'partial' : 'rejected';
+  const o = p.object;
+  await conn.run(
+    `INSERT INTO lake_file VALUES ($1, $2, $3, $4, $5, $6, $7, epoch_ms($8::BIGINT), $9, epoch_ms($10::BIGINT), epoch_ms($11::BIGINT), $12, $13, $14, $15, $16, now()::TIMESTAMP)`,
+    [fileId, p.key, o.path, o.stream, o.format, o.compression, o.size, Math.round(o.mtimeMs), p.version, p.window ? p.window.from.getTime() : null, p.window ? p.window.to.getTime() : null, counts.records, counts.rows, counts.quarantined, counts.outside, status],
+  );
+}
+
+/** DuckDB reads the batch's JSON lines itself; null when it refuses any of them (the caller then goes file by file). */
+async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortSignal): Promise<number | null> {
+  const spec = batch[0].spec;
+  const window = batch[0].window;
+  if (batch.some((p) => p.window?.from.getTime() !== window?.from.getTime() || p.window?.to.getTime() !== window?.to.getTime())) return null;
+  try {
+    return await inTransaction(conn, batch, async (ids) => {
+      const time = `r.${quoteIdent(spec.timeColumn)}`;
+      const meta = batch
+        .map((p, i) => {
+          const q = p.object.partition;
+          return `(${i}, ${ids[i]}, ${quoteLiteral(p.key)}, ${q ? `${q.year}, ${q.month}, ${q.day}, ${q.hour}` : 'NULL, NULL, NULL, NULL'})`;
+        })
+        .join(', ');
+      const paths = `[${batch.map((p) => quoteLiteral(p.object.path)).join(', ')}]`;
+      await conn.run(
+        `INSERT INTO ${spec.table}
+         SELECT nextval('lake_row_seq'), ${columnList(spec, 'r.')},
+           coalesce(m.y, year(${time})), coalesce(m.mo, month(${time})), coalesce(m.d, day(${time})), coalesce(m.h, hour(${time})), m.source, m.file_id
+         FROM read_json(${paths}, columns=${columnsStruct(spec)}, format='newline_delimited', compression='${batch[0].object.compression === 'gzip' ? 'gzip' : 'uncompressed'}') r
+         JOIN (VALUES ${meta}) m(i, file_id, source, y, mo, d, h) ON r.file_index = m.i`,
+      );
+      const list = ids.join(', ');
+      const inWindow = windowSql(spec, window);
+      const counts = new Map(
+        (await conn.runAndReadAll(`SELECT file_id, count(*)::DOUBLE, count(*) FILTER (WHERE ${inWindow})::DOUBLE FROM ${spec.table} WHERE file_id IN (${list}) GROUP BY ALL`))
+          .getRows()
+          .map((r) => [Number(r[0]), [Number(r[1]), Number(r[2])]]),
+      );
+      if (window) await conn.run(`DELETE FROM ${spec.table} WHERE file_id IN (${list}) AND NOT ${inWindow}`);
+      let rows = 0;
+      for (let i = 0; i < batch.length; i++) {
+        const [records, kept] = counts.get(ids[i]) ?? [0, 0];
+        rows += kept;
+        await writeLedger(conn, batch[i], ids[i], { records, rows: kept, quarantined: 0, outside: records - kept });
+      }
+      return rows;
+    });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return null;
+  }
+}
+
+/** Stages one object record by record, then commits its good rows and its quarantine together. */
+async function importCarefully(conn: DuckDBConnection, p: Planned, signal?: AbortSignal): Promise<[number, QuarantineEntry[]]> {
+  let unreadable: string | null = null;
+  if (p.object.size > 0) {
+    try {
+      await stageObject(conn, p.object, p.spec, signal);
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      unreadable = (e as Error).message;
+    }
+  }
+  checkCancelled(signal);
+  return inTransaction(conn, [p], async ([fileId]) => {
+    const target: Target = { fileId, source: p.key, partition: p.object.partition };
+    let counts: StagedCounts = { records: 0, rows: 0, quarantined: 0, outside: 0 };
+    if (unreadable !== null) {
+      await conn.run(`INSERT INTO lake_quarantine VALUES ($1, $2, 0, $3, NULL)`, [fileId, p.key, `unreadable ${p.object.format} file: ${unreadable}`]);
+      counts = { records: 0, rows: 0, quarantined: 1, outside: 0 };
+    } else if (p.object.size > 0) {
+      counts = await promoteStaged(conn, p.spec, target, p.window);
+    }
+    await writeLedger(conn, p, fileId, counts);
+    const bad = (await conn.runAndReadAll(`SELECT line::DOUBLE, reason FROM lake_quarantine WHERE file_id = ${fileId} ORDER BY line`)).getRows();
+    return [counts.rows, bad.map((r) => ({ file: p.key, line: Number(r[0]), reason: String(r[1]) }))];
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * The lake's tables and views.
+ *
+ * Tables (owned here): `lake_file` is the ledger (one row per imported object: identity, version,
+ * counts, status); `lake_playlog_data` / `lake_userlog_data` hold the rows with their partition
+ * (year, month, day, hour — from the object's path, else from event time), `source` (the object's
+ * ledger key: local path, or S3 key for synced objects) and `file_id`; `lake_quarantine` keeps every
+ * rejected line with file, line number, reason and the raw text.
+ *
+ * Views (the contract other capabilities read):
+ *  - `playlog`: row_id BIGINT (unique, assigned at import and never changed by importing other
+ *    files), posnewx…posoldz DOUBLE, pidx INTEGER, idx BIGINT, action INTEGER, createdate TIMESTAMP,
+ *    year/month/day/hour SMALLINT, source VARCHAR.
+ *  - `userlog`: the whole user-log history (row_id, pidx, uclass, ulevel, utimestamp, partition, source).
+ *  - `userprofile`: the latest userlog row per pidx (pidx, uclass, ulevel, utimestamp).
+ *  - `gamelog`: playlog joined with userprofile (uclass, ulevel), as the lab's Glue job did.
+ *  - `movement`: playlog plus `step` (distance from posold to posnew) and `dt_seconds` (seconds since
+ *    the player's previous event, NULL for the first), over pidx ordered by createdate, idx.
+ */
+import type { SchemaComponent } from '../workspace/schema.ts';
+
+const partitionAndSource = `year SMALLINT NOT NULL, month SMALLINT NOT NULL, day SMALLINT NOT NULL, hour SMALLINT NOT NULL, source VARCHAR NOT NULL, file_id INTEGER NOT NULL`;
+
+export const lakeSchema: SchemaComponent = {
+  name: 'lake',
+  migrations: [
+    `CREATE SEQUENCE lake_file_seq;
+     CREATE SEQUENCE lake_row_seq;
+     CREATE TABLE lake_file (
+       file_id INTEGER NOT NULL,
+       key VARCHAR NOT NULL,
+       path VARCHAR NOT NULL,
+       stream VARCHAR NOT NULL,
+       format VARCHAR NOT NULL,
+       compression VARCHAR NOT NULL,
+       size BIGINT NOT NULL,
+       mtime TIMESTAMP,
+       version VARCHAR NOT NULL,
+       window_from TIMESTAMP,
+       window_to TIMESTAMP,
+       records BIGINT NOT NULL,
+       rows BIGINT NOT NULL,
+       quarantined BIGINT NOT NULL,
+       outside BIGINT NOT NULL,
+       status VARCHAR NOT NULL,
+       imported_at TIMESTAMP NOT NULL
+     );
+     CREATE TABLE lake_playlog_data (
+       row_id BIGINT NOT NULL,
+       posnewx DOUBLE NOT NULL, posnewy DOUBLE NOT NULL, posnewz DOUBLE NOT NULL,
+       posoldx DOUBLE NOT NULL, posoldy DOUBLE NOT NULL, posoldz DOUBLE NOT NULL,
+       pidx INTEGER NOT NULL, idx BIGINT NOT NULL, action INTEGER NOT NULL, createdate TIMESTAMP NOT NULL,
+       ${partitionAndSource}
+     );
+     CREATE TABLE lake_userlog_data (
+       row_id BIGINT NOT NULL,
+       pidx INTEGER NOT NULL, uclass VARCHAR NOT NULL, ulevel INTEGER NOT NULL, utimestamp TIMESTAMP NOT NULL,
+       ${partitionAndSource}
+     );
+     CREATE TABLE lake_quarantine (file_id INTEGER NOT NULL, source VARCHAR NOT NULL, line BIGINT NOT NULL, reason VARCHAR NOT NULL, raw VARCHAR);
+     CREATE VIEW playlog AS
+       SELECT row_id, posnewx, posnewy, posnewz, posoldx, posoldy, posoldz, pidx, idx, action, createdate, year, month, day, hour, source
+       FROM lake_playlog_data;
+     CREATE VIEW userlog AS
+       SELECT row_id, pidx, uclass, ulevel, utimestamp, year, month, day, hour, source FROM lake_userlog_data;
+     CREATE VIEW userprofile AS
+       SELECT pidx, uclass, ulevel, utimestamp FROM lake_userlog_data
+       QUALIFY row_number() OVER (PARTITION BY pidx ORDER BY utimestamp DESC, ulevel DESC, row_id DESC) = 1;
+     CREATE VIEW gamelog AS
+       SELECT p.*, u.uclass, u.ulevel FROM playlog p LEFT JOIN userprofile u ON u.pidx = p.pidx;
+     CREATE VIEW movement AS
+       SELECT *,
+         sqrt((posnewx - posoldx) ^ 2 + (posnewy - posoldy) ^ 2) AS step,
+         epoch(createdate - lag(createdate) OVER w) AS dt_seconds
+       FROM playlog
+       WINDOW w AS (PARTITION BY pidx ORDER BY createdate, idx);`,
+  ],
+};
