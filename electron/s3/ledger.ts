@@ -35,11 +35,20 @@ export class ObjectLedger {
     );
   }
 
-  async markDownloaded(bucket: string, o: ListedObject): Promise<void> {
+  /** Records that these versions sit verified in the cache (one statement for many objects). */
+  async markDownloaded(bucket: string, objects: ListedObject[]): Promise<void> {
+    if (objects.length === 0) return;
     await this.db.run(
-      `INSERT INTO s3_object (bucket, key, size, last_modified, downloaded_etag, updated_at) VALUES ($1, $2, $3, make_timestamp($4::BIGINT * 1000), $5, now()::TIMESTAMP)
+      `INSERT INTO s3_object (bucket, key, size, last_modified, downloaded_etag, updated_at)
+       SELECT $1, unnest($2::VARCHAR[]), unnest($3::BIGINT[]), make_timestamp(unnest($4::BIGINT[]) * 1000), unnest($5::VARCHAR[]), now()::TIMESTAMP
        ON CONFLICT (bucket, key) DO UPDATE SET size = excluded.size, last_modified = excluded.last_modified, downloaded_etag = excluded.downloaded_etag, updated_at = excluded.updated_at`,
-      [bucket, o.key, o.size, o.lastModified.getTime(), o.etag],
+      [
+        bucket,
+        listValue(objects.map((o) => o.key)),
+        listValue(objects.map((o) => BigInt(o.size))),
+        listValue(objects.map((o) => BigInt(o.lastModified.getTime()))),
+        listValue(objects.map((o) => o.etag)),
+      ],
     );
   }
 

@@ -45,6 +45,7 @@ export interface SyncOptions {
 }
 
 const DEFAULT_CONCURRENCY = 8;
+const LEDGER_FLUSH_MS = 2_000;
 
 /** Where an object is cached; null for keys that cannot be a file safely (., .., empty segments). */
 export function cachePathFor(cacheDir: string, bucket: string, key: string): string | null {
@@ -138,6 +139,14 @@ export async function syncSource(deps: SyncDeps, source: S3Source, options: Sync
     let transferred = 0;
     let downloaded = 0;
     const report = (message: string) => options.onProgress?.({ done, total: toDownload.length, unit: 'objects', bytesDone, bytesTotal, message });
+    // The ledger learns of finished downloads in batches: one statement per object would cost more
+    // than the download of a small object. A crash loses at most a few seconds of records (re-downloaded).
+    const unrecorded: ListedObject[] = [];
+    let recordedAt = Date.now();
+    const flush = async () => {
+      recordedAt = Date.now();
+      await ledger.markDownloaded(source.bucket, unrecorded.splice(0));
+    };
     report(`downloading ${toDownload.length} objects`);
     await forEachBounded(toDownload, options.concurrency ?? DEFAULT_CONCURRENCY, signal, async ({ object, path }) => {
       try {
@@ -156,9 +165,9 @@ export async function syncSource(deps: SyncDeps, source: S3Source, options: Sync
         );
         transferred += result.transferred;
         downloaded++;
-        // A .part resumed from an earlier run counts as done, but was not transferred now.
-        await ledger.markDownloaded(source.bucket, object);
         toImport.push(object);
+        unrecorded.push(object);
+        if (Date.now() - recordedAt > LEDGER_FLUSH_MS) await flush();
       } catch (e) {
         if (signal.aborted) return;
         const err = describeS3Error(e, ctxFor(source, conn, object.key));
@@ -167,6 +176,7 @@ export async function syncSource(deps: SyncDeps, source: S3Source, options: Sync
       done++;
       report(`downloaded ${object.key}`);
     });
+    await flush();
     throwIfCancelled(signal);
 
     let rows = 0;
