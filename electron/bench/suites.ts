@@ -1,7 +1,9 @@
+import { benchSync } from './sync.ts';
 import { benchTransport } from './transport.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
 
 /** Every benchmark suite, by the name `npm run bench -- <name>` takes. */
 export const SUITES: Record<string, { about: string; run: (opts: BenchOptions) => Promise<BenchRow[]> }> = {
   transport: { about: '1M rows × 3 numeric columns from DuckDB to the renderer, vs DuckDB alone', run: benchTransport },
+  sync: { about: 'S3 sync of the 2M-row demo from a local s3rver, vs a plain parallel GetObject loop', run: benchSync },
 };

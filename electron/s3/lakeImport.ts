@@ -1,10 +1,36 @@
-import { ApiError } from '../../shared/api/envelope.ts';
+import { copyFile, link, mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { importPath } from '../lake/import.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { Importer } from './sync.ts';
 
-/** The sync's bridge to the lake import pipeline (electron/lake/import.ts). */
-export function lakeImporter(_ws: Workspace): Importer {
-  return async () => {
-    throw new ApiError('INTERNAL', 'the lake import pipeline is not available in this build yet');
+/**
+ * The sync's bridge to the lake import pipeline. The lake imports a folder, so the objects to import
+ * are hard-linked (copied where links are impossible) into a hidden staging folder in the bucket's
+ * layout: the lake sees exactly these objects with their keys as paths, and the cache's other hours
+ * are not walked. Each object's ledger identity is its S3 URL, versioned by its ETag, so a new ETag
+ * replaces the object's rows and an unchanged one is skipped.
+ */
+export function lakeImporter(ws: Workspace): Importer {
+  return async (req) => {
+    const staging = join(req.cacheDir, `.import-${process.pid}-${Date.now()}`);
+    const root = join(staging, req.bucket);
+    const etagByKey = new Map(req.objects.map((o) => [o.key, o.etag]));
+    try {
+      for (const o of req.objects) {
+        const at = join(root, ...o.key.split('/'));
+        await mkdir(dirname(at), { recursive: true });
+        await link(o.path, at).catch(() => copyFile(o.path, at));
+      }
+      const summary = await importPath(ws, root, {
+        signal: req.signal,
+        eventTime: req.eventTime,
+        identity: (file) => ({ key: `s3://${req.bucket}/${file.rel}`, version: etagByKey.get(file.rel) ?? `${file.size}:${Math.round(file.mtimeMs)}` }),
+        onProgress: (p) => req.onProgress({ done: p.done, total: p.total, unit: p.unit, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: `importing: ${p.rows.toLocaleString('en-US')} rows` }),
+      });
+      return { rows: summary.rows };
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
   };
 }
