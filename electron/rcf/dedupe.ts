@@ -1,0 +1,102 @@
+/**
+ * Identical rows scored once: integer map coordinates repeat a lot, so the lab job has ~1.4M distinct points
+ * among 40.5M rows. Rows are hashed by their float64 bit patterns into an open-addressing table that grows
+ * with the number of distinct rows (not the number of rows), so memory follows the distinct count.
+ */
+export interface Deduped {
+  /** Distinct rows, row-major, in order of first appearance. */
+  unique: Float64Array;
+  count: number;
+  /** For each input row, the index of its distinct row. */
+  rowToUnique: Int32Array;
+}
+
+export function dedupeRows(points: Float64Array, dims: number): Deduped {
+  const n = points.length / dims;
+  const words = new Uint32Array(points.buffer, points.byteOffset, points.length * 2);
+  const rowToUnique = new Int32Array(n);
+  let capacity = Math.min(n, 1024);
+  let unique = new Float64Array(capacity * dims);
+  let hashes = new Uint32Array(capacity);
+  let count = 0;
+  let bits = 11;
+  let mask = (1 << bits) - 1;
+  let table: Int32Array = new Int32Array(1 << bits).fill(-1);
+
+  for (let i = 0; i < n; i++) {
+    const base = i * dims;
+    let h = 0x811c9dc5;
+    for (let j = 0; j < dims; j++) {
+      // 0 and -0 are the same point; hash both as 0.
+      if (points[base + j] === 0) h = Math.imul(h ^ 0x2545f491, 0x9e3779b1);
+      else {
+        h = Math.imul(h ^ words[2 * (base + j)], 0x9e3779b1);
+        h = Math.imul(h ^ words[2 * (base + j) + 1], 0x85ebca77);
+      }
+    }
+    // murmur3's finaliser: the multiplies above only carry bits upwards, and integer-valued doubles differ in
+    // their high bits, so fold those down before the low bits pick the slot.
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h = (h ^ (h >>> 16)) >>> 0;
+    let slot = h & mask;
+    let id: number;
+    for (;;) {
+      id = table[slot];
+      if (id < 0 || (hashes[id] === h && sameRow(points, base, unique, id * dims, dims))) break;
+      slot = (slot + 1) & mask;
+    }
+    if (id < 0) {
+      if (count === capacity) {
+        capacity = Math.min(n, capacity * 2);
+        unique = grow(unique, capacity * dims);
+        hashes = grow(hashes, capacity);
+      }
+      id = count++;
+      for (let j = 0; j < dims; j++) unique[id * dims + j] = points[base + j] + 0;
+      hashes[id] = h;
+      table[slot] = id;
+      if (count * 2 > table.length) {
+        bits++;
+        mask = (1 << bits) - 1;
+        table = rehash(hashes, count, mask);
+      }
+    }
+    rowToUnique[i] = id;
+  }
+  return { unique: unique.slice(0, count * dims), count, rowToUnique };
+}
+
+function sameRow(a: Float64Array, ai: number, b: Float64Array, bi: number, dims: number): boolean {
+  for (let j = 0; j < dims; j++) if (a[ai + j] !== b[bi + j]) return false;
+  return true;
+}
+
+function grow<T extends Float64Array | Uint32Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
+}
+
+function rehash(hashes: Uint32Array, count: number, mask: number): Int32Array {
+  const table = new Int32Array(mask + 1).fill(-1);
+  for (let id = 0; id < count; id++) {
+    let slot = hashes[id] & mask;
+    while (table[slot] >= 0) slot = (slot + 1) & mask;
+    table[slot] = id;
+  }
+  return table;
+}
+
+/** Spreads per-distinct-row values back to every row. */
+export function scatter(values: Float64Array, rowToUnique: Int32Array, width = 1): Float64Array {
+  const out = new Float64Array(rowToUnique.length * width);
+  if (width === 1) {
+    for (let i = 0; i < rowToUnique.length; i++) out[i] = values[rowToUnique[i]];
+  } else {
+    for (let i = 0; i < rowToUnique.length; i++) out.set(values.subarray(rowToUnique[i] * width, (rowToUnique[i] + 1) * width), i * width);
+  }
+  return out;
+}

@@ -1,0 +1,24 @@
+/**
+ * Redzone's Random Cut Forest: a pure library (no I/O, no Node APIs). Points are row-major Float64Arrays
+ * plus a dimension count. Scores are on AWS randomcutforest's scale (inliers near 1).
+ */
+export { RcfInputError } from './errors.ts';
+export {
+  trainForest,
+  drawSamples,
+  buildForest,
+  scoreForest,
+  scorePoints,
+  attributeForest,
+  attributePoints,
+  attributionScores,
+  resolveForestParams,
+  type Forest,
+  type ForestParams,
+} from './forest.ts';
+export { StreamingForest, resolveStreamingParams, type StreamingParams } from './streaming.ts';
+export { shingle } from './shingle.ts';
+export { serializeForest, deserializeForest } from './serialize.ts';
+export { dedupeRows, scatter, type Deduped } from './dedupe.ts';
+export { checkPoints } from './validate.ts';
+export { mean, sd, cutoff, spearman, type CutoffRule } from './stats.ts';

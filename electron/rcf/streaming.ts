@@ -1,0 +1,324 @@
+import { allocNodes, randomCut, setLeaf, type NodeArrays } from './nodes.ts';
+import { Rng } from './random.ts';
+import { makeScratch, scoreTree, type Scratch } from './score.ts';
+import { Shingler } from './shingle.ts';
+import { checkInt, checkNumber, checkPoints } from './validate.ts';
+
+/** Streaming hyperparameters, named after Kinesis RANDOM_CUT_FOREST's. */
+export interface StreamingParams {
+  /** numberOfTrees; default 100. */
+  numTrees?: number;
+  /** subSampleSize; default 256. */
+  samplesPerTree?: number;
+  /** timeDecay λ: a point's sampling weight grows as exp(λ·t). Default 1/(10·samplesPerTree), as AWS. */
+  timeDecay?: number;
+  /** shingleSize; default 1 (no shingling). */
+  shingleSize?: number;
+  /** Input rows seen before scores are output (0 is returned until then). Default samplesPerTree/4. */
+  outputAfter?: number;
+  seed?: number;
+}
+
+export function resolveStreamingParams(p: StreamingParams = {}): Required<StreamingParams> {
+  const samplesPerTree = checkInt(p.samplesPerTree ?? 256, 'samplesPerTree (subSampleSize)', 1, 1 << 16);
+  return {
+    numTrees: checkInt(p.numTrees ?? 100, 'numTrees (numberOfTrees)', 1, 1000),
+    samplesPerTree,
+    timeDecay: checkNumber(p.timeDecay ?? 1 / (10 * samplesPerTree), 'timeDecay', 0, 1),
+    shingleSize: checkInt(p.shingleSize ?? 1, 'shingleSize', 1, 1 << 16),
+    outputAfter: checkInt(p.outputAfter ?? Math.floor(samplesPerTree / 4), 'outputAfter', 0),
+    seed: checkInt(p.seed ?? 0, 'seed', 0),
+  };
+}
+
+/**
+ * AWS's initialAcceptFraction: while a tree's sample is under this fraction full every point is taken, then
+ * the chance falls linearly to 0 at full. Trees fill at different paces, so they differ early on.
+ */
+const INITIAL_ACCEPT_FRACTION = 0.125;
+
+/**
+ * A forest that learns as it scores: each row is scored, then offered to every tree's sampler. Trees are
+ * independent, so a forest can own a slice of the trees (`trees`) and several slices run in parallel
+ * give the same sums as one forest. Tree t always uses random stream t of the seed.
+ */
+export class StreamingForest {
+  readonly params: Required<StreamingParams>;
+  private trees: StreamingTree[] = [];
+  private shingler: Shingler;
+  private point: Float64Array;
+  private scratch: Scratch;
+  private one = new Float64Array(1);
+  private seen = 0;
+
+  constructor(readonly inputDims: number, params: StreamingParams = {}, trees?: { from: number; to: number }) {
+    checkInt(inputDims, 'dims', 1);
+    this.params = resolveStreamingParams(params);
+    const { numTrees, samplesPerTree, shingleSize, timeDecay, seed } = this.params;
+    const dims = inputDims * shingleSize;
+    const from = trees?.from ?? 0;
+    const to = trees?.to ?? numTrees;
+    checkInt(from, 'first tree', 0, numTrees);
+    checkInt(to, 'last tree', from, numTrees);
+    for (let t = from; t < to; t++) this.trees.push(new StreamingTree(dims, samplesPerTree, timeDecay, new Rng(seed, t)));
+    this.shingler = new Shingler(inputDims, shingleSize);
+    this.point = new Float64Array(dims);
+    this.scratch = makeScratch(samplesPerTree, dims);
+  }
+
+  /** Whether the next row will get a score. */
+  get ready(): boolean {
+    return this.shingler.full && this.seen >= this.params.outputAfter;
+  }
+
+  /**
+   * Score-then-update over rows (inputDims values each). Writes each row's sum of tree scores over this
+   * forest's trees to sums[i] (0 until ready).
+   */
+  processSums(rows: Float64Array, sums: Float64Array = new Float64Array(rows.length / this.inputDims)): Float64Array {
+    const n = checkPoints(rows, this.inputDims);
+    const { point, one, scratch, trees } = this;
+    for (let i = 0; i < n; i++) {
+      this.shingler.push(rows, i);
+      let sum = 0;
+      if (this.shingler.full) {
+        this.shingler.write(point);
+        if (this.seen >= this.params.outputAfter) {
+          for (const tree of trees) {
+            one[0] = 0;
+            scoreTree(tree.nodes, tree.root, point, 0, 1, one, scratch);
+            sum += one[0];
+          }
+        }
+        for (const tree of trees) tree.offer(point, this.seen);
+      }
+      sums[i] = sum;
+      this.seen++;
+    }
+    return sums;
+  }
+
+  /** Score-then-update over rows; each row's score is the mean over all the forest's trees. */
+  process(rows: Float64Array): Float64Array {
+    const out = this.processSums(rows);
+    for (let i = 0; i < out.length; i++) out[i] /= this.params.numTrees;
+    return out;
+  }
+}
+
+/**
+ * One tree plus its time-decayed reservoir (AWS CompactSampler): a point offered at time t gets weight
+ * log(−log u) − λt and the sample keeps the `capacity` smallest weights (a max-heap evicts the largest), so
+ * recent points are favoured by exp(λ·age). Accepted points are inserted into the tree; evicted ones deleted.
+ */
+class StreamingTree {
+  readonly nodes: NodeArrays;
+  root = -1;
+  private readonly dims: number;
+  private free: Int32Array;
+  private freeTop: number;
+  private path: Int32Array;
+  private ext: Float64Array;
+  private cut = new Float64Array(1);
+  private weights: Float64Array;
+  private slots: Int32Array;
+  private size = 0;
+  /** Sampled points by slot, kept to delete them from the tree when evicted. */
+  private stored: Float64Array;
+
+  constructor(dims: number, private capacity: number, private decay: number, private rng: Rng) {
+    this.dims = dims;
+    this.nodes = allocNodes(2 * capacity, dims);
+    this.free = new Int32Array(2 * capacity);
+    for (let i = 0; i < this.free.length; i++) this.free[i] = this.free.length - 1 - i;
+    this.freeTop = this.free.length;
+    this.path = new Int32Array(capacity + 1);
+    this.ext = new Float64Array(2 * dims);
+    this.weights = new Float64Array(capacity);
+    this.slots = new Int32Array(capacity);
+    this.stored = new Float64Array(capacity * dims);
+  }
+
+  offer(point: Float64Array, t: number): void {
+    let u = this.rng.next();
+    while (u === 0) u = this.rng.next();
+    const weight = Math.log(-Math.log(u)) - this.decay * t;
+    const filling = this.size < this.capacity && this.rng.next() < this.initialAcceptProbability();
+    if (filling) {
+      const slot = this.size;
+      this.stored.set(point, slot * this.dims);
+      this.heapPush(weight, slot);
+      this.insert(point);
+    } else if (this.size > 0 && weight < this.weights[0]) {
+      const slot = this.slots[0];
+      this.delete(this.stored.subarray(slot * this.dims, (slot + 1) * this.dims));
+      this.stored.set(point, slot * this.dims);
+      this.heapReplaceTop(weight, slot);
+      this.insert(point);
+    }
+  }
+
+  private initialAcceptProbability(): number {
+    const fill = this.size / this.capacity;
+    if (fill < INITIAL_ACCEPT_FRACTION) return 1;
+    return 1 - (fill - INITIAL_ACCEPT_FRACTION) / (1 - INITIAL_ACCEPT_FRACTION);
+  }
+
+  private heapPush(weight: number, slot: number): void {
+    let i = this.size++;
+    const { weights, slots } = this;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (weights[parent] >= weight) break;
+      weights[i] = weights[parent];
+      slots[i] = slots[parent];
+      i = parent;
+    }
+    weights[i] = weight;
+    slots[i] = slot;
+  }
+
+  private heapReplaceTop(weight: number, slot: number): void {
+    const { weights, slots, size } = this;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) break;
+      const c = l + 1 < size && weights[l + 1] > weights[l] ? l + 1 : l;
+      if (weights[c] <= weight) break;
+      weights[i] = weights[c];
+      slots[i] = slots[c];
+      i = c;
+    }
+    weights[i] = weight;
+    slots[i] = slot;
+  }
+
+  private alloc(): number {
+    return this.free[--this.freeTop];
+  }
+
+  private release(node: number): void {
+    this.free[this.freeTop++] = node;
+  }
+
+  /**
+   * Guha et al.'s insertion: at each node draw a cut of the box extended by p; if it separates p from the
+   * box, p becomes a new leaf next to this subtree, else the box grows and p goes down the node's own cut.
+   */
+  private insert(p: Float64Array): void {
+    const { nodes, dims, ext, cut } = this;
+    const { left, right, cutDim, cutValue, mass, box, rangeSum } = nodes;
+    if (this.root < 0) {
+      this.root = this.alloc();
+      setLeaf(nodes, this.root, p, 0, 1);
+      return;
+    }
+    let node = this.root;
+    let parent = -1;
+    for (;;) {
+      const b = node * 2 * dims;
+      let grow = 0;
+      let extSum = 0;
+      for (let j = 0; j < dims; j++) {
+        const v = p[j];
+        const lo = box[b + 2 * j];
+        const hi = box[b + 2 * j + 1];
+        const elo = v < lo ? v : lo;
+        const ehi = v > hi ? v : hi;
+        ext[2 * j] = elo;
+        ext[2 * j + 1] = ehi;
+        grow += lo - elo + (ehi - hi);
+        extSum += ehi - elo;
+      }
+      if (grow === 0) {
+        mass[node]++;
+        if (cutDim[node] < 0) return; // a duplicate of the leaf's point
+        parent = node;
+        node = p[cutDim[node]] <= cutValue[node] ? left[node] : right[node];
+        continue;
+      }
+      const dim = randomCut(ext, 0, dims, extSum, this.rng.next(), cut);
+      const value = cut[0];
+      const v = p[dim];
+      const separates = v < box[b + 2 * dim] ? value < box[b + 2 * dim] : value >= box[b + 2 * dim + 1];
+      if (separates) {
+        const leaf = this.alloc();
+        setLeaf(nodes, leaf, p, 0, 1);
+        const inner = this.alloc();
+        cutDim[inner] = dim;
+        cutValue[inner] = value;
+        mass[inner] = mass[node] + 1;
+        box.set(ext, inner * 2 * dims);
+        rangeSum[inner] = extSum;
+        left[inner] = v <= value ? leaf : node;
+        right[inner] = v <= value ? node : leaf;
+        if (parent < 0) this.root = inner;
+        else if (left[parent] === node) left[parent] = inner;
+        else right[parent] = inner;
+        return;
+      }
+      box.set(ext, b);
+      rangeSum[node] = extSum;
+      mass[node]++;
+      parent = node;
+      node = p[cutDim[node]] <= cutValue[node] ? left[node] : right[node];
+    }
+  }
+
+  /** Removes one copy of p (which must be in the sample); shrinks the boxes above it. */
+  private delete(p: Float64Array): void {
+    const { nodes, dims, path } = this;
+    const { left, right, cutDim, cutValue, mass } = nodes;
+    let node = this.root;
+    let depth = 0;
+    while (cutDim[node] >= 0) {
+      path[depth++] = node;
+      node = p[cutDim[node]] <= cutValue[node] ? left[node] : right[node];
+    }
+    for (let j = 0; j < dims; j++) {
+      if (nodes.box[node * 2 * dims + 2 * j] !== p[j]) throw new Error('RCF internal error: a sampled point is missing from its tree');
+    }
+    for (let k = 0; k < depth; k++) mass[path[k]]--;
+    if (--mass[node] > 0) return;
+    this.release(node);
+    if (depth === 0) {
+      this.root = -1;
+      return;
+    }
+    const parent = path[depth - 1];
+    const sibling = left[parent] === node ? right[parent] : left[parent];
+    this.release(parent);
+    if (depth === 1) {
+      this.root = sibling;
+      return;
+    }
+    const grand = path[depth - 2];
+    if (left[grand] === parent) left[grand] = sibling;
+    else right[grand] = sibling;
+    for (let k = depth - 2; k >= 0; k--) {
+      if (!this.refitBox(path[k])) break;
+    }
+  }
+
+  /** Sets a node's box to the union of its children's; returns whether it changed. */
+  private refitBox(node: number): boolean {
+    const { dims } = this;
+    const { left, right, box, rangeSum } = this.nodes;
+    const b = node * 2 * dims;
+    const l = left[node] * 2 * dims;
+    const r = right[node] * 2 * dims;
+    let changed = false;
+    let sum = 0;
+    for (let j = 0; j < dims; j++) {
+      const lo = Math.min(box[l + 2 * j], box[r + 2 * j]);
+      const hi = Math.max(box[l + 2 * j + 1], box[r + 2 * j + 1]);
+      if (lo !== box[b + 2 * j] || hi !== box[b + 2 * j + 1]) changed = true;
+      box[b + 2 * j] = lo;
+      box[b + 2 * j + 1] = hi;
+      sum += hi - lo;
+    }
+    rangeSum[node] = sum;
+    return changed;
+  }
+}
