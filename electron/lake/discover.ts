@@ -8,6 +8,7 @@ import { constants, gunzipSync } from 'node:zlib';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { LakeFile } from '../../shared/api/lake.ts';
 import { parsePartition, parseStream, type Partition } from './layout.ts';
+import { splitCsvLine } from './readers.ts';
 import type { StreamName } from './streams.ts';
 
 export interface LakeObject {
@@ -21,6 +22,8 @@ export interface LakeObject {
   format: LakeFile['format'];
   compression: LakeFile['compression'];
   partition: Partition | null;
+  /** CSV column names from the header line, lower-cased (DuckDB then reads the file without sniffing it). */
+  csvHeader?: string[];
 }
 
 const SNIFF_BYTES = 64 * 1024;
@@ -67,7 +70,9 @@ async function identify(path: string, rel: string): Promise<LakeObject | null> {
   const format: LakeObject['format'] = parquet || name.endsWith('.parquet') ? 'parquet' : name.endsWith('.csv') || looksLikeCsv(text) ? 'csv' : 'json';
   const stream = parseStream(rel) ?? (await streamFromContent(path, s.size, parquet ? head : text));
   if (!stream) return null;
-  return { path, rel, size: s.size, mtimeMs: s.mtimeMs, stream, format, compression: gzip ? 'gzip' : 'none', partition: parsePartition(rel) };
+  const object: LakeObject = { path, rel, size: s.size, mtimeMs: s.mtimeMs, stream, format, compression: gzip ? 'gzip' : 'none', partition: parsePartition(rel) };
+  if (format === 'csv') object.csvHeader = splitCsvLine(text.split('\n', 1)[0].replace(/\r$/, '')).map((c) => c.trim().toLowerCase());
+  return object;
 }
 
 async function readHead(path: string, size: number, at = 0): Promise<Buffer> {

@@ -4,12 +4,12 @@
  * - The ledger (`lake_file`) records each object's identity and version (size + mtime, or the caller's
  *   key + ETag). Unchanged objects are skipped; a changed object's rows are replaced by its new rows
  *   in the same transaction; new objects are added.
- * - Fast path: whole batches of JSON-lines objects go through DuckDB's `read_json` with declared types
- *   in one transaction (rows, ledger entries and nothing else). Whole objects only ever commit, so an
- *   import killed at any moment leaves no partial object behind.
+ * - Fast path: batches of objects of one stream and format go through DuckDB's own reader (`read_json`
+ *   with declared types, `read_csv`, `read_parquet`) in one transaction (rows and ledger entries).
+ *   Whole objects only ever commit, so an import killed at any moment leaves no partial object behind.
  * - Careful path: an object DuckDB refuses (a bad line, `}{` records, a JSON array, truncated gzip,
- *   garbage) and every CSV/Parquet object is staged record by record (stage.ts, readers.ts): every good
- *   row loads, every bad line is quarantined with its line number and reason.
+ *   garbage, a missing column) is staged record by record (stage.ts, readers.ts) in its own
+ *   transaction: every good row loads, every bad line is quarantined with its line number and reason.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
@@ -95,7 +95,7 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
     };
     for (const batch of batches(todo)) {
       checkCancelled(opts.signal);
-      if (batch.length > 1 || (batch[0].object.format === 'json' && batch[0].object.size > 0)) {
+      if (batch[0].object.size > 0) {
         const rows = await tryFast(conn, batch, opts.signal);
         if (rows !== null) {
           record(batch, rows, []);
@@ -104,7 +104,7 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
       }
       for (const p of batch) {
         checkCancelled(opts.signal);
-        const fast = batch.length > 1 && p.object.format === 'json' && p.object.size > 0 ? await tryFast(conn, [p], opts.signal) : null;
+        const fast = batch.length > 1 ? await tryFast(conn, [p], opts.signal) : null;
         if (fast !== null) record([p], fast, []);
         else record([p], ...(await importCarefully(conn, p, opts.signal)));
       }
@@ -123,27 +123,27 @@ function checkCancelled(signal?: AbortSignal) {
   if (signal?.aborted) throw new ApiError('CANCELLED', 'import cancelled');
 }
 
-/** Consecutive JSON objects of one stream and compression share a fast-path batch; others go alone. */
+/** Consecutive non-empty objects of one stream, format and compression share a fast-path batch; empty ones go alone. */
 function* batches(todo: Planned[]): Generator<Planned[]> {
   let batch: Planned[] = [];
   let bytes = 0;
+  const flush = function* () {
+    if (batch.length) yield batch;
+    batch = [];
+    bytes = 0;
+  };
   for (const p of todo) {
-    const joinable = p.object.format === 'json' && p.object.size > 0;
     const head = batch[0]?.object;
-    if (batch.length && (!joinable || head.format !== 'json' || head.stream !== p.object.stream || head.compression !== p.object.compression || bytes + p.object.size > BATCH_BYTES || batch.length >= BATCH_FILES)) {
-      yield batch;
-      batch = [];
-      bytes = 0;
+    const o = p.object;
+    const alike = head && head.stream === o.stream && head.format === o.format && head.compression === o.compression && String(head.csvHeader) === String(o.csvHeader);
+    if (head && (o.size === 0 || !alike || bytes + o.size > BATCH_BYTES || batch.length >= BATCH_FILES)) {
+      yield* flush();
     }
     batch.push(p);
-    bytes += p.object.size;
-    if (!joinable) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
+    bytes += o.size;
+    if (o.size === 0) yield* flush();
   }
-  if (batch.length) yield batch;
+  yield* flush();
 }
 
 /** An unchanged object is re-read only when the new event-time window reaches beyond what was loaded. */
@@ -197,7 +197,22 @@ async function writeLedger(conn: DuckDBConnection, p: Planned, fileId: number, c
   );
 }
 
-/** DuckDB reads the batch's JSON lines itself; null when it refuses any of them (the caller then goes file by file). */
+/** DuckDB's own reader for a batch, with the stream's declared types (CSV and Parquet columns matched by name; batches share one CSV header). */
+function readerSql(spec: StreamSpec, batch: Planned[]): string {
+  const paths = `[${batch.map((p) => quoteLiteral(p.object.path)).join(', ')}]`;
+  const { format, compression } = batch[0].object;
+  const codec = `compression='${compression === 'gzip' ? 'gzip' : 'uncompressed'}'`;
+  if (format === 'json') return `read_json(${paths}, columns=${columnsStruct(spec)}, format='newline_delimited', ${codec})`;
+  if (format === 'csv') {
+    // Columns in the header's order with the stream's types: DuckDB's per-file sniffing costs ~100 ms a file.
+    const types = new Map(spec.columns.map((c) => [c.name, c.type]));
+    const columns = batch[0].object.csvHeader!.map((name) => `${quoteLiteral(name)}: '${types.get(name) ?? 'VARCHAR'}'`).join(', ');
+    return `read_csv(${paths}, header=true, auto_detect=false, delim=',', quote='"', escape='"', hive_partitioning=false, columns={${columns}}, ${codec})`;
+  }
+  return `read_parquet(${paths}, union_by_name=true, hive_partitioning=false)`;
+}
+
+/** DuckDB reads the whole batch itself; null when it refuses any object in it (the caller then goes file by file). */
 async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortSignal): Promise<number | null> {
   const spec = batch[0].spec;
   const window = batch[0].window;
@@ -211,12 +226,11 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
           return `(${i}, ${ids[i]}, ${quoteLiteral(p.key)}, ${q ? `${q.year}, ${q.month}, ${q.day}, ${q.hour}` : 'NULL, NULL, NULL, NULL'})`;
         })
         .join(', ');
-      const paths = `[${batch.map((p) => quoteLiteral(p.object.path)).join(', ')}]`;
       await conn.run(
         `INSERT INTO ${spec.table}
          SELECT nextval('lake_row_seq'), ${columnList(spec, 'r.')},
            coalesce(m.y, year(${time})), coalesce(m.mo, month(${time})), coalesce(m.d, day(${time})), coalesce(m.h, hour(${time})), m.source, m.file_id
-         FROM read_json(${paths}, columns=${columnsStruct(spec)}, format='newline_delimited', compression='${batch[0].object.compression === 'gzip' ? 'gzip' : 'uncompressed'}') r
+         FROM ${readerSql(spec, batch)} r
          JOIN (VALUES ${meta}) m(i, file_id, source, y, mo, d, h) ON r.file_index = m.i`,
       );
       const list = ids.join(', ');

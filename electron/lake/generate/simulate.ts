@@ -229,10 +229,10 @@ export class Simulation {
     }
   }
 
-  /** Abnormal players misbehave in their first session and in about a third of the later ones. */
+  /** Abnormal players misbehave in their first session and in about a fifth of the later ones. */
   private startSession(p: number) {
     if (this.kind[p] === Kind.Honest || this.episode[p] > 0) return;
-    if (this.episodes[p] > 0 && this.rng.next() > 0.35) return;
+    if (this.episodes[p] > 0 && this.rng.next() > 0.2) return;
     this.episodes[p] = Math.min(65535, this.episodes[p] + 1);
     const { rng } = this;
     switch (this.kind[p]) {
@@ -324,7 +324,7 @@ export class Simulation {
       this.step(p, len, false);
       if (Math.hypot(this.x[p] - this.tx[p], this.y[p] - this.ty[p]) < 8) {
         this.phase[p] = 1;
-        this.episode[p] = 20 + rng.int(40);
+        this.episode[p] = 10 + rng.int(20);
       }
     } else if (this.phase[p] === 1) {
       this.heading[p] += (rng.next() - 0.5) * 1.2;
@@ -337,7 +337,8 @@ export class Simulation {
         this.episode[p] = 1_000_000;
       }
     } else {
-      this.heading[p] = Math.PI / 2 + (rng.next() - 0.5) * 0.3; // north, out the way it came
+      const [ex, ey] = nearestExit(this.x[p], this.y[p]);
+      this.heading[p] = Math.atan2(ey - this.y[p], ex - this.x[p]) + (rng.next() - 0.5) * 0.3;
       this.step(p, len, false);
       if (!inZone(RED_ZONE, this.x[p], this.y[p])) {
         this.episode[p] = 0;
@@ -345,6 +346,16 @@ export class Simulation {
       }
     }
   }
+}
+
+/** The closest point just outside the red zone (its south side is the map's edge). */
+function nearestExit(x: number, y: number): [number, number] {
+  const exits: [number, number][] = [
+    [RED_ZONE.x0 - 10, y],
+    [RED_ZONE.x1 + 10, y],
+    [x, RED_ZONE.y1 + 10],
+  ];
+  return exits.reduce((best, e) => (Math.hypot(e[0] - x, e[1] - y) < Math.hypot(best[0] - x, best[1] - y) ? e : best));
 }
 
 export function pidxOf(player: number): number {
