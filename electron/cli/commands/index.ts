@@ -2,9 +2,10 @@ import type { Command } from '../command.ts';
 import { benchCommand } from './bench.ts';
 import { generateCommand } from './generate.ts';
 import { importCommand } from './import.ts';
+import { scoreCommand } from './score.ts';
 import { sqlCommand } from './sql.ts';
 import { syncCommand } from './sync.ts';
 import { webCommand } from './web.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [sqlCommand, webCommand, benchCommand, syncCommand, generateCommand, importCommand];
+export const commands: Command[] = [sqlCommand, webCommand, benchCommand, syncCommand, generateCommand, importCommand, scoreCommand];

@@ -1,0 +1,272 @@
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { dedupeRows, scatter } from '../rcf/dedupe.ts';
+import { RcfInputError } from '../rcf/errors.ts';
+import { drawSamples, resolveForestParams, type ForestParams } from '../rcf/forest.ts';
+import { deserializeForest } from '../rcf/serialize.ts';
+import { resolveStreamingParams, type StreamingParams } from '../rcf/streaming.ts';
+import { checkPoints } from '../rcf/validate.ts';
+import { startWorker } from '../util/worker.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
+
+export interface JobOptions {
+  signal?: AbortSignal;
+  /** Rows done so far and in all; called as chunks finish. */
+  onProgress?: (done: number, total: number) => void;
+  /** Column names, for error messages about bad values. */
+  columns?: readonly string[];
+}
+
+export interface BatchOptions extends JobOptions {
+  /** Also return per-dimension attribution: n × 2·dims values, (high, low) per dimension. */
+  attribution?: boolean;
+  /** Score with this serialised forest instead of training one on `points`. */
+  model?: Uint8Array;
+}
+
+export interface BatchResult {
+  scores: Float64Array;
+  attribution?: Float64Array;
+  /** The serialised forest (the one given, or the one trained), for the caller to store. */
+  model: Uint8Array;
+}
+
+export interface ScoringPool {
+  readonly size: number;
+  /** Trains a forest on `points` (or loads `opts.model`) and scores every row, each distinct row once. */
+  scoreBatch(points: Float64Array, dims: number, params: ForestParams, opts?: BatchOptions): Promise<BatchResult>;
+  /** Streaming score-then-update over rows in order; trees are split across the workers. */
+  scoreStream(rows: Float64Array, dims: number, params: StreamingParams, opts?: JobOptions): Promise<{ scores: Float64Array }>;
+  close(): Promise<void>;
+}
+
+export interface PoolOptions {
+  /** Workers; default cores − 1, at least 1. */
+  size?: number;
+  /** Worker entry; default this folder's worker (source) or scoreWorker.js (built app). Tests swap it. */
+  entry?: URL;
+}
+
+const defaultEntry = () =>
+  import.meta.url.endsWith('.ts') ? new URL('./worker.ts', import.meta.url) : new URL('./scoreWorker.js', import.meta.url);
+
+/** A unit of work for one worker. `make` builds the message afresh, so a retried chunk can be sent again
+ * after its first copy was transferred to a worker that died. */
+type TaskMessage = Extract<ToWorker, { task: number }>;
+
+interface Task {
+  id: number;
+  job: Job;
+  make(): TaskMessage;
+  attempts: number;
+  done(msg: FromWorker): void;
+}
+
+interface Job {
+  id: number;
+  model?: Uint8Array;
+  failed: boolean;
+  fail(e: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | null;
+  loaded: Set<number>;
+  lastError?: Error;
+}
+
+/** Rows per scoring chunk: enough for Z-ordering and per-message costs to pay off, small enough to balance. */
+const CHUNK_MIN = 16384;
+const CHUNK_MAX = 262144;
+
+export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
+  const size = Math.max(1, opts.size ?? availableParallelism() - 1);
+  const entry = opts.entry ?? defaultEntry();
+  const queue: Task[] = [];
+  const slots: Slot[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  function spawn(): Slot {
+    const slot: Slot = { worker: startWorker(entry), task: null, loaded: new Set() };
+    slot.worker.on('message', (msg: FromWorker) => {
+      const task = slot.task;
+      if (!task || msg.task !== task.id) return;
+      slot.task = null;
+      if (msg.type === 'failed') {
+        const err = msg.name === 'RcfInputError' ? new RcfInputError(msg.message) : new Error(`scoring worker: ${msg.message}`);
+        task.job.fail(err);
+      } else if (!task.job.failed) task.done(msg);
+      dispatch();
+    });
+    slot.worker.on('error', (e) => (slot.lastError = e));
+    slot.worker.on('exit', () => {
+      const i = slots.indexOf(slot);
+      if (i < 0) return; // terminated on purpose
+      slots.splice(i, 1);
+      const task = slot.task;
+      if (!closed) slots.push(spawn());
+      if (task && !task.job.failed) {
+        const why = slot.lastError?.message ?? 'it exited';
+        if (++task.attempts < 2) queue.unshift(task);
+        else task.job.fail(new Error(`a scoring worker died twice on the same chunk (${why}); the run was stopped`));
+      }
+      dispatch();
+    });
+    return slot;
+  }
+
+  for (let i = 0; i < size; i++) slots.push(spawn());
+
+  function dispatch(): void {
+    for (const slot of slots) {
+      if (slot.task) continue;
+      const task = queue.shift();
+      if (!task) return;
+      slot.task = task;
+      const msg = { ...task.make(), task: task.id }; // make() leaves task 0: ids are per attempt-free task
+      if (msg.type === 'score' && !slot.loaded.has(msg.job)) {
+        // Score tasks are only queued once the job has its model (trained or given).
+        slot.worker.postMessage({ type: 'load', job: msg.job, model: task.job.model! } satisfies ToWorker);
+        slot.loaded.add(msg.job);
+      }
+      slot.worker.postMessage(msg, transferList(msg));
+    }
+  }
+
+  /** Runs a job's tasks; rejects on the first failure or on abort, ending that job's work at once. */
+  async function runJob<T>(signal: AbortSignal | undefined, body: (job: Job, run: (make: () => TaskMessage) => Promise<FromWorker>) => Promise<T>): Promise<T> {
+    if (closed) throw new Error('the scoring pool is closed');
+    signal?.throwIfAborted();
+    let rejectJob!: (e: unknown) => void;
+    const failure = new Promise<never>((_, reject) => (rejectJob = reject));
+    failure.catch(() => {}); // a failure after the body already settled has no one left to tell
+    const job: Job = {
+      id: nextId++,
+      failed: false,
+      fail(e) {
+        if (job.failed) return;
+        job.failed = true;
+        stopJob(job);
+        rejectJob(e);
+      },
+    };
+    const onAbort = () => job.fail(signal?.reason ?? new DOMException('The scoring run was cancelled', 'AbortError'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const run = (make: () => TaskMessage) =>
+      new Promise<FromWorker>((resolve) => {
+        queue.push({ id: nextId++, job, make, attempts: 0, done: resolve });
+        dispatch();
+      });
+    try {
+      return await Promise.race([body(job, run), failure]);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      stopJob(job);
+    }
+  }
+
+  /** Drops a job's queued chunks, kills workers busy on it (a sync loop cannot be interrupted) and frees models. */
+  function stopJob(job: Job): void {
+    for (let i = queue.length - 1; i >= 0; i--) if (queue[i].job === job) queue.splice(i, 1);
+    for (const slot of [...slots]) {
+      if (slot.task?.job === job && job.failed) {
+        slots.splice(slots.indexOf(slot), 1);
+        void slot.worker.terminate();
+        if (!closed) slots.push(spawn());
+      } else if (slot.loaded.delete(job.id)) {
+        slot.worker.postMessage({ type: 'unload', job: job.id } satisfies ToWorker);
+      }
+    }
+    dispatch();
+  }
+
+  async function scoreBatch(points: Float64Array, dims: number, params: ForestParams, o: BatchOptions = {}): Promise<BatchResult> {
+    const n = checkPoints(points, dims, o.columns);
+    const resolved = resolveForestParams(params);
+    if (o.model) {
+      const forest = deserializeForest(o.model);
+      if (forest.dims !== dims) throw new RcfInputError(`the model was trained on ${forest.dims} columns, not ${dims}`);
+    }
+    return runJob(o.signal, async (job, run) => {
+      const samples = o.model ? null : drawSamples(points, dims, resolved);
+      const { unique, count, rowToUnique } = dedupeRows(points, dims);
+      job.model = o.model ?? (samples ? await train(run, samples, dims, resolved) : undefined);
+      const width = 2 * dims;
+      const uniqueScores = new Float64Array(count);
+      const uniqueAttr = o.attribution ? new Float64Array(count * width) : undefined;
+      const chunk = Math.min(CHUNK_MAX, Math.max(CHUNK_MIN, Math.ceil(count / (4 * size))));
+      let done = 0;
+      o.onProgress?.(0, n);
+      const chunks: Promise<void>[] = [];
+      for (let from = 0; from < count; from += chunk) {
+        const to = Math.min(count, from + chunk);
+        const make = (): TaskMessage => ({ type: 'score', task: 0, job: job.id, points: unique.slice(from * dims, to * dims), attribution: !!o.attribution });
+        chunks.push(
+          run(make).then((msg) => {
+            if (msg.type !== 'scored') throw new Error(`unexpected ${msg.type} reply`);
+            uniqueScores.set(msg.scores, from);
+            if (uniqueAttr && msg.attribution) uniqueAttr.set(msg.attribution, from * width);
+            done += to - from;
+            o.onProgress?.(Math.round((done / count) * n), n);
+          }),
+        );
+      }
+      await Promise.all(chunks);
+      return {
+        scores: scatter(uniqueScores, rowToUnique),
+        attribution: uniqueAttr && scatter(uniqueAttr, rowToUnique, width),
+        model: job.model!,
+      };
+    });
+  }
+
+  async function scoreStream(rows: Float64Array, dims: number, params: StreamingParams, o: JobOptions = {}): Promise<{ scores: Float64Array }> {
+    const n = checkPoints(rows, dims, o.columns);
+    const resolved = resolveStreamingParams(params);
+    return runJob(o.signal, async (_job, run) => {
+      // Trees are independent: each worker runs a slice of them over the whole series and returns sums.
+      const parts = Math.min(size, resolved.numTrees);
+      const scores = new Float64Array(n);
+      let done = 0;
+      o.onProgress?.(0, n);
+      await Promise.all(
+        Array.from({ length: parts }, (_, k) => {
+          const trees = { from: Math.floor((k * resolved.numTrees) / parts), to: Math.floor(((k + 1) * resolved.numTrees) / parts) };
+          return run(() => ({ type: 'stream', task: 0, rows: rows.slice(), dims, params: resolved, trees })).then((msg) => {
+            if (msg.type !== 'streamed') throw new Error(`unexpected ${msg.type} reply`);
+            for (let i = 0; i < n; i++) scores[i] += msg.sums[i];
+            o.onProgress?.(Math.round((++done / parts) * n), n);
+          });
+        }),
+      );
+      for (let i = 0; i < n; i++) scores[i] /= resolved.numTrees;
+      return { scores };
+    });
+  }
+
+  return {
+    size,
+    scoreBatch,
+    scoreStream,
+    async close() {
+      closed = true;
+      const all = slots.splice(0);
+      for (const t of queue.splice(0)) t.job.fail(new Error('the scoring pool was closed'));
+      await Promise.all(all.map((s) => s.worker.terminate()));
+    },
+  };
+}
+
+async function train(run: (make: () => TaskMessage) => Promise<FromWorker>, samples: Float64Array, dims: number, params: Required<ForestParams>): Promise<Uint8Array> {
+  const msg = await run(() => ({ type: 'train', task: 0, samples: samples.slice(), dims, params }));
+  if (msg.type !== 'trained') throw new Error(`unexpected ${msg.type} reply`);
+  return msg.model;
+}
+
+function transferList(msg: ToWorker): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of Object.values(msg)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
+  return out;
+}

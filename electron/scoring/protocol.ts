@@ -1,0 +1,16 @@
+import type { ForestParams } from '../rcf/forest.ts';
+import type { StreamingParams } from '../rcf/streaming.ts';
+
+/** Messages between the scoring pool and its workers. Arrays travel as transferred buffers, never JSON. */
+export type ToWorker =
+  | { type: 'train'; task: number; samples: Float64Array; dims: number; params: ForestParams }
+  | { type: 'load'; job: number; model: Uint8Array }
+  | { type: 'unload'; job: number }
+  | { type: 'score'; task: number; job: number; points: Float64Array; attribution: boolean }
+  | { type: 'stream'; task: number; rows: Float64Array; dims: number; params: StreamingParams; trees: { from: number; to: number } };
+
+export type FromWorker =
+  | { type: 'trained'; task: number; model: Uint8Array }
+  | { type: 'scored'; task: number; scores: Float64Array; attribution?: Float64Array }
+  | { type: 'streamed'; task: number; sums: Float64Array }
+  | { type: 'failed'; task: number; name: string; message: string };
