@@ -26,7 +26,8 @@ export function lakeImporter(ws: Workspace): Importer {
         signal: req.signal,
         eventTime: req.eventTime,
         identity: (file) => ({ key: `s3://${req.bucket}/${file.rel}`, version: etagByKey.get(file.rel) ?? `${file.size}:${Math.round(file.mtimeMs)}` }),
-        onProgress: (p) => req.onProgress({ done: p.done, total: p.total, unit: p.unit, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, message: `importing: ${p.rows.toLocaleString('en-US')} rows` }),
+        // Files, not bytes: the sync's byte counters are about the network.
+        onProgress: (p) => req.onProgress({ done: p.done, total: p.total, unit: p.unit, message: `importing: ${p.rows.toLocaleString('en-US')} rows` }),
       });
       return { rows: summary.rows };
     } finally {
