@@ -1,5 +1,6 @@
 import { jobsHandlers, sqlHandlers, workspaceHandlers } from './handlers/core.ts';
 import { lakeHandlers } from './handlers/lake.ts';
+import { streamsHandlers } from './handlers/streams.ts';
 import { createRouter, type Handlers, type Router } from './router.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
 import { EventBus } from './events.ts';
@@ -18,6 +19,7 @@ function buildHandlers(services: AppServices, openWorkspace: (path: string) => P
     ...sqlHandlers(services),
     ...jobsHandlers(services),
     ...lakeHandlers(services),
+    ...streamsHandlers(services),
   };
 }
 

@@ -1,4 +1,5 @@
 import { lakeSchema } from '../lake/schema.ts';
+import { streamsSchema } from '../streams/schema.ts';
 import { SqlConsole } from '../workspace/console.ts';
 import { rememberRecent } from '../workspace/paths.ts';
 import type { SchemaComponent } from '../workspace/schema.ts';
@@ -15,7 +16,7 @@ export interface AppServices {
 }
 
 /** Every capability's schema, applied when a workspace opens. */
-export const SCHEMA_COMPONENTS: SchemaComponent[] = [lakeSchema];
+export const SCHEMA_COMPONENTS: SchemaComponent[] = [lakeSchema, streamsSchema];
 
 export async function createServices(workspacePath: string, events = new EventBus()): Promise<AppServices> {
   const ws = await openWorkspace(workspacePath, SCHEMA_COMPONENTS);

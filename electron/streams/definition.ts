@@ -15,7 +15,8 @@ export function resolveForest(overrides: Partial<ForestSettings> = {}): ForestSe
   };
 }
 
-export const DEFAULT_THRESHOLD: Threshold = { kind: 'sigma', k: 3 };
+/** The Kinesis toll lab's alert score; mean + kσ is one flag away. */
+export const DEFAULT_THRESHOLD: Threshold = { kind: 'score', value: 2.5 };
 
 const UNITS: [RegExp, number][] = [
   [/^(s|sec|secs|second|seconds)$/, 1],

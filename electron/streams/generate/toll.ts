@@ -9,7 +9,7 @@ const INCIDENTS = [
   { station: 3, from: 620, windows: 3 },
   { station: 6, from: 910, windows: 3 },
 ];
-const HOT_SHARE = 0.95;
+const HOT_SHARE = 0.8;
 
 /**
  * Vehicles passing toll stations as the lab's Firehose wrote them: `date,toll,user` lines, no header.
@@ -27,10 +27,9 @@ export function generateToll(opts: DemoStreamOptions = {}): DemoStreamData {
     const counts = rates.map((r) => poisson(rng, r * swell));
     const incident = INCIDENTS.find((i) => w >= i.from && w < i.from + i.windows);
     if (incident) {
-      // Almost every vehicle is routed through one station.
-      const total = counts.reduce((a, b) => a + b, 0);
-      for (let s = 0; s < STATIONS; s++) counts[s] = Math.round((total * (1 - HOT_SHARE)) / (STATIONS - 1));
-      counts[incident.station - 1] = Math.round(total * HOT_SHARE);
+      // A flood at one station until it carries almost all of the traffic; the others go on as usual.
+      const others = counts.reduce((a, b) => a + b, 0) - counts[incident.station - 1];
+      counts[incident.station - 1] = Math.round((others * HOT_SHARE) / (1 - HOT_SHARE));
       planted.push({ key: String(incident.station), windowStart, kind: 'hot-station' });
     }
     const events: [number, number][] = [];

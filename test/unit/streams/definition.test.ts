@@ -39,7 +39,7 @@ describe('stream definitions', () => {
       measures: [parseMeasure("clicks=count if browseraction='Click'"), parseMeasure("impressions=count if browseraction='Impression'"), parseMeasure('ctr=clicks/impressions')],
     });
     expect(def.windowSeconds).toBe(10);
-    expect(def.threshold).toEqual({ kind: 'sigma', k: 3 });
+    expect(def.threshold).toEqual({ kind: 'score', value: 2.5 });
     expect(def.forest).toEqual({});
   });
 

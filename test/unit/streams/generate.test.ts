@@ -25,7 +25,7 @@ describe('demo stream generators', () => {
       if (t >= w && t < w + 10_000) counts.set(toll, (counts.get(toll) ?? 0) + 1);
     }
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
-    expect(counts.get(planted[0].key)! / total).toBeGreaterThan(0.9);
+    expect(counts.get(planted[0].key)! / total).toBeGreaterThan(0.75);
   });
 
   it('writes clickstream JSON lines with a burst of clicks in the planted windows', () => {

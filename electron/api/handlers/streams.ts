@@ -1,0 +1,66 @@
+import { ApiError } from '../../../shared/api/envelope.ts';
+import type { DemoKind, StreamsApi } from '../../../shared/api/streams.ts';
+import { isDemoKind } from '../../streams/generate/index.ts';
+import { StreamsService } from '../../streams/service.ts';
+import { requireNumber, requireString, type HandlersFor } from '../router.ts';
+import type { AppServices } from '../services.ts';
+
+function demoKind(v: unknown): DemoKind {
+  const kind = requireString(v, 'kind');
+  if (!isDemoKind(kind)) throw new ApiError('BAD_REQUEST', '"kind" must be toll, clickstream or series');
+  return kind;
+}
+
+export function streamsHandlers(s: AppServices): HandlersFor<StreamsApi> {
+  const streams = new StreamsService(s.ws);
+  const changed = (reason: string) => s.events.emit('workspace.changed', { reason });
+  return {
+    'streams.list': () => streams.list(),
+    'streams.define': async (r) => {
+      const def = await streams.define(r.definition);
+      changed('streams.define');
+      return def;
+    },
+    'streams.delete': async (r) => {
+      await streams.delete(requireString(r.name, 'name'));
+      changed('streams.delete');
+      return {};
+    },
+    'streams.score': async (r) => {
+      const name = requireString(r.name, 'name');
+      await streams.get(name); // NOT_FOUND now, not as a failed job
+      return s.jobs.start('streams.score', `Score stream ${name}`, async (ctx) => {
+        const run = await streams.score(name, { forest: r.forest, threshold: r.threshold }, ctx);
+        changed('streams.score');
+        return run;
+      });
+    },
+    'streams.runs': (r) => streams.runs(r.name),
+    'streams.alerts': (r) => streams.alerts(requireString(r.runId, 'runId')),
+    'streams.setThreshold': (r) => streams.setThreshold(requireString(r.runId, 'runId'), r.threshold),
+    'streams.mark': async (r) => {
+      await streams.mark({ ...r, stream: requireString(r.stream, 'stream'), windowStart: requireNumber(r.windowStart, 'windowStart') });
+      return {};
+    },
+    'streams.export': (r) => streams.exportAlerts(requireString(r.runId, 'runId')),
+    'streams.series': (r) => streams.series(requireString(r.runId, 'runId'), String(r.key ?? '')),
+    'streams.swimlane': (r) => streams.swimlane(requireString(r.runId, 'runId'), r.bins ?? 120, r.maxKeys ?? 50),
+    'streams.import': (r) => {
+      const kind = demoKind(r.kind);
+      const path = requireString(r.path, 'path');
+      return s.jobs.start('streams.import', `Import ${kind} events`, async () => {
+        const result = await streams.importFile(kind, path, r.table);
+        changed('streams.import');
+        return result;
+      });
+    },
+    'streams.loadDemo': (r) => {
+      const kind = demoKind(r.kind);
+      return s.jobs.start('streams.loadDemo', `Load the ${kind} demo stream`, async (ctx) => {
+        const result = await streams.loadDemo(kind, ctx);
+        changed('streams.loadDemo');
+        return result;
+      });
+    },
+  };
+}

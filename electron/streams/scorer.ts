@@ -1,0 +1,76 @@
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { ApiError } from '../../shared/api/envelope.ts';
+import type { ForestSettings } from '../../shared/api/streams.ts';
+import { startWorker } from '../util/worker.ts';
+import type { KeyScores } from './streamScore.ts';
+
+export interface KeyPoints {
+  key: string;
+  /** One row of `dims` measures per window, in time order. */
+  points: Float64Array;
+}
+
+export interface ScoreKeysOptions {
+  signal?: AbortSignal;
+  workers?: number;
+  onKeyDone?(windowsDone: number): void;
+}
+
+export type WindowScorer = (keys: KeyPoints[], dims: number, forest: ForestSettings, opts?: ScoreKeysOptions) => Promise<KeyScores[]>;
+
+interface Reply {
+  index: number;
+  scores?: Float64Array;
+  attribution?: Float64Array;
+  error?: string;
+}
+
+/**
+ * Scores every key's windows with its own streaming forest. A key's windows go in order through one
+ * worker; keys are independent, so they spread over a few workers, largest first.
+ */
+export const scoreKeysInWorkers: WindowScorer = (keys, dims, forest, opts = {}) => {
+  const count = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), keys.length));
+  const order = keys.map((_, i) => i).sort((a, b) => keys[b].points.length - keys[a].points.length);
+  const results: KeyScores[] = new Array(keys.length);
+  const workers: Worker[] = [];
+  return new Promise<KeyScores[]>((resolve, reject) => {
+    let next = 0;
+    let finished = 0;
+    let failed = false;
+    const stop = (e?: unknown) => {
+      for (const w of workers) void w.terminate();
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (e) {
+        failed = true;
+        reject(e);
+      }
+    };
+    const onAbort = () => stop(new ApiError('CANCELLED', 'cancelled'));
+    opts.signal?.addEventListener('abort', onAbort);
+    const feed = (w: Worker) => {
+      if (next >= order.length) return;
+      const index = order[next++];
+      w.postMessage({ index, points: keys[index].points, dims, forest });
+    };
+    if (keys.length === 0) return resolve([]);
+    if (opts.signal?.aborted) return onAbort();
+    for (let i = 0; i < count; i++) {
+      const w = startWorker(new URL('./scoreWorker.ts', import.meta.url));
+      workers.push(w);
+      w.on('message', (r: Reply) => {
+        if (failed) return;
+        if (r.error !== undefined) return stop(new ApiError('INTERNAL', `scoring "${keys[r.index].key}" failed: ${r.error}`));
+        results[r.index] = { scores: r.scores!, attribution: r.attribution! };
+        opts.onKeyDone?.(keys[r.index].points.length / dims);
+        if (++finished === keys.length) {
+          stop();
+          resolve(results);
+        } else feed(w);
+      });
+      w.on('error', (e) => !failed && stop(e));
+      feed(w);
+    }
+  });
+};

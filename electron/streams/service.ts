@@ -1,0 +1,417 @@
+import { DOUBLE, LIST, timestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import { randomUUID } from 'node:crypto';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { numberValues, cellValue, type Column } from '../../shared/api/columns.ts';
+import { ApiError } from '../../shared/api/envelope.ts';
+import type { ExportedFile } from '../../shared/api/sql.ts';
+import type {
+  DemoKind,
+  DemoLoadResult,
+  ForestSettings,
+  KeySeries,
+  MarkRequest,
+  StreamAlert,
+  StreamAlerts,
+  StreamDefinition,
+  StreamDefinitionInput,
+  StreamImportResult,
+  StreamRun,
+  StreamSummary,
+  Swimlane,
+  Threshold,
+} from '../../shared/api/streams.ts';
+import { csvDocument } from '../../shared/csv.ts';
+import { readColumns } from '../workspace/columns.ts';
+import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+import { resolveForest, validateDefinition, validateThreshold } from './definition.ts';
+import { generateStreamDemo } from './generate/index.ts';
+import { importStreamFile } from './importers.ts';
+import { sourceSql, windowedMeasuresSql } from './measures.ts';
+import { scoreKeysInWorkers, type KeyPoints, type WindowScorer } from './scorer.ts';
+import { resolveCutoff, scoreStats } from './threshold.ts';
+
+export interface WorkContext {
+  signal: AbortSignal;
+  progress(p: { done: number; total: number; unit: string; message?: string }): void;
+}
+
+const DOUBLE_LIST = LIST(DOUBLE);
+const NO_CONTEXT: WorkContext = { signal: new AbortController().signal, progress() {} };
+
+/** Definitions, scoring runs, alerts and marks of metric streams, over one workspace. */
+export class StreamsService {
+  constructor(
+    private ws: Workspace,
+    private scorer: WindowScorer = scoreKeysInWorkers,
+  ) {}
+
+  async list(): Promise<StreamSummary[]> {
+    const defs = await this.rows(`SELECT definition FROM rz_stream ORDER BY name`);
+    const runs = await this.runs();
+    return defs.map((r) => {
+      const definition = JSON.parse(String(r.definition)) as StreamDefinition;
+      const latestRun = runs.find((x) => x.stream === definition.name);
+      return { definition, ...(latestRun ? { latestRun } : {}) };
+    });
+  }
+
+  async get(name: string): Promise<StreamDefinition> {
+    const [row] = await this.rows(`SELECT definition FROM rz_stream WHERE name = $1`, [name]);
+    if (!row) throw new ApiError('NOT_FOUND', `no stream named "${name}"`);
+    return JSON.parse(String(row.definition));
+  }
+
+  /** Validates the definition against the data (columns exist, time is a timestamp) and saves it. */
+  async define(input: StreamDefinitionInput): Promise<StreamDefinition> {
+    const def = validateDefinition(input);
+    let types: Map<string, string>;
+    try {
+      const described = await this.rows(`DESCRIBE SELECT * FROM ${sourceSql(def)}`);
+      types = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
+    } catch (e) {
+      throw new ApiError('BAD_REQUEST', `the stream's source cannot be read: ${firstLine(e)}`);
+    }
+    const timeType = types.get(def.timeColumn);
+    if (!timeType) throw new ApiError('BAD_REQUEST', `the source has no column "${def.timeColumn}" (it has ${[...types.keys()].join(', ')})`);
+    if (!/^(TIMESTAMP|DATE)/.test(timeType)) throw new ApiError('BAD_REQUEST', `time column "${def.timeColumn}" is ${timeType}; it must be a TIMESTAMP or DATE`);
+    if (def.keyColumn && !types.has(def.keyColumn)) throw new ApiError('BAD_REQUEST', `the source has no key column "${def.keyColumn}"`);
+    try {
+      await this.ws.db.run(`DESCRIBE ${windowedMeasuresSql(def)}`);
+    } catch (e) {
+      throw new ApiError('BAD_REQUEST', `a measure cannot be computed: ${firstLine(e)}`);
+    }
+    await this.ws.db.run(`INSERT OR REPLACE INTO rz_stream VALUES ($1, $2, now()::TIMESTAMP)`, [def.name, JSON.stringify(def)]);
+    return def;
+  }
+
+  /** Removes the definition with its runs and marks. */
+  async delete(name: string): Promise<void> {
+    await this.get(name);
+    const conn = await this.ws.connect();
+    try {
+      await inTransaction(conn, async () => {
+        await conn.run(`DELETE FROM rz_stream_window WHERE run_id IN (SELECT id FROM rz_stream_run WHERE stream = $1)`, [name]);
+        await conn.run(`DELETE FROM rz_stream_run WHERE stream = $1`, [name]);
+        await conn.run(`DELETE FROM rz_stream_mark WHERE stream = $1`, [name]);
+        await conn.run(`DELETE FROM rz_stream WHERE name = $1`, [name]);
+      });
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /**
+   * Computes the windowed measures, scores every key's windows in order with its own streaming
+   * forest (score, then update), and stores the run with every window's score and attribution.
+   */
+  async score(name: string, overrides: { forest?: Partial<ForestSettings>; threshold?: Threshold } = {}, ctx: WorkContext = NO_CONTEXT): Promise<StreamRun> {
+    const started = Date.now();
+    const definition = await this.get(name);
+    const forest = resolveForest({ ...definition.forest, ...overrides.forest });
+    const threshold = overrides.threshold ? validateThreshold(overrides.threshold) : definition.threshold;
+    const conn = await this.ws.connect();
+    try {
+      ctx.progress({ done: 0, total: 0, unit: 'windows', message: 'computing windowed measures' });
+      const batch = await readColumns(await conn.run(windowedMeasuresSql(definition)));
+      const keyColumn = batch.columns[0];
+      const times = numberValues(batch.columns[1]);
+      const measureColumns = batch.columns.slice(2).map(numberValues);
+      const dims = measureColumns.length;
+      const keys = splitByKey(keyColumn, batch.rowCount);
+      const perKey: KeyPoints[] = keys.map(({ key, from, to }) => {
+        const points = new Float64Array((to - from) * dims);
+        for (let r = from; r < to; r++) for (let d = 0; d < dims; d++) points[(r - from) * dims + d] = measureColumns[d][r];
+        return { key, points };
+      });
+      let done = 0;
+      const total = batch.rowCount;
+      ctx.progress({ done, total, unit: 'windows', message: `scoring ${keys.length} key${keys.length === 1 ? '' : 's'}` });
+      const scored = await this.scorer(perKey, dims, forest, {
+        signal: ctx.signal,
+        onKeyDone: (n) => ctx.progress({ done: (done += n), total, unit: 'windows' }),
+      });
+      if (ctx.signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
+      const stats = scoreStats(scored.flatMap((s) => [...s.scores]));
+      const cutoff = resolveCutoff(threshold, stats);
+      const run: StreamRun = {
+        id: randomUUID(),
+        stream: name,
+        createdAt: new Date(started).toISOString(),
+        definition,
+        forest,
+        threshold,
+        cutoff,
+        scoreMean: stats.mean,
+        scoreSd: stats.sd,
+        keys: keys.length,
+        windows: total,
+        scoredWindows: stats.count,
+        alerts: scored.reduce((n, s) => n + s.scores.filter((x) => x >= cutoff).length, 0),
+        elapsedMs: 0,
+      };
+      ctx.progress({ done: total, total, unit: 'windows', message: 'saving scores' });
+      await inTransaction(conn, async () => {
+        const appender = await conn.createAppender('rz_stream_window');
+        keys.forEach(({ key, from, to }, k) => {
+          const { scores, attribution } = scored[k];
+          for (let r = from; r < to; r++) {
+            const i = r - from;
+            appender.appendVarchar(run.id);
+            appender.appendVarchar(key);
+            appender.appendTimestamp(timestampValue(BigInt(Math.round(times[r] * 1000))));
+            appender.appendList(measureColumns.map((c) => c[r]), DOUBLE_LIST);
+            if (Number.isFinite(scores[i])) {
+              appender.appendDouble(scores[i]);
+              appender.appendList(Array.from(attribution.subarray(i * dims, (i + 1) * dims)), DOUBLE_LIST);
+            } else {
+              appender.appendNull();
+              appender.appendNull();
+            }
+            appender.endRow();
+          }
+        });
+        appender.closeSync();
+        run.elapsedMs = Date.now() - started;
+        await conn.run(`INSERT INTO rz_stream_run VALUES ($1, $2, $3::TIMESTAMP, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
+          run.id,
+          name,
+          run.createdAt,
+          JSON.stringify(definition),
+          JSON.stringify(forest),
+          JSON.stringify(threshold),
+          cutoff,
+          stats.mean,
+          stats.sd,
+          run.keys,
+          run.windows,
+          run.scoredWindows,
+          run.elapsedMs,
+        ]);
+      });
+      return run;
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  async runs(stream?: string): Promise<StreamRun[]> {
+    const rows = await this.rows(
+      `SELECT r.*, (SELECT count(*) FROM rz_stream_window w WHERE w.run_id = r.id AND w.score >= r.cutoff) AS alerts
+       FROM rz_stream_run r ${stream ? 'WHERE stream = $1' : ''} ORDER BY created_at DESC, id`,
+      stream ? [stream] : [],
+    );
+    return rows.map(toRun);
+  }
+
+  async run(id: string): Promise<StreamRun> {
+    const [row] = await this.rows(
+      `SELECT r.*, (SELECT count(*) FROM rz_stream_window w WHERE w.run_id = r.id AND w.score >= r.cutoff) AS alerts FROM rz_stream_run r WHERE id = $1`,
+      [id],
+    );
+    if (!row) throw new ApiError('NOT_FOUND', `no stream run ${id}`);
+    return toRun(row);
+  }
+
+  /** The run's windows at or above its cutoff, worst first, with the analyst's marks. */
+  async alerts(runId: string): Promise<StreamAlerts> {
+    const run = await this.run(runId);
+    const names = run.definition.measures.map((m) => m.name);
+    const rows = await this.rows(
+      `SELECT w.key, epoch_ms(w.window_start) AS t, w.measures, w.score, w.attribution, m.verdict, m.note
+       FROM rz_stream_window w LEFT JOIN rz_stream_mark m ON m.stream = $2 AND m.key = w.key AND m.window_start = w.window_start
+       WHERE w.run_id = $1 AND w.score >= $3 ORDER BY w.score DESC, w.key, w.window_start`,
+      [runId, run.stream, run.cutoff],
+    );
+    const alerts: StreamAlert[] = rows.map((r) => ({
+      key: String(r.key),
+      windowStart: Number(r.t),
+      measures: Object.fromEntries(names.map((n, i) => [n, (r.measures as number[])[i]])),
+      score: Number(r.score),
+      attribution: Object.fromEntries(names.map((n, i) => [n, (r.attribution as number[])[i]])),
+      verdict: (r.verdict as StreamAlert['verdict']) ?? null,
+      note: (r.note as string | null) ?? null,
+    }));
+    return { run, alerts };
+  }
+
+  /** Changes which windows alert without re-scoring. */
+  async setThreshold(runId: string, threshold: Threshold): Promise<StreamRun> {
+    const run = await this.run(runId);
+    const t = validateThreshold(threshold);
+    const cutoff = resolveCutoff(t, { mean: run.scoreMean, sd: run.scoreSd, count: run.scoredWindows });
+    await this.ws.db.run(`UPDATE rz_stream_run SET threshold = $2, cutoff = $3 WHERE id = $1`, [runId, JSON.stringify(t), cutoff]);
+    return this.run(runId);
+  }
+
+  async mark(req: MarkRequest): Promise<void> {
+    await this.get(req.stream);
+    if (!Number.isFinite(req.windowStart)) throw new ApiError('BAD_REQUEST', '"windowStart" must be epoch milliseconds');
+    if (typeof req.key !== 'string') throw new ApiError('BAD_REQUEST', '"key" must be a string');
+    if (req.verdict === null) {
+      await this.ws.db.run(`DELETE FROM rz_stream_mark WHERE stream = $1 AND key = $2 AND window_start = make_timestamp($3::BIGINT * 1000)`, [req.stream, req.key, req.windowStart]);
+      return;
+    }
+    if (req.verdict !== 'true_positive' && req.verdict !== 'false_positive') throw new ApiError('BAD_REQUEST', '"verdict" must be true_positive, false_positive or null');
+    await this.ws.db.run(`INSERT OR REPLACE INTO rz_stream_mark VALUES ($1, $2, make_timestamp($3::BIGINT * 1000), $4, $5, now()::TIMESTAMP)`, [
+      req.stream,
+      req.key,
+      req.windowStart,
+      req.verdict,
+      req.note?.trim() || null,
+    ]);
+  }
+
+  /** The alert list as CSV (formula-safe, like the ban list) under the workspace's exports folder. */
+  async exportAlerts(runId: string): Promise<ExportedFile> {
+    const { run, alerts } = await this.alerts(runId);
+    const names = run.definition.measures.map((m) => m.name);
+    const windowMs = run.definition.windowSeconds * 1000;
+    const header = ['stream', 'key', 'window_start', 'window_end', ...names, 'score', ...names.map((n) => `attribution_${n}`), 'verdict', 'note'];
+    const rows = alerts.map((a) => [
+      run.stream,
+      a.key,
+      isoTime(a.windowStart),
+      isoTime(a.windowStart + windowMs),
+      ...names.map((n) => a.measures[n]),
+      a.score,
+      ...names.map((n) => a.attribution[n]),
+      a.verdict ?? '',
+      a.note ?? '',
+    ]);
+    const dir = join(this.ws.dataDir, 'exports');
+    await mkdir(dir, { recursive: true });
+    const name = `alerts-${run.stream}-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`;
+    const path = join(dir, name);
+    await writeFile(path, csvDocument(header, rows, { neutralizeFormulas: true }));
+    return { path, name, bytes: (await stat(path)).size, rows: rows.length };
+  }
+
+  /** One key's measures and scores over time, for the per-key plot. */
+  async series(runId: string, key: string): Promise<KeySeries> {
+    const run = await this.run(runId);
+    const names = run.definition.measures.map((m) => m.name);
+    const conn = await this.ws.connect();
+    try {
+      const batch = await readColumns(
+        await conn.run(
+          `SELECT epoch_ms(window_start)::DOUBLE AS t, coalesce(score, 'NaN'::DOUBLE) AS score${names.map((_, i) => `, measures[${i + 1}] AS m${i}`).join('')}
+           FROM rz_stream_window WHERE run_id = ${quoteLiteral(runId)} AND key = ${quoteLiteral(key)} ORDER BY window_start`,
+        ),
+      );
+      if (batch.rowCount === 0) throw new ApiError('NOT_FOUND', `run ${runId} has no key "${key}"`);
+      const [t, score, ...ms] = batch.columns.map(numberValues);
+      return { key, times: t, scores: score, measures: names.map((name, i) => ({ name, values: ms[i] })), cutoff: run.cutoff };
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /** Keys × time bins, each cell the worst score in the bin; keys ordered by their worst score. */
+  async swimlane(runId: string, bins = 120, maxKeys = 50): Promise<Swimlane> {
+    const run = await this.run(runId);
+    if (!Number.isInteger(bins) || bins < 1 || bins > 2000) throw new ApiError('BAD_REQUEST', 'bins must be an integer from 1 to 2000');
+    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new ApiError('BAD_REQUEST', 'maxKeys must be a positive integer');
+    const [span] = await this.rows(`SELECT epoch_ms(min(window_start)) AS lo, epoch_ms(max(window_start)) AS hi FROM rz_stream_window WHERE run_id = $1`, [runId]);
+    const windowMs = run.definition.windowSeconds * 1000;
+    const lo = Number(span.lo);
+    const windowsPerBin = Math.max(1, Math.ceil((Number(span.hi) - lo + windowMs) / windowMs / bins));
+    const binMs = windowsPerBin * windowMs;
+    const nBins = Math.max(1, Math.ceil((Number(span.hi) - lo + windowMs) / binMs));
+    const keyRows = await this.rows(
+      `SELECT key, max(score) AS worst FROM rz_stream_window WHERE run_id = $1 GROUP BY key ORDER BY worst DESC NULLS LAST, key LIMIT $2`,
+      [runId, maxKeys],
+    );
+    const keys = keyRows.map((r) => String(r.key));
+    const z = new Float64Array(keys.length * nBins).fill(NaN);
+    const index = new Map(keys.map((k, i) => [k, i]));
+    const cells = await this.rows(
+      `SELECT key, CAST(floor((epoch_ms(window_start) - $2) / $3) AS INTEGER) AS bin, max(score) AS worst
+       FROM rz_stream_window WHERE run_id = $1 AND score IS NOT NULL GROUP BY ALL`,
+      [runId, lo, binMs],
+    );
+    for (const c of cells) {
+      const k = index.get(String(c.key));
+      if (k !== undefined) z[k * nBins + Number(c.bin)] = Number(c.worst);
+    }
+    const times = Float64Array.from({ length: nBins }, (_, i) => lo + i * binMs);
+    return { keys, worst: keyRows.map((r) => (r.worst === null ? NaN : Number(r.worst))), times, binSeconds: binMs / 1000, z, cutoff: run.cutoff };
+  }
+
+  async importFile(kind: DemoKind, path: string, table?: string): Promise<StreamImportResult> {
+    const conn = await this.ws.connect();
+    try {
+      return await importStreamFile(conn, kind, path, table);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /** Generates a demo stream into the workspace's data folder, imports it and defines its stream. */
+  async loadDemo(kind: DemoKind, ctx: WorkContext = NO_CONTEXT): Promise<DemoLoadResult> {
+    ctx.progress({ done: 0, total: 3, unit: 'steps', message: `generating the ${kind} demo` });
+    const demo = await generateStreamDemo(kind, join(this.ws.dataDir, 'streams-demo'));
+    ctx.progress({ done: 1, total: 3, unit: 'steps', message: `importing ${demo.lines.toLocaleString('en-US')} lines` });
+    const table = demo.stream.sourceTable!;
+    await this.ws.db.run(`DROP TABLE IF EXISTS ${quoteIdent(table)}`); // a demo reload replaces the demo, it does not double it
+    const imported = await this.importFile(kind, demo.dataPath, table);
+    ctx.progress({ done: 2, total: 3, unit: 'steps', message: 'defining the stream' });
+    const stream = await this.define(demo.stream);
+    ctx.progress({ done: 3, total: 3, unit: 'steps' });
+    return { import: imported, stream, labelsPath: demo.labelsPath };
+  }
+
+  private async rows(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+    return (await this.ws.db.runAndReadAll(sql, params as never)).getRowObjectsJS() as Record<string, unknown>[];
+  }
+}
+
+/** Contiguous row ranges per key (the measure query orders by key). */
+function splitByKey(column: Column, rowCount: number): { key: string; from: number; to: number }[] {
+  const out: { key: string; from: number; to: number }[] = [];
+  for (let r = 0; r < rowCount; r++) {
+    const key = String(cellValue(column, r) ?? '');
+    if (out.length && out[out.length - 1].key === key) out[out.length - 1].to = r + 1;
+    else out.push({ key, from: r, to: r + 1 });
+  }
+  return out;
+}
+
+function toRun(r: Record<string, unknown>): StreamRun {
+  return {
+    id: String(r.id),
+    stream: String(r.stream),
+    createdAt: new Date(r.created_at as Date).toISOString(),
+    definition: JSON.parse(String(r.definition)),
+    forest: JSON.parse(String(r.forest)),
+    threshold: JSON.parse(String(r.threshold)),
+    cutoff: Number(r.cutoff),
+    scoreMean: Number(r.score_mean),
+    scoreSd: Number(r.score_sd),
+    keys: Number(r.keys),
+    windows: Number(r.windows),
+    scoredWindows: Number(r.scored_windows),
+    alerts: Number(r.alerts),
+    elapsedMs: Number(r.elapsed_ms),
+  };
+}
+
+async function inTransaction(conn: DuckDBConnection, work: () => Promise<void>): Promise<void> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await work();
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK');
+    throw e;
+  }
+}
+
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
+}
