@@ -2,11 +2,13 @@ import { resolve } from 'node:path';
 import { generateDemo, DEMO_DEFAULTS, type DemoFormat } from '../../lake/generate/index.ts';
 import { intOption, numberOption, parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
+import { generateStreamKind } from './stream.ts';
 
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'Write the demo play logs and user logs (the reference lab at any scale) to a folder',
   help: `Usage: npm run cli -- generate --out DIR [--players N] [--rows N] [--days D] [--seed S] [--gzip] [--format json|csv|parquet] [--json]
+       npm run cli -- generate --kind toll|clickstream|series --out DIR [--seed S] [--json]
 
 Writes play logs and user logs as the cloud pipeline leaves them: JSON lines in Firehose hour folders
 (playlog/YYYY/MM/DD/HH/playlog-<version>-<arrival>-<uuid>), or CSV/Parquet in Hive folders
@@ -20,6 +22,8 @@ truth for the ~1% abnormal players (redzone, teleport, speedhack). Same seed, sa
   --gzip          gzip each object (json, csv)
   --format F      json (default), csv or parquet
   --json          print {files, rows, labels} as one JSON object
+  --kind K        playlog (default), or a metric stream with planted anomalies: toll (date,toll,user CSV lines),
+                  clickstream (JSON lines), series (timestamp,value); writes DIR/<kind>-labels.csv
 
 Example: npm run cli -- generate --out /tmp/lab --players 20043 --rows 40529100 --gzip`,
   async run(argv, io) {
@@ -32,9 +36,11 @@ Example: npm run cli -- generate --out /tmp/lab --players 20043 --rows 40529100 
       gzip: { type: 'boolean' },
       format: { type: 'string' },
       json: { type: 'boolean' },
+      kind: { type: 'string' },
     });
     if (positionals.length) throw new CliError(`unexpected argument "${positionals[0]}"`);
     if (!values.out) throw new CliError('give the target folder with --out DIR');
+    if (values.kind && values.kind !== 'playlog') return generateStreamKind(values.kind, resolve(values.out), values.seed === undefined ? undefined : intOption(values.seed, 'seed', 1), !!values.json, io);
     const format = (values.format ?? 'json') as DemoFormat;
     if (!['json', 'csv', 'parquet'].includes(format)) throw new CliError(`--format must be json, csv or parquet, got "${values.format}"`);
     if (format === 'parquet' && values.gzip) throw new CliError('--gzip applies to json and csv (Parquet is compressed inside)');

@@ -4,8 +4,9 @@ import { generateCommand } from './generate.ts';
 import { importCommand } from './import.ts';
 import { scoreCommand } from './score.ts';
 import { sqlCommand } from './sql.ts';
+import { streamCommand } from './stream.ts';
 import { syncCommand } from './sync.ts';
 import { webCommand } from './web.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [sqlCommand, webCommand, benchCommand, syncCommand, generateCommand, importCommand, scoreCommand];
+export const commands: Command[] = [sqlCommand, webCommand, benchCommand, syncCommand, generateCommand, importCommand, scoreCommand, streamCommand];

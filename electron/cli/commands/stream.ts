@@ -1,0 +1,290 @@
+import type { JobInfo } from '../../../shared/api/jobs.ts';
+import type { ExportedFile } from '../../../shared/api/sql.ts';
+import type { DemoKind, DemoLoadResult, ForestSettings, StreamAlerts, StreamDefinition, StreamImportResult, StreamRun, StreamSummary } from '../../../shared/api/streams.ts';
+import { copyFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { App } from '../../api/app.ts';
+import { describeMeasure, describeThreshold, parseMeasure, parseThreshold } from '../../streams/definition.ts';
+import { generateStreamDemo, isDemoKind, readLabels } from '../../streams/generate/index.ts';
+import { intOption, numberOption, parseCommandArgs } from '../args.ts';
+import { CliError, type CliIO, type Command } from '../command.ts';
+import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
+
+const FOREST_FLAGS = {
+  shingle: { type: 'string' },
+  trees: { type: 'string' },
+  samples: { type: 'string' },
+  decay: { type: 'string' },
+  'output-after': { type: 'string' },
+  seed: { type: 'string' },
+  threshold: { type: 'string' },
+} as const;
+
+const HELP = `Usage: npm run cli -- stream <subcommand> [options]      (every subcommand takes --workspace FILE and --json)
+
+Metric streams: a table bucketed into windows per key, scored window by window by a streaming random
+cut forest per key (Kinesis RANDOM_CUT_FOREST: score, then update), alerts above a threshold.
+
+  stream demo --kind toll|clickstream|series
+        generate a demo stream into the workspace's data folder, import it and define its stream
+  stream import --kind toll|clickstream|series FILE [--table T]
+        load toll CSV lines (date,toll,user), clickstream JSON lines or a timestamp,value series;
+        bad lines go to rz_stream_quarantine with the reason
+  stream define NAME (--table T | --query SQL) --time COL --window 10s [--key COL] --measure SPEC ...
+        SPEC: vehicles=count | clicks=count if browseraction = 'Click' | fare=sum(amount) |
+              speed=avg(speed) | ctr=clicks/impressions        (repeat --measure)
+        forest: [--shingle 1] [--trees 100] [--samples 256] [--decay 1/(10·samples)] [--output-after samples/4] [--seed 42]
+        [--threshold 2.5 | 3sigma]   alert at a fixed score (default 2.5) or at mean + kσ of the run
+  stream list
+  stream score NAME [forest flags] [--threshold T]     score every key; prints the run
+  stream alerts (NAME | --run ID) [--threshold T] [--labels FILE] [--limit N]
+        the run's alerts, worst first; --threshold re-cuts the run; --labels compares with a labels file
+  stream mark NAME --key K --window "2024-05-06 09:43:20" --verdict tp|fp|clear [--note TEXT]
+  stream export (NAME | --run ID) [--out FILE]          alerts as formula-safe CSV
+
+Example:
+  npm run cli -- stream demo --kind toll --workspace lab.duckdb
+  npm run cli -- stream score toll-per-station --workspace lab.duckdb
+  npm run cli -- stream alerts toll-per-station --workspace lab.duckdb`;
+
+export const streamCommand: Command = {
+  name: 'stream',
+  summary: 'Metric streams: import, define windowed measures, score with streaming forests, alerts',
+  help: HELP,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    const handler = SUBCOMMANDS[sub ?? ''];
+    if (!handler) throw new CliError(sub ? `unknown subcommand "${sub}" (demo, import, define, list, score, alerts, mark, export)` : `give a subcommand\n\n${HELP}`);
+    const { values, positionals } = parseCommandArgs(rest, {
+      workspace: { type: 'string' },
+      json: { type: 'boolean' },
+      kind: { type: 'string' },
+      table: { type: 'string' },
+      query: { type: 'string' },
+      time: { type: 'string' },
+      window: { type: 'string' },
+      key: { type: 'string' },
+      measure: { type: 'string', multiple: true },
+      run: { type: 'string' },
+      labels: { type: 'string' },
+      limit: { type: 'string' },
+      verdict: { type: 'string' },
+      note: { type: 'string' },
+      out: { type: 'string' },
+      ...FOREST_FLAGS,
+    });
+    const app = await openAppFromFlag(values.workspace);
+    try {
+      return await handler({ app, io, values: values as Flags, positionals });
+    } finally {
+      app.close();
+    }
+  },
+};
+
+type Flags = Record<string, string | boolean | string[] | undefined> & { json?: boolean };
+interface Ctx {
+  app: App;
+  io: CliIO;
+  values: Flags;
+  positionals: string[];
+}
+
+const str = (v: Flags[string]) => (typeof v === 'string' ? v : undefined);
+
+const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
+  async demo({ app, io, values }) {
+    const kind = demoKind(values.kind);
+    const result = await runJob<DemoLoadResult>(app, io, await callOrFail<JobInfo>(app, 'streams.loadDemo', { kind }));
+    if (values.json) io.out(JSON.stringify(result));
+    else {
+      io.out(`Loaded ${result.import.loaded.toLocaleString('en-US')} ${kind} lines into ${result.import.table}; defined stream "${result.stream.name}"`);
+      io.out(`Planted anomalies: ${result.labelsPath}`);
+    }
+    return 0;
+  },
+
+  async import({ app, io, values, positionals }) {
+    const kind = demoKind(values.kind);
+    if (positionals.length !== 1) throw new CliError('give one file to import');
+    const result = await runJob<StreamImportResult>(app, io, await callOrFail<JobInfo>(app, 'streams.import', { kind, path: resolve(positionals[0]), ...(str(values.table) ? { table: values.table } : {}) }));
+    if (values.json) io.out(JSON.stringify(result));
+    else {
+      io.out(`${result.table}: ${result.loaded.toLocaleString('en-US')} loaded, ${result.quarantined.toLocaleString('en-US')} quarantined of ${result.lines.toLocaleString('en-US')} lines`);
+      for (const s of result.samples) io.out(`  line ${s.line}: ${s.reason}: ${s.text.slice(0, 80)}`);
+    }
+    return 0;
+  },
+
+  async define({ app, io, values, positionals }) {
+    if (positionals.length !== 1) throw new CliError('give the stream name: stream define NAME ...');
+    const measures = ((values.measure as string[] | undefined) ?? []).map(parseMeasure);
+    const threshold = str(values.threshold) ? parseThreshold(values.threshold as string) : undefined;
+    const def = await callOrFail<StreamDefinition>(app, 'streams.define', {
+      definition: {
+        name: positionals[0],
+        ...(str(values.table) ? { sourceTable: values.table } : {}),
+        ...(str(values.query) ? { sourceQuery: values.query } : {}),
+        timeColumn: str(values.time) ?? '',
+        window: str(values.window) ?? '',
+        ...(str(values.key) ? { keyColumn: values.key } : {}),
+        measures,
+        forest: forestFlags(values),
+        ...(threshold ? { threshold } : {}),
+      },
+    });
+    io.out(values.json ? JSON.stringify(def) : describe(def));
+    return 0;
+  },
+
+  async list({ app, io, values }) {
+    const list = await callOrFail<StreamSummary[]>(app, 'streams.list', {});
+    if (values.json) io.out(JSON.stringify({ streams: list }));
+    else if (list.length === 0) io.out('No streams yet: stream define NAME ... or stream demo --kind toll');
+    else for (const s of list) io.out(`${describe(s.definition)}\n  ${s.latestRun ? `latest run ${s.latestRun.id}: ${runLine(s.latestRun)}` : 'not scored yet'}`);
+    return 0;
+  },
+
+  async score({ app, io, values, positionals }) {
+    if (positionals.length !== 1) throw new CliError('give the stream name: stream score NAME');
+    const threshold = str(values.threshold) ? parseThreshold(values.threshold as string) : undefined;
+    const job = await callOrFail<JobInfo>(app, 'streams.score', { name: positionals[0], forest: forestFlags(values), ...(threshold ? { threshold } : {}) });
+    const run = await runJob<StreamRun>(app, io, job);
+    io.out(values.json ? JSON.stringify(runSummary(run)) : `Run ${run.id}: ${runLine(run)}`);
+    return 0;
+  },
+
+  async alerts({ app, io, values, positionals }) {
+    let runId = await runIdOf(app, values, positionals);
+    if (str(values.threshold)) runId = (await callOrFail<StreamRun>(app, 'streams.setThreshold', { runId, threshold: parseThreshold(values.threshold as string) })).id;
+    const { run, alerts } = await callOrFail<StreamAlerts>(app, 'streams.alerts', { runId });
+    const labels = str(values.labels) ? await readLabels(values.labels as string) : undefined;
+    const planted = (a: { key: string; windowStart: number }) => !!labels?.some((l) => l.key === a.key && l.windowStart === a.windowStart);
+    const check = labels && {
+      planted: labels.length,
+      plantedAlerting: labels.filter((l) => alerts.some((a) => a.key === l.key && a.windowStart === l.windowStart)).length,
+      otherAlerts: alerts.filter((a) => !planted(a)).length,
+      otherWindows: run.windows - labels.length,
+    };
+    if (values.json) {
+      io.out(JSON.stringify({ run: runSummary(run), alerts, ...(check ? { labels: check } : {}) }));
+      return 0;
+    }
+    const limit = intOption(str(values.limit), 'limit', 20, 1);
+    const names = run.definition.measures.map((m) => m.name);
+    io.out(`Run ${run.id} of "${run.stream}": ${runLine(run)}`);
+    for (const a of alerts.slice(0, limit)) {
+      const top = names.reduce((best, n) => (a.attribution[n] > a.attribution[best] ? n : best), names[0]);
+      io.out(
+        `  ${a.score.toFixed(2).padStart(6)}  ${(a.key || '(all)').padEnd(18)} ${isoTime(a.windowStart)}  ${names.map((n) => `${n}=${fmt(a.measures[n])}`).join(' ')}  ← ${top}${a.verdict ? `  [${a.verdict}${a.note ? `: ${a.note}` : ''}]` : planted(a) ? '  (planted)' : ''}`,
+      );
+    }
+    if (alerts.length > limit) io.out(`  … ${alerts.length - limit} more (--limit N)`);
+    if (check) io.out(`Labels: ${check.plantedAlerting}/${check.planted} planted windows alert; ${check.otherAlerts} of ${check.otherWindows} other windows alert (${((100 * check.otherAlerts) / check.otherWindows).toFixed(2)}%)`);
+    return 0;
+  },
+
+  async mark({ app, io, values, positionals }) {
+    if (positionals.length !== 1) throw new CliError('give the stream name: stream mark NAME --key K --window TIME --verdict tp|fp|clear');
+    const verdicts: Record<string, string | null> = { tp: 'true_positive', true_positive: 'true_positive', fp: 'false_positive', false_positive: 'false_positive', clear: null };
+    const verdict = str(values.verdict);
+    if (verdict === undefined || !(verdict in verdicts)) throw new CliError('--verdict must be tp, fp or clear');
+    const when = str(values.window);
+    const windowStart = when ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(when) ? when : `${when.replace(' ', 'T')}Z`) : NaN;
+    if (!Number.isFinite(windowStart)) throw new CliError(`--window must be the window's start, e.g. "2024-05-06 09:43:20" (UTC), got "${when ?? ''}"`);
+    await callOrFail(app, 'streams.mark', { stream: positionals[0], key: str(values.key) ?? '', windowStart, verdict: verdicts[verdict], ...(str(values.note) ? { note: values.note } : {}) });
+    io.out(values.json ? JSON.stringify({ stream: positionals[0], key: str(values.key) ?? '', windowStart, verdict: verdicts[verdict] }) : `Marked ${positionals[0]} ${str(values.key) ?? ''} ${isoTime(windowStart)} as ${verdicts[verdict] ?? 'unmarked'}`);
+    return 0;
+  },
+
+  async export({ app, io, values, positionals }) {
+    const runId = await runIdOf(app, values, positionals);
+    const file = await callOrFail<ExportedFile>(app, 'streams.export', { runId });
+    let path = file.path;
+    if (str(values.out)) {
+      path = resolve(values.out as string);
+      await copyFile(file.path, path);
+    }
+    io.out(values.json ? JSON.stringify({ ...file, path }) : `Wrote ${file.rows} alerts to ${path}`);
+    return 0;
+  },
+};
+
+/** `generate --kind toll|clickstream|series`: the metric-stream demos (the play log is generate's own). */
+export async function generateStreamKind(kind: string, out: string, seed: number | undefined, json: boolean, io: CliIO): Promise<number> {
+  if (!isDemoKind(kind)) throw new CliError(`--kind must be playlog, toll, clickstream or series, got "${kind}"`);
+  const r = await generateStreamDemo(kind, out, seed === undefined ? {} : { seed });
+  if (json) io.out(JSON.stringify({ kind, data: r.dataPath, labels: r.labelsPath, lines: r.lines, planted: r.planted.length }));
+  else io.out(`Wrote ${r.lines.toLocaleString('en-US')} ${kind} lines to ${r.dataPath}\nPlanted ${r.planted.length} anomalous windows (${r.planted[0]?.kind}): ${r.labelsPath}`);
+  return 0;
+}
+
+function demoKind(v: Flags[string]): DemoKind {
+  const kind = str(v);
+  if (!kind || !isDemoKind(kind)) throw new CliError('--kind must be toll, clickstream or series');
+  return kind;
+}
+
+function forestFlags(values: Flags): Partial<ForestSettings> {
+  const f: Partial<ForestSettings> = {};
+  if (str(values.shingle)) f.shingleSize = intOption(str(values.shingle), 'shingle', 1, 1);
+  if (str(values.trees)) f.numTrees = intOption(str(values.trees), 'trees', 100, 1);
+  if (str(values.samples)) f.samplesPerTree = intOption(str(values.samples), 'samples', 256, 1);
+  if (str(values.decay)) f.timeDecay = numberOption(str(values.decay), 'decay', 0);
+  if (str(values['output-after'])) f.outputAfter = intOption(str(values['output-after']), 'output-after', 64, 1);
+  if (str(values.seed)) f.seed = intOption(str(values.seed), 'seed', 42, 0);
+  return f;
+}
+
+async function runIdOf(app: App, values: Flags, positionals: string[]): Promise<string> {
+  if (str(values.run)) return values.run as string;
+  if (positionals.length !== 1) throw new CliError('give the stream name or --run ID');
+  const [latest] = await callOrFail<StreamRun[]>(app, 'streams.runs', { name: positionals[0] });
+  if (!latest) throw new CliError(`stream "${positionals[0]}" has no runs yet: stream score ${positionals[0]}`);
+  return latest.id;
+}
+
+/** Follows a job to its end with progress on stderr; Ctrl+C cancels it. */
+async function runJob<R>(app: App, io: CliIO, job: JobInfo): Promise<R> {
+  let last = '';
+  let message = '';
+  const off = app.services.events.subscribe((event, payload) => {
+    if (event !== 'job' || (payload as JobInfo).id !== job.id) return;
+    const p = (payload as JobInfo).progress;
+    message = p.message ?? message;
+    const line = `  ${message}${p.total ? ` ${Math.floor((100 * p.done) / p.total)}%` : ''}`;
+    if (line !== last) io.err((last = line));
+  });
+  const cancel = () => app.services.jobs.cancel(job.id);
+  process.once('SIGINT', cancel);
+  try {
+    const end = await app.services.jobs.wait(job.id);
+    if (end.state !== 'done') throw new CliError(`${end.error?.code ?? end.state}: ${end.error?.message ?? end.state}`, 1);
+    return end.result as R;
+  } finally {
+    off();
+    process.off('SIGINT', cancel);
+  }
+}
+
+function describe(d: StreamDefinition): string {
+  const src = d.sourceTable ?? `(${d.sourceQuery})`;
+  return `${d.name}: ${src} every ${d.window} by ${d.timeColumn}${d.keyColumn ? `, per ${d.keyColumn}` : ''}; ${d.measures.map(describeMeasure).join(', ')}; alert at ${describeThreshold(d.threshold)}${Object.keys(d.forest).length ? `; forest ${JSON.stringify(d.forest)}` : ''}`;
+}
+
+function runSummary(r: StreamRun) {
+  const { definition: _d, ...rest } = r;
+  return rest;
+}
+
+function runLine(r: StreamRun): string {
+  return `${r.keys} key${r.keys === 1 ? '' : 's'}, ${r.windows.toLocaleString('en-US')} windows (${r.scoredWindows.toLocaleString('en-US')} scored), mean ${r.scoreMean.toFixed(3)} σ ${r.scoreSd.toFixed(3)}, ${describeThreshold(r.threshold)} → cutoff ${r.cutoff.toFixed(3)}, ${r.alerts} alert${r.alerts === 1 ? '' : 's'} · ${(r.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+function fmt(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(3);
+}
+
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
