@@ -13,9 +13,11 @@ import type { Importer } from './sync.ts';
  */
 export function lakeImporter(ws: Workspace): Importer {
   return async (req) => {
-    const staging = join(req.cacheDir, `.import-${process.pid}-${Date.now()}`);
+    // One sync runs per workspace at a time, so one staging folder; a crash's leftovers go first.
+    const staging = join(req.cacheDir, '.import');
     const root = join(staging, req.bucket);
     const etagByKey = new Map(req.objects.map((o) => [o.key, o.etag]));
+    await rm(staging, { recursive: true, force: true });
     try {
       for (const o of req.objects) {
         const at = join(root, ...o.key.split('/'));

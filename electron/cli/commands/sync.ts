@@ -87,7 +87,7 @@ Example: npm run cli -- sync --bucket game-logs --prefix playlog/ --prefix userl
       const unsubscribe = app.services.events.subscribe((event, payload) => {
         if (event !== 'job' || (payload as JobInfo).id !== job.id) return;
         const p = (payload as JobInfo).progress;
-        if (Date.now() - last < PROGRESS_EVERY_MS || !p.unit) return;
+        if (Date.now() - last < PROGRESS_EVERY_MS || !p.unit || p.total === 0) return;
         last = Date.now();
         io.err(`sync: ${syncProgressText(p, (Date.now() - started) / 1000)}${p.message ? ` · ${p.message}` : ''}`);
       });

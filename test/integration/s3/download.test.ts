@@ -15,6 +15,8 @@ let dir: string;
 let server: S3Server;
 let proxy: FaultProxy;
 let conn: S3Connection;
+/** A short idle timeout only where the test wants one: under load a normal request may idle that long. */
+let impatient: S3Connection;
 const body = randomBytes(300_000);
 let etag: string;
 
@@ -26,11 +28,14 @@ beforeAll(async () => {
   server = await startS3rver(join(dir, 'server'), [BUCKET]);
   proxy = await startFaultProxy(server.endpoint);
   etag = await putObject(server, BUCKET, 'playlog/2018/10/09/00/blob.bin', body);
-  conn = await connect({ name: 't', bucket: BUCKET, prefixes: ['playlog/'], endpoint: proxy.endpoint, from: '2018-10-09T00', to: '2018-10-09T00' }, { maxAttempts: 4, idleTimeoutMs: 400 });
+  const source = { name: 't', bucket: BUCKET, prefixes: ['playlog/'], endpoint: proxy.endpoint, from: '2018-10-09T00', to: '2018-10-09T00' };
+  conn = await connect(source, { maxAttempts: 4, idleTimeoutMs: 10_000 });
+  impatient = await connect(source, { maxAttempts: 4, idleTimeoutMs: 500 });
 }, 30_000);
 
 afterAll(async () => {
   conn?.close();
+  impatient?.close();
   await proxy?.close();
   await server?.stop();
   await rm(dir, { recursive: true, force: true });
@@ -69,9 +74,9 @@ describe('downloadObject', () => {
 
   it('retries 500, 503 SlowDown and a response slower than the idle timeout', async () => {
     const path = dest();
-    proxy.inject('blob.bin', { status: 500 }, { status: 503 }, { delayMs: 1_500 });
+    proxy.inject('blob.bin', { status: 500 }, { status: 503 }, { delayMs: 2_500 });
     proxy.seen.length = 0;
-    await downloadObject(deps(), target(), path);
+    await downloadObject({ client: impatient.client, retry: impatient.retry, signal: new AbortController().signal }, target(), path);
     expect((await readFile(path)).equals(body)).toBe(true);
     expect(proxy.seen.filter((s) => s.includes('blob.bin')).length).toBe(4);
   });

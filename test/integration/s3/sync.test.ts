@@ -152,6 +152,27 @@ describe('syncSource', () => {
     expect((await filesUnder(deps.cacheDir)).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
+  it('cancels mid-download and the next run resumes from the .part', async () => {
+    const key = `playlog/2018/10/09/09/${name('playlog', '09')}`;
+    const body = playlog('2018-10-09 09:00:00', 20_000, 13, 150);
+    await putObject(server, BUCKET, key, body);
+    const s = source({ from: '2018-10-09T09', to: '2018-10-09T09' });
+    proxy.inject(key.split('/').pop()!, { chunkDelayMs: 15 });
+    const ac = new AbortController();
+    const cancelled = syncSource(deps, s, {
+      signal: ac.signal,
+      onProgress: (p) => p.unit === 'objects' && (p.bytesDone ?? 0) > 200_000 && ac.abort(),
+    });
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' });
+    const part = `${join(deps.cacheDir, BUCKET, ...key.split('/'))}.part`;
+    expect(existsSync(part)).toBe(true);
+    expect(await count('SELECT count(*) FROM playlog WHERE pidx = 13')).toBe(0);
+    const resumed = await run(s);
+    expect(resumed).toMatchObject({ downloaded: 1, rows: 20_000, errors: [] });
+    expect(resumed.bytes).toBeLessThan(Buffer.byteLength(body));
+    expect(existsSync(part)).toBe(false);
+  });
+
   it('never imports a truncated body', async () => {
     const key = `playlog/2018/10/09/07/${name('playlog', '07')}.gz`;
     await putObject(server, BUCKET, key, gzipSync(playlog('2018-10-09 07:00:00', 5_000, 12, 500)));
