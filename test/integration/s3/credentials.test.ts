@@ -28,7 +28,12 @@ beforeAll(async () => {
   // Only the temporary files may supply credentials: no env keys, no ~/.aws, no instance metadata.
   for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION']) delete process.env[k];
   await writeFile(join(dir, 'credentials'), `[lab]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n\n[intruder]\naws_access_key_id = ${INTRUDER_KEY}\naws_secret_access_key = ${INTRUDER_SECRET}\n`);
-  await writeFile(join(dir, 'config'), `[profile lab]\nregion = eu-central-1\n\n[profile intruder]\nregion = eu-central-1\n`);
+  await writeFile(
+    join(dir, 'config'),
+    `[profile lab]\nregion = eu-central-1\n\n[profile intruder]\nregion = eu-central-1\n\n` +
+      // An SSO profile with no cached token (never logged in, or the cache was cleared): no network is needed to find that out.
+      `[profile analyst]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Analyst\nregion = eu-west-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.example/start\nsso_region = eu-west-1\n`,
+  );
   Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_EC2_METADATA_DISABLED: 'true', HOME: dir });
   app = await createApp(join(dir, 'ws.duckdb'), (l) => logLines.push(l));
   app.services.events.subscribe((event, payload) => events.push({ event, payload }));
@@ -83,6 +88,11 @@ describe('credentials and failures', () => {
     expect((r as { error: { message: string } }).error.message).toMatch(/^No AWS credentials: none were found/);
     const missing = await call('s3.plan', { source: source({ profile: 'nobody' }) });
     expect(missing).toMatchObject({ ok: false, error: { code: 'NO_CREDENTIALS', message: expect.stringMatching(/profile "nobody"/) } });
+  });
+
+  it('an SSO profile without a live session says to run aws sso login', async () => {
+    const r = await call('s3.plan', { source: source({ profile: 'analyst' }) });
+    expect(r).toMatchObject({ ok: false, error: { code: 'NO_CREDENTIALS', message: expect.stringContaining('run `aws sso login --profile analyst`') } });
   });
 
   it('network down: the sync fails with one message and the app keeps working', async () => {
