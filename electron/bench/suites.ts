@@ -1,9 +1,11 @@
+import { benchIngest } from './ingest.ts';
 import { benchSync } from './sync.ts';
 import { benchTransport } from './transport.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
 
 /** Every benchmark suite, by the name `npm run bench -- <name>` takes. */
 export const SUITES: Record<string, { about: string; run: (opts: BenchOptions) => Promise<BenchRow[]> }> = {
+  ingest: { about: 'Import 2M and 20M generated play-log rows (JSON lines, gzipped), vs DuckDB reading the same files', run: benchIngest },
   transport: { about: '1M rows × 3 numeric columns from DuckDB to the renderer, vs DuckDB alone', run: benchTransport },
   sync: { about: 'S3 sync of the 2M-row demo from a local s3rver, vs a plain parallel GetObject loop', run: benchSync },
 };
