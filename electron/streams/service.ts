@@ -348,8 +348,8 @@ export class StreamsService {
     }
   }
 
-  /** Generates a demo stream into the workspace's data folder, imports it and defines its stream. */
-  async loadDemo(kind: DemoKind, ctx: WorkContext = NO_CONTEXT): Promise<DemoLoadResult> {
+  /** Generates a demo stream into the workspace's data folder, imports it and (unless told not to) defines its stream. */
+  async loadDemo(kind: DemoKind, ctx: WorkContext = NO_CONTEXT, define = true): Promise<DemoLoadResult> {
     ctx.progress({ done: 0, total: 3, unit: 'steps', message: `generating the ${kind} demo` });
     const demo = await generateStreamDemo(kind, join(this.ws.dataDir, 'streams-demo'));
     ctx.progress({ done: 1, total: 3, unit: 'steps', message: `importing ${demo.lines.toLocaleString('en-US')} lines` });
@@ -357,9 +357,9 @@ export class StreamsService {
     await this.ws.db.run(`DROP TABLE IF EXISTS ${quoteIdent(table)}`); // a demo reload replaces the demo, it does not double it
     const imported = await this.importFile(kind, demo.dataPath, table);
     ctx.progress({ done: 2, total: 3, unit: 'steps', message: 'defining the stream' });
-    const stream = await this.define(demo.stream);
+    const stream = define ? await this.define(demo.stream) : undefined;
     ctx.progress({ done: 3, total: 3, unit: 'steps' });
-    return { import: imported, stream, labelsPath: demo.labelsPath };
+    return { import: imported, suggested: demo.stream, ...(stream ? { stream } : {}), labelsPath: demo.labelsPath };
   }
 
   private async rows(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {

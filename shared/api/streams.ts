@@ -149,7 +149,9 @@ export interface StreamImportResult {
 
 export interface DemoLoadResult {
   import: StreamImportResult;
-  stream: StreamDefinition;
+  /** The stream that watches the demo: defined when asked, else a suggestion for the define form. */
+  suggested: StreamDefinitionInput;
+  stream?: StreamDefinition;
   /** The generator's labels file (planted anomaly windows). */
   labelsPath: string;
 }
@@ -179,6 +181,6 @@ export interface StreamsApi {
   'streams.swimlane': Method<{ runId: string; bins?: number; maxKeys?: number }, Swimlane>;
   /** Imports a file as a job; the job's result is the StreamImportResult. */
   'streams.import': Method<StreamImportRequest, JobInfo>;
-  /** Generates a demo stream into the workspace's data folder, imports it and defines its stream. */
-  'streams.loadDemo': Method<{ kind: DemoKind }, JobInfo>;
+  /** Generates a demo stream into the workspace's data folder and imports it (and defines its stream if `define`). */
+  'streams.loadDemo': Method<{ kind: DemoKind; define?: boolean }, JobInfo>;
 }

@@ -57,7 +57,7 @@ export function streamsHandlers(s: AppServices): HandlersFor<StreamsApi> {
     'streams.loadDemo': (r) => {
       const kind = demoKind(r.kind);
       return s.jobs.start('streams.loadDemo', `Load the ${kind} demo stream`, async (ctx) => {
-        const result = await streams.loadDemo(kind, ctx);
+        const result = await streams.loadDemo(kind, ctx, r.define !== false);
         changed('streams.loadDemo');
         return result;
       });

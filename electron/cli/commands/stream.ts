@@ -98,7 +98,7 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     const result = await runJob<DemoLoadResult>(app, io, await callOrFail<JobInfo>(app, 'streams.loadDemo', { kind }));
     if (values.json) io.out(JSON.stringify(result));
     else {
-      io.out(`Loaded ${result.import.loaded.toLocaleString('en-US')} ${kind} lines into ${result.import.table}; defined stream "${result.stream.name}"`);
+      io.out(`Loaded ${result.import.loaded.toLocaleString('en-US')} ${kind} lines into ${result.import.table}; defined stream "${result.suggested.name}"`);
       io.out(`Planted anomalies: ${result.labelsPath}`);
     }
     return 0;

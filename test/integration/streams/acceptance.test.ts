@@ -29,7 +29,7 @@ describe('demo streams at the default threshold', () => {
   it.each<DemoKind>(['toll', 'clickstream', 'series'])('%s: every planted window alerts, fewer than 1 in 100 of the others do', async (kind) => {
     const demo = await streams.loadDemo(kind);
     expect(demo.import.quarantined).toBe(0);
-    const run = await streams.score(demo.stream.name);
+    const run = await streams.score(demo.suggested.name);
     expect(run.threshold).toEqual({ kind: 'score', value: 2.5 });
     const { alerts } = await streams.alerts(run.id);
     const labels = await readLabels(demo.labelsPath);

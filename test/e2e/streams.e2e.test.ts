@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedzone, type Redzone } from './harness.ts';
+
+describe('Metric streams in Chromium (browser mode)', () => {
+  let rz: Redzone;
+  beforeAll(async () => {
+    rz = await startRedzone();
+    await rz.page.getByTestId('nav-streams').click();
+  });
+  afterAll(async () => rz?.close());
+
+  it('loads the toll demo, defines the per-station 10 s count, scores, shows the planted station, marks and exports', async () => {
+    const page = rz.page;
+    await page.getByTestId('demo-toll').click();
+    // The demo fills the define form with the per-station stream; the analyst defines it.
+    await expect.poll(() => page.getByTestId('define-name').inputValue(), { timeout: 60_000 }).toBe('toll-per-station');
+    expect(await page.getByTestId('define-table').inputValue()).toBe('toll_events');
+    expect(await page.getByTestId('define-time').inputValue()).toBe('ts');
+    expect(await page.getByTestId('define-key').inputValue()).toBe('toll');
+    expect(await page.getByTestId('define-window').inputValue()).toBe('10s');
+    await page.getByTestId('define-submit').click();
+    await expect.poll(() => page.getByTestId('stream-item').allTextContents()).toEqual([expect.stringContaining('toll-per-station')]);
+
+    await page.getByTestId('stream-score').click();
+    const alerts = page.getByTestId('stream-alerts');
+    await expect.poll(async () => Number(await alerts.getAttribute('data-count').catch(() => '0')), { timeout: 120_000 }).toBeGreaterThan(0);
+
+    // Planted: station 3 and station 6 flood (see the labels file); they lead the alert list…
+    const rows = page.getByTestId('alert-row');
+    const topKeys = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => rows.nth(i).getAttribute('data-key')));
+    expect(new Set(topKeys)).toEqual(new Set(['3', '6']));
+    // …and the swimlane's top row (keys sorted by worst score) is one of them.
+    const lane = page.getByTestId('stream-swimlane');
+    await expect.poll(() => lane.locator('.ytick text').count()).toBe(8);
+    const ticks = await lane.locator('.ytick text').evaluateAll((els) => els.map((e) => ({ text: e.textContent, y: e.getBoundingClientRect().y })));
+    const top = ticks.sort((a, b) => a.y - b.y)[0].text;
+    expect(['3', '6']).toContain(top);
+    await page.getByTestId('stream-key-plot').locator('.main-svg').first().waitFor();
+    await rz.screenshot('streams-toll-scored');
+
+    // Mark the worst alert a true positive with a note (a formula, to check the export neutralises it).
+    const first = rows.first();
+    await first.getByTestId('mark-note').fill('=flood at station');
+    await first.getByTestId('mark-tp').click();
+    await expect.poll(() => first.getAttribute('class')).toContain('tp');
+
+    await page.getByTestId('alerts-export').click();
+    const link = page.getByTestId('alerts-download');
+    await link.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('stream,key,window_start,window_end,vehicles,score,attribution_vehicles,verdict,note');
+    expect(lines.length - 1).toBe(Number(await alerts.getAttribute('data-count')));
+    expect(lines[1]).toMatch(/^toll-per-station,[36],2024-05-06 /);
+    expect(lines[1]).toContain(",true_positive,'=flood at station");
+    await rz.screenshot('streams-toll-marked');
+    expect(rz.problems.filter((p) => !/Failed to load resource: .*404/.test(p))).toEqual([]); // the favicon
+  });
+});
