@@ -1,5 +1,6 @@
 import { jobsHandlers, sqlHandlers, workspaceHandlers } from './handlers/core.ts';
 import { lakeHandlers } from './handlers/lake.ts';
+import { s3Handlers } from './handlers/s3.ts';
 import { streamsHandlers } from './handlers/streams.ts';
 import { createRouter, type Handlers, type Router } from './router.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
@@ -19,6 +20,7 @@ function buildHandlers(services: AppServices, openWorkspace: (path: string) => P
     ...sqlHandlers(services),
     ...jobsHandlers(services),
     ...lakeHandlers(services),
+    ...s3Handlers(services),
     ...streamsHandlers(services),
   };
 }

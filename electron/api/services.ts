@@ -1,4 +1,5 @@
 import { lakeSchema } from '../lake/schema.ts';
+import { s3Schema } from '../s3/schema.ts';
 import { streamsSchema } from '../streams/schema.ts';
 import { SqlConsole } from '../workspace/console.ts';
 import { rememberRecent } from '../workspace/paths.ts';
@@ -16,7 +17,7 @@ export interface AppServices {
 }
 
 /** Every capability's schema, applied when a workspace opens. */
-export const SCHEMA_COMPONENTS: SchemaComponent[] = [lakeSchema, streamsSchema];
+export const SCHEMA_COMPONENTS: SchemaComponent[] = [lakeSchema, s3Schema, streamsSchema];
 
 export async function createServices(workspacePath: string, events = new EventBus()): Promise<AppServices> {
   const ws = await openWorkspace(workspacePath, SCHEMA_COMPONENTS);
