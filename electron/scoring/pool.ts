@@ -71,6 +71,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** Whether the worker finished loading; one that dies before cannot be cured by retrying. */
+  ready: boolean;
   task: Task | null;
   loaded: Set<number>;
   lastError?: Error;
@@ -87,10 +89,18 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
   const slots: Slot[] = [];
   let nextId = 1;
   let closed = false;
+  /** Set when workers keep dying before they load (a broken build, say): every job then fails with it. */
+  let broken: Error | null = null;
+  let startFailures = 0;
 
   function spawn(): Slot {
-    const slot: Slot = { worker: startWorker(entry), task: null, loaded: new Set() };
+    const slot: Slot = { worker: startWorker(entry), ready: false, task: null, loaded: new Set() };
     slot.worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'ready') {
+        slot.ready = true;
+        startFailures = 0;
+        return;
+      }
       const task = slot.task;
       if (!task || msg.task !== task.id) return;
       slot.task = null;
@@ -106,10 +116,16 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
       if (i < 0) return; // terminated on purpose
       slots.splice(i, 1);
       const task = slot.task;
+      const why = slot.lastError?.message ?? 'it exited';
+      if (!slot.ready && ++startFailures >= 3) {
+        broken = new Error(`scoring workers fail to start (${why})`);
+        for (const t of [task, ...queue.splice(0), ...slots.map((s) => s.task)]) t?.job.fail(broken);
+        return;
+      }
       if (!closed) slots.push(spawn());
       if (task && !task.job.failed) {
-        const why = slot.lastError?.message ?? 'it exited';
-        if (++task.attempts < 2) queue.unshift(task);
+        // A worker that died while loading never ran the task: that is not the task's fault.
+        if (!slot.ready || ++task.attempts < 2) queue.unshift(task);
         else task.job.fail(new Error(`a scoring worker died twice on the same chunk (${why}); the run was stopped`));
       }
       dispatch();
@@ -138,6 +154,7 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
   /** Runs a job's tasks; rejects on the first failure or on abort, ending that job's work at once. */
   async function runJob<T>(signal: AbortSignal | undefined, body: (job: Job, run: (make: () => TaskMessage) => Promise<FromWorker>) => Promise<T>): Promise<T> {
     if (closed) throw new Error('the scoring pool is closed');
+    if (broken) throw broken;
     signal?.throwIfAborted();
     let rejectJob!: (e: unknown) => void;
     const failure = new Promise<never>((_, reject) => (rejectJob = reject));

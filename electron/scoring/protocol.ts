@@ -10,6 +10,7 @@ export type ToWorker =
   | { type: 'stream'; task: number; rows: Float64Array; dims: number; params: StreamingParams; trees: { from: number; to: number } };
 
 export type FromWorker =
+  | { type: 'ready' }
   | { type: 'trained'; task: number; model: Uint8Array }
   | { type: 'scored'; task: number; scores: Float64Array; attribution?: Float64Array }
   | { type: 'streamed'; task: number; sums: Float64Array }

@@ -52,3 +52,5 @@ port.on('message', (msg: ToWorker) => {
     reply({ type: 'failed', task, name: err instanceof RcfInputError ? 'RcfInputError' : 'Error', message: err instanceof RcfInputError ? err.message : (err.stack ?? String(err)) });
   }
 });
+
+port.postMessage({ type: 'ready' } satisfies FromWorker);

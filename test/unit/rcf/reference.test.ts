@@ -21,7 +21,7 @@ const points = (() => {
   return out;
 })();
 
-describe('batch agreement with AWS randomcutforest 4.3', () => {
+describe('batch agreement with AWS randomcutforest 4.3', { timeout: 30000 }, () => {
   for (const [trees, samples] of [
     [100, 256],
     [200, 1000],
@@ -44,7 +44,8 @@ describe('batch agreement with AWS randomcutforest 4.3', () => {
   });
 });
 
-describe('streaming agreement with AWS randomcutforest 4.3 (shingle 48)', () => {
+// 10,080 rows × 100 trees of 48-D points: a few seconds of work, more on a busy machine.
+describe('streaming agreement with AWS randomcutforest 4.3 (shingle 48)', { timeout: 60000 }, () => {
   it('Spearman ≥ 0.75 and mean within 10% over the rows Java scores; output starts where Java\'s does', () => {
     const series = Float64Array.from(csvColumns('series.csv').map((r) => r[1]));
     const java = csvColumns('series.java.T100_S256_K48.csv');
