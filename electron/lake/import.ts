@@ -18,7 +18,7 @@ import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { findObjects, type LakeObject } from './discover.ts';
 import { stageObject } from './readers.ts';
-import { columnList, columnsStruct } from './sqlSpec.ts';
+import { checkedColumn, columnsStruct, readerType } from './sqlSpec.ts';
 import { promoteStaged, windowSql, type StagedCounts, type Target, type Window } from './stage.ts';
 import { STREAMS, type StreamSpec } from './streams.ts';
 
@@ -202,10 +202,10 @@ function readerSql(spec: StreamSpec, batch: Planned[]): string {
   const paths = `[${batch.map((p) => quoteLiteral(p.object.path)).join(', ')}]`;
   const { format, compression } = batch[0].object;
   const codec = `compression='${compression === 'gzip' ? 'gzip' : 'uncompressed'}'`;
-  if (format === 'json') return `read_json(${paths}, columns=${columnsStruct(spec)}, format='newline_delimited', ${codec})`;
+  if (format === 'json') return `read_json(${paths}, columns=${columnsStruct(spec, true)}, format='newline_delimited', ${codec})`;
   if (format === 'csv') {
     // Columns in the header's order with the stream's types: DuckDB's per-file sniffing costs ~100 ms a file.
-    const types = new Map(spec.columns.map((c) => [c.name, c.type]));
+    const types = new Map(spec.columns.map((c) => [c.name, readerType(c)]));
     const columns = batch[0].object.csvHeader!.map((name) => `${quoteLiteral(name)}: '${types.get(name) ?? 'VARCHAR'}'`).join(', ');
     return `read_csv(${paths}, header=true, auto_detect=false, delim=',', quote='"', escape='"', hive_partitioning=false, columns={${columns}}, ${codec})`;
   }
@@ -228,7 +228,7 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
         .join(', ');
       await conn.run(
         `INSERT INTO ${spec.table}
-         SELECT nextval('lake_row_seq'), ${columnList(spec, 'r.')},
+         SELECT nextval('lake_row_seq'), ${spec.columns.map((c) => checkedColumn(c, 'r')).join(', ')},
            coalesce(m.y, year(${time})), coalesce(m.mo, month(${time})), coalesce(m.d, day(${time})), coalesce(m.h, hour(${time})), m.source, m.file_id
          FROM ${readerSql(spec, batch)} r
          JOIN (VALUES ${meta}) m(i, file_id, source, y, mo, d, h) ON r.file_index = m.i`,

@@ -60,6 +60,7 @@ describe('import of bad input', () => {
     await put(join(h, 'playlog-1-2018-10-12-05-08-00-missing'), [play(0), JSON.stringify({ posnewx: 1, pidx: 2 }), play(2), ''].join('\n'));
     await put(join(h, 'playlog-1-2018-10-12-05-09-00-backtoback'), play(0) + play(1) + play(2));
     await put(join(h, 'playlog-1-2018-10-12-05-10-00-gzip-no-suffix'), gzipSync(Buffer.from(lines(4))));
+    await put(join(h, 'playlog-1-2018-10-12-05-11-00-fraction'), [play(0), play(1, { action: 0.5 }), play(2, { pidx: '8672' }), ''].join('\n'));
     await put(join(root(), 'labels.csv'), 'pidx,behaviour\r\n1,redzone\r\n'); // not a stream: ignored
     ws = await workspace('bad');
     summary = await importPath(ws, root());
@@ -69,7 +70,7 @@ describe('import of bad input', () => {
   const bad = (suffix: string) => summary.quarantined.filter((q) => q.file.endsWith(suffix)).map((q) => [q.line, q.reason]);
 
   it('reports every file, every loaded row and every quarantined line', () => {
-    expect(summary.files).toBe(11);
+    expect(summary.files).toBe(12);
     expect(summary.skipped).toBe(0);
     expect(summary.quarantined.every((q) => q.file.startsWith(root()) && q.line >= 0 && q.reason.length > 0)).toBe(true);
   });
@@ -108,6 +109,11 @@ describe('import of bad input', () => {
     expect(f.rows).toBeGreaterThan(50);
     expect(f.quarantined).toBe(1);
     expect(bad('-truncated.gz')).toEqual([[Number(f.rows) + 1, expect.stringMatching(/truncated gzip/)]]);
+  });
+
+  it('quarantines a fraction in an integer column that DuckDB alone would round, and accepts numbers sent as text', async () => {
+    expect(await ledger('-fraction')).toEqual({ records: 3, rows: 2, quarantined: 1, status: 'partial' });
+    expect(bad('-fraction')).toEqual([[2, 'action is not a valid INTEGER: 0.5']]);
   });
 
   it('records an empty file as empty, with nothing quarantined', async () => {
@@ -205,6 +211,26 @@ describe('idempotent, incremental import of the demo', () => {
     );
     expect(m).toMatchObject({ ordered: true, steps: true });
     expect(m.firsts).toBe(m.players);
+  });
+});
+
+describe('cancel', () => {
+  it('stops between files on abort, keeping whole files only, and the next import finishes the job', async () => {
+    const root = join(dir, 'cancel');
+    // A bad line in every object: the careful path, one commit per object.
+    for (let i = 0; i < 12; i++) await put(join(root, `playlog/2018/10/12/05/playlog-1-2018-10-12-05-${String(i).padStart(2, '0')}-00-c`), lines(300) + 'oops\n');
+    const ws = await workspace('cancel');
+    const controller = new AbortController();
+    const cancelled = importPath(ws, root, { signal: controller.signal, onProgress: (p) => p.done >= 2 && controller.abort() });
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' });
+    const [partial] = await rows(ws, `SELECT count(*) AS files, sum(rows) AS rows, (SELECT count(*) FROM playlog) AS loaded FROM lake_file`);
+    expect(partial.files).toBeGreaterThanOrEqual(2);
+    expect(partial.files).toBeLessThan(12);
+    expect(partial.loaded).toBe(partial.rows);
+    const rest = await importPath(ws, root);
+    expect(rest.files + Number(partial.files)).toBe(12);
+    const [done] = await rows(ws, `SELECT count(*) AS n FROM playlog`);
+    expect(done.n).toBe(12 * 300);
   });
 });
 
