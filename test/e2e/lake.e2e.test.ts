@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedzone, type Redzone } from './harness.ts';
@@ -18,7 +18,27 @@ describe('play-log lake in Chromium (browser mode)', () => {
     // The demo spans 3 days of Firehose hours; late arrivals spill into a 4th folder day.
     await expect.poll(() => rz.page.getByTestId('lake-day').count()).toBeGreaterThanOrEqual(3);
     expect(await rz.page.getByTestId('lake-totals').textContent()).toContain('300,000 play-log rows');
+    await rz.page.getByTestId('lake-day').first().click();
+    await expect.poll(() => rz.page.getByTestId('lake-hour').count()).toBe(24);
     await rz.screenshot('lake-sources');
+  });
+
+  it('imports a folder typed in, and lists its bad lines in the quarantine', async () => {
+    const folder = join(rz.dir, 'incoming');
+    const hour = join(folder, 'playlog/2018/10/14/09');
+    await mkdir(hour, { recursive: true });
+    const row = (i: number) => JSON.stringify({ posnewx: i, posnewy: 1, posnewz: 0, posoldx: i, posoldy: 1, posoldz: 0, pidx: 5, idx: 90_000_000 + i, action: 0, createdate: '2018-10-14 09:00:00.5' });
+    await writeFile(join(hour, 'playlog-2-2018-10-14-09-00-00-a'), `${row(1)}\n{"posnewx": broken\n${row(2)}\n`);
+    await rz.page.getByTestId('lake-dir').fill(folder);
+    await rz.page.getByTestId('lake-import').click();
+    await expect.poll(() => rz.page.getByTestId('lake-summary').textContent(), { timeout: 30_000 }).toContain('Imported 1 file, 2 rows');
+    await expect.poll(() => rz.page.getByTestId('lake-summary').textContent()).toContain('1 quarantined');
+    const quarantine = rz.page.getByTestId('lake-quarantine');
+    await expect.poll(() => quarantine.locator('tbody tr').count()).toBe(1);
+    expect(await quarantine.locator('tbody tr td').nth(1).textContent()).toBe('2');
+    expect(await quarantine.locator('tbody tr td').nth(2).textContent()).toMatch(/unterminated JSON record/);
+    await quarantine.scrollIntoViewIfNeeded();
+    await rz.screenshot('lake-quarantine');
   });
 
   it("lists the labelled red-zone walkers with the SQL console's preset red-zone query", async () => {

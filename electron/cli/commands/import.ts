@@ -1,9 +1,9 @@
+import { resolve } from 'node:path';
 import type { JobInfo } from '../../../shared/api/jobs.ts';
 import type { ImportSummary } from '../../../shared/api/lake.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
 import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
-import { resolve } from 'node:path';
 
 export const importCommand: Command = {
   name: 'import',
@@ -25,10 +25,15 @@ Example: npm run cli -- import --workspace lab.duckdb /tmp/lab`,
     const dir = resolve(positionals[0]);
     const app = await openAppFromFlag(values.workspace);
     const started = Date.now();
+    let lastLine = '';
     const stopWatching = app.services.events.subscribe((event, payload) => {
       if (event !== 'job') return;
       const p = (payload as JobInfo).progress;
-      if (p.total > 0) io.err(`  ${p.done}/${p.total} files · ${p.message ?? ''}${p.bytesDone !== undefined ? ` · ${mbps(p.bytesDone, started)} MB/s` : ''}`);
+      const parts = [`${p.done}/${p.total} files`, p.message, p.bytesDone ? `${mbps(p.bytesDone, started)} MB/s` : ''].filter(Boolean);
+      const line = p.total > 0 ? `  ${parts.join(' · ')}` : '';
+      // One line per committed batch or file, not one per progress tick.
+      if (line && line.split(' · ')[0] !== lastLine.split(' · ')[0]) io.err(line);
+      lastLine = line || lastLine;
     });
     let job: JobInfo | undefined;
     const cancel = () => job && app.services.jobs.cancel(job.id);
