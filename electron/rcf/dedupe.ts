@@ -17,11 +17,11 @@ export function dedupeRows(points: Float64Array, dims: number): Deduped {
   const rowToUnique = new Int32Array(n);
   let capacity = Math.min(n, 1024);
   let unique = new Float64Array(capacity * dims);
-  let hashes = new Uint32Array(capacity);
   let count = 0;
   let bits = 11;
   let mask = (1 << bits) - 1;
-  let table: Int32Array = new Int32Array(1 << bits).fill(-1);
+  // Slot s holds (hash, id + 1) at 2s, 2s + 1: a probe reads one cache line, and id + 1 = 0 marks empty.
+  let table = new Int32Array(2 << bits);
 
   for (let i = 0; i < n; i++) {
     const base = i * dims;
@@ -40,28 +40,33 @@ export function dedupeRows(points: Float64Array, dims: number): Deduped {
     h = Math.imul(h, 0x85ebca6b);
     h ^= h >>> 13;
     h = Math.imul(h, 0xc2b2ae35);
-    h = (h ^ (h >>> 16)) >>> 0;
+    h ^= h >>> 16;
     let slot = h & mask;
-    let id: number;
+    let id = -1;
     for (;;) {
-      id = table[slot];
-      if (id < 0 || (hashes[id] === h && sameRow(points, base, unique, id * dims, dims))) break;
+      const stored = table[2 * slot + 1] - 1;
+      if (stored < 0) break;
+      if (table[2 * slot] === h && sameRow(points, base, unique, stored * dims, dims)) {
+        id = stored;
+        break;
+      }
       slot = (slot + 1) & mask;
     }
     if (id < 0) {
       if (count === capacity) {
         capacity = Math.min(n, capacity * 2);
-        unique = grow(unique, capacity * dims);
-        hashes = grow(hashes, capacity);
+        const grown = new Float64Array(capacity * dims);
+        grown.set(unique);
+        unique = grown;
       }
       id = count++;
       for (let j = 0; j < dims; j++) unique[id * dims + j] = points[base + j] + 0;
-      hashes[id] = h;
-      table[slot] = id;
-      if (count * 2 > table.length) {
+      table[2 * slot] = h;
+      table[2 * slot + 1] = id + 1;
+      if (count * 2 > mask + 1) {
         bits++;
         mask = (1 << bits) - 1;
-        table = rehash(hashes, count, mask);
+        table = rehash(table, mask);
       }
     }
     rowToUnique[i] = id;
@@ -74,18 +79,14 @@ function sameRow(a: Float64Array, ai: number, b: Float64Array, bi: number, dims:
   return true;
 }
 
-function grow<T extends Float64Array | Uint32Array>(a: T, length: number): T {
-  const b = new (a.constructor as new (n: number) => T)(length);
-  b.set(a);
-  return b;
-}
-
-function rehash(hashes: Uint32Array, count: number, mask: number): Int32Array {
-  const table = new Int32Array(mask + 1).fill(-1);
-  for (let id = 0; id < count; id++) {
-    let slot = hashes[id] & mask;
-    while (table[slot] >= 0) slot = (slot + 1) & mask;
-    table[slot] = id;
+function rehash(old: Int32Array, mask: number): Int32Array {
+  const table = new Int32Array(2 * (mask + 1));
+  for (let s = 0; s < old.length; s += 2) {
+    if (old[s + 1] === 0) continue;
+    let slot = old[s] & mask;
+    while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+    table[2 * slot] = old[s];
+    table[2 * slot + 1] = old[s + 1];
   }
   return table;
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { dedupeRows, scatter } from '../rcf/dedupe.ts';
+import { scatter } from '../rcf/dedupe.ts';
 import { RcfInputError } from '../rcf/errors.ts';
 import { drawSamples, resolveForestParams, type ForestParams } from '../rcf/forest.ts';
 import { deserializeForest } from '../rcf/serialize.ts';
@@ -141,7 +141,7 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
       const task = queue.shift();
       if (!task) return;
       slot.task = task;
-      const msg = { ...task.make(), task: task.id }; // make() leaves task 0: ids are per attempt-free task
+      const msg = { ...task.make(), task: task.id }; // the pool numbers tasks; make() builds the payload
       if (msg.type === 'score' && !slot.loaded.has(msg.job)) {
         // Score tasks are only queued once the job has its model (trained or given).
         slot.worker.postMessage({ type: 'load', job: msg.job, model: task.job.model! } satisfies ToWorker);
@@ -207,9 +207,13 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
       if (forest.dims !== dims) throw new RcfInputError(`the model was trained on ${forest.dims} columns, not ${dims}`);
     }
     return runJob(o.signal, async (job, run) => {
-      const samples = o.model ? null : drawSamples(points, dims, resolved);
-      const { unique, count, rowToUnique } = dedupeRows(points, dims);
-      job.model = o.model ?? (samples ? await train(run, samples, dims, resolved) : undefined);
+      // Training and finding the distinct rows run in two workers at once; the calling thread only copies.
+      const model = o.model ? Promise.resolve(o.model) : train(run, drawSamples(points, dims, resolved), dims, resolved);
+      const deduped = run(() => ({ type: 'dedupe', task: 0, points: points.slice(), dims }));
+      const [trained, distinct] = await Promise.all([model, deduped]);
+      if (distinct.type !== 'deduped') throw new Error(`unexpected ${distinct.type} reply`);
+      const { unique, count, rowToUnique } = distinct;
+      job.model = trained;
       const width = 2 * dims;
       const uniqueScores = new Float64Array(count);
       const uniqueAttr = o.attribution ? new Float64Array(count * width) : undefined;
@@ -234,7 +238,7 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
       return {
         scores: scatter(uniqueScores, rowToUnique),
         attribution: uniqueAttr && scatter(uniqueAttr, rowToUnique, width),
-        model: job.model!,
+        model: trained,
       };
     });
   }

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { attributePoints, attributionScores, buildForest, scorePoints, type Forest } from '../rcf/forest.ts';
+import { dedupeRows } from '../rcf/dedupe.ts';
 import { RcfInputError } from '../rcf/errors.ts';
 import { deserializeForest, serializeForest } from '../rcf/serialize.ts';
 import { StreamingForest } from '../rcf/streaming.ts';
@@ -21,6 +22,8 @@ function handle(msg: ToWorker): FromWorker | undefined {
   switch (msg.type) {
     case 'train':
       return { type: 'trained', task: msg.task, model: serializeForest(buildForest(msg.samples, msg.dims, msg.params)) };
+    case 'dedupe':
+      return { type: 'deduped', task: msg.task, ...dedupeRows(msg.points, msg.dims) };
     case 'load':
       models.set(msg.job, deserializeForest(msg.model));
       return undefined;

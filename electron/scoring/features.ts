@@ -1,0 +1,67 @@
+import { ApiError } from '../../shared/api/envelope.ts';
+import type { FeatureSet } from '../../shared/api/scoring.ts';
+import { splitStatements } from '../../shared/sql/split.ts';
+import { quoteIdent } from '../workspace/sqlText.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+
+/**
+ * Where a run's features come from. Every source is one SELECT whose first columns are the row key
+ * (`row_id`) and, when known, the player (`pidx`); the remaining columns are the features.
+ */
+export interface FeatureSource {
+  /** `points`, `movement` or `query`. */
+  name: string;
+  /** What the user asked for (the stored query). */
+  query: string;
+  /** The SELECT the service reads: key columns first, then features. */
+  select: string;
+  featureColumns: string[];
+  /** row_id is playlog.row_id (else the row's ordinal in the query). */
+  keyedByPlaylog: boolean;
+  hasPidx: boolean;
+}
+
+const SETS: Record<FeatureSet, { columns: string[]; select: string }> = {
+  // The lab's choice: where the player stands.
+  points: { columns: ['posnewx', 'posnewy'], select: 'SELECT row_id, pidx, posnewx, posnewy FROM playlog' },
+  // Where, how far and how soon: a teleport or a speed hack is a long step or a short gap.
+  movement: {
+    columns: ['x', 'y', 'step', 'dt_seconds'],
+    select: 'SELECT row_id, pidx, posnewx AS x, posnewy AS y, step, coalesce(dt_seconds, 0) AS dt_seconds FROM movement',
+  },
+};
+
+const NUMERIC = /^(DOUBLE|FLOAT|REAL|INTEGER|BIGINT|SMALLINT|TINYINT|HUGEINT|UINTEGER|UBIGINT|USMALLINT|UTINYINT|UHUGEINT|DECIMAL.*)$/;
+
+export function featureSet(name: FeatureSet): FeatureSource {
+  const set = SETS[name];
+  if (!set) throw new ApiError('BAD_REQUEST', `features must be one of ${Object.keys(SETS).join(', ')} (or a query), got "${name}"`);
+  return { name, query: set.select, select: set.select, featureColumns: set.columns, keyedByPlaylog: true, hasPidx: true };
+}
+
+/**
+ * A user's query: its numeric columns are the features, except `row_id` (the key, when it is the
+ * play-log key) and `pidx` (the player) which are carried along, not scored.
+ */
+export async function querySource(ws: Workspace, sql: string): Promise<FeatureSource> {
+  const statements = splitStatements(sql);
+  if (statements.length !== 1) throw new ApiError('BAD_REQUEST', 'the feature query must be exactly one SELECT statement');
+  const text = statements[0].text;
+  let described: { name: string; type: string }[];
+  try {
+    const r = await ws.db.runAndReadAll(`DESCRIBE ${text}`);
+    described = r.getRowObjectsJS().map((c) => ({ name: String(c.column_name), type: String(c.column_type) }));
+  } catch (e) {
+    throw new ApiError('SQL_ERROR', (e as Error).message);
+  }
+  const numeric = described.filter((c) => NUMERIC.test(c.type));
+  const keyed = numeric.some((c) => c.name === 'row_id');
+  const hasPidx = numeric.some((c) => c.name === 'pidx');
+  const features = numeric.filter((c) => c.name !== 'row_id' && c.name !== 'pidx').map((c) => c.name);
+  if (features.length === 0) {
+    throw new ApiError('BAD_REQUEST', `the query has no numeric columns to score (columns: ${described.map((c) => `${c.name} ${c.type}`).join(', ') || 'none'})`);
+  }
+  const key = keyed ? 'row_id' : '(row_number() OVER () - 1) AS row_id';
+  const select = `SELECT ${key}${hasPidx ? ', pidx' : ''}, ${features.map(quoteIdent).join(', ')} FROM (${text}) AS q`;
+  return { name: 'query', query: text, select, featureColumns: features, keyedByPlaylog: keyed, hasPidx };
+}
