@@ -21,7 +21,7 @@ export function dedupeRows(points: Float64Array, dims: number): Deduped {
   let bits = 11;
   let mask = (1 << bits) - 1;
   // Slot s holds (hash, id + 1) at 2s, 2s + 1: a probe reads one cache line, and id + 1 = 0 marks empty.
-  let table = new Int32Array(2 << bits);
+  let table: Int32Array = new Int32Array(2 << bits);
 
   for (let i = 0; i < n; i++) {
     const base = i * dims;

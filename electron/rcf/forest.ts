@@ -108,7 +108,7 @@ class TreeBuilder {
     this.rng = rng;
     const count = pts.length / this.nodes.dims;
     for (let i = 0; i < count; i++) this.perm[i] = i;
-    this.node(0, count);
+    this.nodes.parent[this.node(0, count)] = -1;
   }
 
   private node(lo: number, hi: number): number {
@@ -149,8 +149,12 @@ class TreeBuilder {
     nodes.cutValue[id] = value;
     nodes.mass[id] = hi - lo;
     nodes.rangeSum[id] = rangeSum;
-    nodes.left[id] = this.node(lo, mid);
-    nodes.right[id] = this.node(mid, hi);
+    const left = this.node(lo, mid);
+    const right = this.node(mid, hi);
+    nodes.left[id] = left;
+    nodes.right[id] = right;
+    nodes.parent[left] = id;
+    nodes.parent[right] = id;
     return id;
   }
 }

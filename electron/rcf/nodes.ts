@@ -12,6 +12,8 @@ export interface NodeArrays {
   /** Child ids; -1 at a leaf. */
   left: Int32Array;
   right: Int32Array;
+  /** Parent id; -1 at a root. Scoring walks up through it instead of recording the path on the way down. */
+  parent: Int32Array;
   /** Split dimension; -1 marks a leaf. Points with x[cutDim] <= cutValue go left. */
   cutDim: Int32Array;
   cutValue: Float64Array;
@@ -28,6 +30,7 @@ export function allocNodes(capacity: number, dims: number): NodeArrays {
     dims,
     left: new Int32Array(capacity),
     right: new Int32Array(capacity),
+    parent: new Int32Array(capacity),
     cutDim: new Int32Array(capacity),
     cutValue: new Float64Array(capacity),
     mass: new Int32Array(capacity),
@@ -42,6 +45,7 @@ export function trimNodes(n: NodeArrays, count: number): NodeArrays {
     dims: n.dims,
     left: n.left.slice(0, count),
     right: n.right.slice(0, count),
+    parent: n.parent.slice(0, count),
     cutDim: n.cutDim.slice(0, count),
     cutValue: n.cutValue.slice(0, count),
     mass: n.mass.slice(0, count),

@@ -15,9 +15,7 @@ import type { NodeArrays } from './nodes.ts';
  * Divisions by depth + 1 come from a table in the scratch space (they sit on the walk's dependency chain).
  */
 export interface Scratch {
-  /** Node ids on the descent path; needs the tree's depth + 1 entries (its mass is always enough). */
-  stack: Int32Array;
-  /** inv[d] = 1/(d+1). */
+  /** inv[d] = 1/(d+1); needs the tree's depth + 1 entries (its mass is always enough). */
   inv: Float64Array;
   /** 2·dims values for attribution. */
   acc: Float64Array;
@@ -26,7 +24,7 @@ export interface Scratch {
 export function makeScratch(maxMass: number, dims: number): Scratch {
   const inv = new Float64Array(maxMass + 1);
   for (let d = 0; d < inv.length; d++) inv[d] = 1 / (d + 1);
-  return { stack: new Int32Array(maxMass + 1), inv, acc: new Float64Array(2 * dims) };
+  return { inv, acc: new Float64Array(2 * dims) };
 }
 
 export function scoreTree(
@@ -39,8 +37,8 @@ export function scoreTree(
   scratch: Scratch,
 ): void {
   if (root < 0) return;
-  const { stack, inv } = scratch;
-  const { dims, left, right, cutDim, cutValue, mass, box, rangeSum } = nodes;
+  const { inv } = scratch;
+  const { dims, left, right, parent, cutDim, cutValue, mass, box, rangeSum } = nodes;
   const stride = 2 * dims;
   const treeMass = mass[root];
   const norm = Math.log2(treeMass + 1);
@@ -50,8 +48,9 @@ export function scoreTree(
     let node = root;
     let depth = 0;
     let d = cutDim[node];
+    // Nothing is recorded on the way down: most points climb only a few levels back up, via parent links.
     while (d >= 0) {
-      stack[depth++] = node;
+      depth++;
       node = pts[q + d] <= cutValue[node] ? left[node] : right[node];
       d = cutDim[node];
     }
@@ -70,8 +69,9 @@ export function scoreTree(
       s = (1 - m / twoM) / (depth + Math.log2(m + 1));
     } else {
       s = inv[depth];
+      let n = node;
       for (let k = depth - 1; k >= 0; k--) {
-        const n = stack[k];
+        n = parent[n];
         const b = n * stride;
         let grow = 0;
         for (let j = 0; j < dims; j++) {
@@ -108,8 +108,8 @@ export function attributeTree(
   scratch: Scratch,
 ): void {
   if (root < 0) return;
-  const { stack, inv, acc } = scratch;
-  const { dims, left, right, cutDim, cutValue, mass, box, rangeSum } = nodes;
+  const { inv, acc } = scratch;
+  const { dims, left, right, parent, cutDim, cutValue, mass, box, rangeSum } = nodes;
   const stride = 2 * dims;
   const treeMass = mass[root];
   const norm = Math.log2(treeMass + 1);
@@ -118,7 +118,7 @@ export function attributeTree(
     let node = root;
     let depth = 0;
     while (cutDim[node] >= 0) {
-      stack[depth++] = node;
+      depth++;
       node = pts[q + cutDim[node]] <= cutValue[node] ? left[node] : right[node];
     }
     // The leaf is a box of one point: its "growth" is q's distance to it, so the leaf step is the same
@@ -134,8 +134,9 @@ export function attributeTree(
       const s = inv[depth];
       for (let x = 0; x < stride; x++) acc[x] = (acc[x] / total) * s;
     }
+    let n = node;
     for (let k = top - 1; k >= 0; k--) {
-      const n = stack[k];
+      n = parent[n];
       const b = n * stride;
       let grow = 0;
       for (let j = 0; j < dims; j++) {

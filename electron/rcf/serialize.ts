@@ -7,7 +7,7 @@ import type { NodeArrays } from './nodes.ts';
  * partitions. Layout (little-endian): a 48-byte header —
  *   "RCFB" | version u32 | dims u32 | numTrees u32 | samplesPerTree u32 | nodeCount u32 | seed f64 | 16 reserved
  * — then roots i32[numTrees] padded to 8 bytes, left, right, cutDim, mass i32[nodeCount] (each padded to 8),
- * cutValue f64[nodeCount], box f64[nodeCount·2·dims]. Range sums are recomputed on load.
+ * cutValue f64[nodeCount], box f64[nodeCount·2·dims]. Parent links and range sums are recomputed on load.
  */
 const MAGIC = 0x42464352; // "RCFB" read as a little-endian u32
 const VERSION = 1;
@@ -78,8 +78,19 @@ export function deserializeForest(bytes: Uint8Array): Forest {
   const mass = i32(n);
   const cutValue = f64(n);
   const box = f64(n * 2 * dims);
-  const nodes: NodeArrays = { dims, left, right, cutDim, cutValue, mass, box, rangeSum: rangeSums(box, dims, n) };
+  const nodes: NodeArrays = { dims, left, right, parent: parents(left, right), cutDim, cutValue, mass, box, rangeSum: rangeSums(box, dims, n) };
   return { dims, numTrees, samplesPerTree, seed, roots, nodes };
+}
+
+function parents(left: Int32Array, right: Int32Array): Int32Array {
+  const parent = new Int32Array(left.length).fill(-1);
+  for (let i = 0; i < left.length; i++) {
+    if (left[i] < 0) continue;
+    if (left[i] >= left.length || right[i] < 0 || right[i] >= left.length) throw new RcfInputError('RCF model is corrupt: a child link points outside the tree');
+    parent[left[i]] = i;
+    parent[right[i]] = i;
+  }
+  return parent;
 }
 
 function rangeSums(box: Float64Array, dims: number, n: number): Float64Array {

@@ -209,9 +209,11 @@ class StreamingTree {
   private insert(p: Float64Array): void {
     const { nodes, dims, ext, cut } = this;
     const { left, right, cutDim, cutValue, mass, box, rangeSum } = nodes;
+    const { parent: up } = nodes;
     if (this.root < 0) {
       this.root = this.alloc();
       setLeaf(nodes, this.root, p, 0, 1);
+      up[this.root] = -1;
       return;
     }
     let node = this.root;
@@ -253,6 +255,9 @@ class StreamingTree {
         rangeSum[inner] = extSum;
         left[inner] = v <= value ? leaf : node;
         right[inner] = v <= value ? node : leaf;
+        up[inner] = parent;
+        up[node] = inner;
+        up[leaf] = inner;
         if (parent < 0) this.root = inner;
         else if (left[parent] === node) left[parent] = inner;
         else right[parent] = inner;
@@ -291,9 +296,11 @@ class StreamingTree {
     this.release(parent);
     if (depth === 1) {
       this.root = sibling;
+      nodes.parent[sibling] = -1;
       return;
     }
     const grand = path[depth - 2];
+    nodes.parent[sibling] = grand;
     if (left[grand] === parent) left[grand] = sibling;
     else right[grand] = sibling;
     for (let k = depth - 2; k >= 0; k--) {

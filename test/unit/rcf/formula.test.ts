@@ -18,10 +18,13 @@ function handTree() {
     n.cutValue[id] = value;
     n.left[id] = left;
     n.right[id] = right;
+    n.parent[left] = id;
+    n.parent[right] = id;
     n.box.set(box, id * 4);
     n.rangeSum[id] = box[1] - box[0] + box[3] - box[2];
     n.mass[id] = mass;
   };
+  n.parent[0] = -1;
   internal(0, 0, 5, 1, 2, [0, 10, 0, 10], 3);
   setLeaf(n, 1, [0, 0], 0, 1);
   internal(2, 1, 5, 3, 4, [10, 10, 0, 10], 2);
