@@ -1,6 +1,8 @@
 import { jobsHandlers, sqlHandlers, workspaceHandlers } from './handlers/core.ts';
+import { investigateHandlers } from './handlers/investigate.ts';
 import { lakeHandlers } from './handlers/lake.ts';
 import { s3Handlers } from './handlers/s3.ts';
+import { scoringHandlers } from './handlers/scoring.ts';
 import { streamsHandlers } from './handlers/streams.ts';
 import { createRouter, type Handlers, type Router } from './router.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
@@ -21,6 +23,8 @@ function buildHandlers(services: AppServices, openWorkspace: (path: string) => P
     ...jobsHandlers(services),
     ...lakeHandlers(services),
     ...s3Handlers(services),
+    ...scoringHandlers(services),
+    ...investigateHandlers(services),
     ...streamsHandlers(services),
   };
 }

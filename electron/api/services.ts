@@ -1,5 +1,9 @@
+import { investigateSchema } from '../investigate/schema.ts';
 import { lakeSchema } from '../lake/schema.ts';
 import { s3Schema } from '../s3/schema.ts';
+import { createScoringPool } from '../scoring/pool.ts';
+import { scoringSchema } from '../scoring/schema.ts';
+import { ScoringService } from '../scoring/service.ts';
 import { streamsSchema } from '../streams/schema.ts';
 import { SqlConsole } from '../workspace/console.ts';
 import { rememberRecent } from '../workspace/paths.ts';
@@ -14,19 +18,22 @@ export interface AppServices {
   events: EventBus;
   jobs: JobRunner;
   console: SqlConsole;
+  scoring: ScoringService;
 }
 
 /** Every capability's schema, applied when a workspace opens. */
-export const SCHEMA_COMPONENTS: SchemaComponent[] = [lakeSchema, s3Schema, streamsSchema];
+export const SCHEMA_COMPONENTS: SchemaComponent[] = [lakeSchema, s3Schema, streamsSchema, scoringSchema, investigateSchema];
 
 export async function createServices(workspacePath: string, events = new EventBus()): Promise<AppServices> {
   const ws = await openWorkspace(workspacePath, SCHEMA_COMPONENTS);
   await rememberRecent(ws.path).catch(() => {}); // a read-only home folder must not stop the app
-  return { ws, events, jobs: new JobRunner(events), console: new SqlConsole(ws) };
+  const jobs = new JobRunner(events);
+  return { ws, events, jobs, console: new SqlConsole(ws), scoring: new ScoringService(ws, jobs, events, () => createScoringPool()) };
 }
 
 export function closeServices(s: AppServices): void {
   s.jobs.cancelAll();
   s.console.closeAll();
+  void s.scoring.close();
   s.ws.close();
 }

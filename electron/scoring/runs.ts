@@ -123,7 +123,7 @@ export async function deleteRun(ws: Workspace, id: number): Promise<boolean> {
 export async function runModel(ws: Workspace, id: number): Promise<Uint8Array> {
   const r = (await ws.db.runAndReadAll('SELECT model FROM rz_score_run WHERE run_id = $1', [id])).getRows();
   if (r.length === 0) throw new ApiError('NOT_FOUND', `no scoring run ${id} in this workspace`);
-  return (r[0][0] as { bytes: Uint8Array }).bytes;
+  return new Uint8Array((r[0][0] as { bytes: Uint8Array }).bytes); // a copy: aligned for the model's typed-array sections
 }
 
 function stats(scores: Float64Array) {

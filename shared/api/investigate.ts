@@ -1,2 +1,259 @@
-// Methods of the investigate capability are declared here by its issue.
-export interface InvestigateApi {}
+import type { ColumnBatch } from './columns.ts';
+import type { ExportedFile } from './sql.ts';
+import type { Method, NoArgs } from './method.ts';
+import type { ScoringRun } from './scoring.ts';
+
+/** A forbidden zone on the map: a rectangle, inclusive bounds (as SQL BETWEEN). */
+export interface Zone {
+  id: number;
+  name: string;
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** Rule evidence thresholds (map units and seconds). */
+export interface RuleSettings {
+  /** A single step (posold → posnew) longer than this, in map units, is a teleport. */
+  teleportStep: number;
+  /**
+   * Speed in map units per move (the step length): above this on `speedSteps` consecutive moving
+   * steps is a speed hack. Per move rather than per second because a player's consecutive log events
+   * are tens of seconds apart at random, so distance per second mostly measures logging gaps.
+   */
+  maxSpeed: number;
+  speedSteps: number;
+  /** A player is flagged by the forest with at least this many rows above the cut-off. */
+  minAnomalousRows: number;
+}
+
+export type Verdict = 'ban' | 'false-positive' | 'review';
+export const VERDICTS: readonly Verdict[] = ['ban', 'false-positive', 'review'];
+
+export interface VerdictRecord {
+  pidx: number;
+  verdict: Verdict;
+  note: string;
+  decidedAt: string;
+  /** The run the analyst was looking at, if any. */
+  runId: number | null;
+}
+
+export type FlaggedBy = 'rules' | 'forest' | 'both' | 'none';
+
+/** One row of the flagged-players table (and of `flagged --json`). */
+export interface FlaggedPlayer {
+  rank: number;
+  pidx: number;
+  uclass: string | null;
+  ulevel: number | null;
+  rows: number;
+  /** Forest columns are null before any scoring run (or for a run not keyed by playlog rows). */
+  anomalousRows: number | null;
+  maxScore: number | null;
+  meanScore: number | null;
+  zoneEntries: number;
+  dwellSeconds: number;
+  /** Longest single step, teleports included. */
+  longestStep: number;
+  /** Longest step that is not a teleport (map units per move). */
+  fastestSpeed: number;
+  teleports: number;
+  /** Longest run of consecutive too-fast moving steps. */
+  fastRun: number;
+  firstSeen: string;
+  lastSeen: string;
+  flaggedBy: FlaggedBy;
+  /** Human-readable evidence, rules first then forest, e.g. "entered Red zone 3× (412 s)". */
+  reasons: string[];
+  /** The ranking key: rules fired + forest strength (see electron/investigate/ranking.ts). */
+  suspicion: number;
+  verdict: Verdict | null;
+  note: string | null;
+}
+
+export interface FlaggedQuery {
+  /** Default: the newest run (none: rules only). */
+  runId?: number;
+  /** Default: the run's stored cut-off. */
+  cutoff?: string;
+}
+
+export interface FlaggedSummary {
+  run: ScoringRun | null;
+  cutoffValue: number | null;
+  /** Flagged players (plus players with a verdict), by source. */
+  total: number;
+  byRules: number;
+  byForest: number;
+  byBoth: number;
+  verdicts: number;
+}
+
+export interface FlaggedPageRequest extends FlaggedQuery {
+  offset: number;
+  limit: number;
+  /** A FlaggedPlayer field; default `rank`. */
+  sort?: string;
+  desc?: boolean;
+  /** Matches pidx, class, reasons, verdict and note. */
+  search?: string;
+  flaggedBy?: FlaggedBy | 'any';
+  verdict?: Verdict | 'none' | 'any';
+}
+
+export interface FlaggedPage {
+  summary: FlaggedSummary;
+  /** Rows after filtering. */
+  matching: number;
+  batch: ColumnBatch;
+}
+
+/** Map viewport: the density grid's bounds and resolution. */
+export interface MapFilter {
+  /** Epoch milliseconds, inclusive. */
+  from?: number;
+  to?: number;
+  uclass?: string;
+  levelMin?: number;
+  levelMax?: number;
+  /** Only rows scoring at least this (needs a run). */
+  minScore?: number;
+}
+
+export interface DensityRequest extends MapFilter {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  /** Bins across and down (≤ 1000 each). */
+  nx: number;
+  ny: number;
+  runId?: number;
+}
+
+export interface DensityGrid {
+  x0: number;
+  y0: number;
+  /** Bin width and height in map units. */
+  bw: number;
+  bh: number;
+  nx: number;
+  ny: number;
+  /** Row-major counts, ny rows of nx. */
+  counts: Float64Array;
+  total: number;
+  queryMs: number;
+}
+
+export interface OverlayRequest extends MapFilter {
+  runId?: number;
+  cutoff?: string;
+  x0?: number;
+  x1?: number;
+  y0?: number;
+  y1?: number;
+  /** At most this many points, the highest scores first (default 50,000). */
+  limit?: number;
+}
+
+/** Anomalous points (score ≥ cut-off) as columns: row_id, pidx, x, y, score, t (epoch ms). */
+export interface Overlay {
+  batch: ColumnBatch;
+  /** Points above the cut-off in the viewport, before the limit. */
+  total: number;
+  cutoffValue: number | null;
+}
+
+export interface MapExtent {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  /** Epoch ms. */
+  from: number;
+  to: number;
+  rows: number;
+  classes: string[];
+  levelMin: number;
+  levelMax: number;
+}
+
+export interface SelectionRequest extends MapFilter {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  runId?: number;
+  cutoff?: string;
+  /** Only players with anomalous rows in the box. */
+  anomalousOnly?: boolean;
+}
+
+export interface SelectedPlayer {
+  pidx: number;
+  rows: number;
+  anomalousRows: number;
+  maxScore: number | null;
+  verdict: Verdict | null;
+}
+
+export interface PlayerRequest {
+  pidx: number;
+  runId?: number;
+  cutoff?: string;
+}
+
+/** Everything the drill-down shows about one player. */
+export interface PlayerDetail {
+  pidx: number;
+  /** The player's row in the flagged table (also when not flagged: flaggedBy 'none'). */
+  summary: FlaggedPlayer;
+  /** The player's events in time order: row_id, t (epoch ms), x, y, oldx, oldy, step, dt, speed, action, score, anomalous, in_zone, fast, teleport. */
+  track: ColumnBatch;
+  /** Level history from userlog: t (epoch ms), uclass, ulevel. */
+  levels: ColumnBatch;
+  /** Per-dimension attribution of the player's top-scoring rows (needs a run with a stored model). */
+  attribution: { featureColumns: string[]; rows: { rowId: number; score: number; high: number[]; low: number[] }[] } | null;
+  cutoffValue: number | null;
+  verdict: VerdictRecord | null;
+  /** SQL for the console: the player's raw events (and scores when a run is chosen). */
+  sql: { events: string; scores: string | null; profile: string };
+}
+
+export interface EventsPageRequest {
+  pidx: number;
+  runId?: number;
+  offset: number;
+  limit: number;
+}
+
+export interface BanExportRequest {
+  /** Default: the newest run. */
+  runId?: number;
+  cutoff?: string;
+  /** `ban` (default) or every verdict. */
+  include?: 'ban' | 'all';
+}
+
+
+export interface InvestigateApi {
+  'investigate.zones': Method<NoArgs, Zone[]>;
+  /** Creates (no id) or updates a zone. */
+  'investigate.saveZone': Method<Omit<Zone, 'id'> & { id?: number }, Zone>;
+  'investigate.deleteZone': Method<{ id: number }, { deleted: boolean }>;
+  'investigate.rules': Method<NoArgs, RuleSettings>;
+  'investigate.saveRules': Method<Partial<RuleSettings>, RuleSettings>;
+  'investigate.flagged': Method<FlaggedPageRequest, FlaggedPage>;
+  'investigate.player': Method<PlayerRequest, PlayerDetail>;
+  /** The player's raw events, paged for a virtualized grid. */
+  'investigate.events': Method<EventsPageRequest, { total: number; batch: ColumnBatch }>;
+  'investigate.setVerdict': Method<{ pidx: number; verdict: Verdict; note?: string; runId?: number }, VerdictRecord>;
+  'investigate.clearVerdict': Method<{ pidx: number }, { cleared: boolean }>;
+  'investigate.exportBans': Method<BanExportRequest, ExportedFile>;
+  'map.extent': Method<NoArgs, MapExtent | null>;
+  'map.density': Method<DensityRequest, DensityGrid>;
+  'map.overlay': Method<OverlayRequest, Overlay>;
+  'map.select': Method<SelectionRequest, SelectedPlayer[]>;
+}

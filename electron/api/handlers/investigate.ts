@@ -1,0 +1,45 @@
+import { ApiError } from '../../../shared/api/envelope.ts';
+import type { InvestigateApi } from '../../../shared/api/investigate.ts';
+import { exportBanList } from '../../investigate/banList.ts';
+import { ruleSettings, saveRuleSettings } from '../../investigate/evidence.ts';
+import { flaggedPage } from '../../investigate/table.ts';
+import { density, mapExtent, overlay, selectPlayers } from '../../investigate/map.ts';
+import { playerDetail, playerEvents } from '../../investigate/player.ts';
+import { clearVerdict, setVerdict } from '../../investigate/verdicts.ts';
+import { deleteZone, listZones, saveZone } from '../../investigate/zones.ts';
+import { requireNumber, type HandlersFor } from '../router.ts';
+import type { AppServices } from '../services.ts';
+
+export function investigateHandlers(s: AppServices): HandlersFor<InvestigateApi> {
+  const changed = <T>(reason: string, value: T) => {
+    s.events.emit('workspace.changed', { reason });
+    return value;
+  };
+  const optionalRun = (v: unknown) => (v === undefined || v === null ? {} : { runId: requireNumber(v, 'runId') });
+  const optionalCutoff = (v: unknown) => {
+    if (v === undefined || v === null || v === '') return {};
+    if (typeof v !== 'string') throw new ApiError('BAD_REQUEST', '"cutoff" must be text such as mean+1.5sd');
+    return { cutoff: v };
+  };
+  return {
+    'investigate.zones': () => listZones(s.ws),
+    'investigate.saveZone': async (r) => changed('investigate.zones', await saveZone(s.ws, r)),
+    'investigate.deleteZone': async (r) => changed('investigate.zones', { deleted: await deleteZone(s.ws, requireNumber(r.id, 'id')) }),
+    'investigate.rules': () => ruleSettings(s.ws),
+    'investigate.saveRules': async (r) => changed('investigate.rules', await saveRuleSettings(s.ws, r)),
+    'investigate.flagged': (r) => flaggedPage(s.ws, { ...r, ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
+    'investigate.player': (r) => playerDetail(s.ws, { pidx: requireNumber(r.pidx, 'pidx'), ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
+    'investigate.events': (r) => playerEvents(s.ws, { pidx: requireNumber(r.pidx, 'pidx'), offset: requireNumber(r.offset, 'offset'), limit: requireNumber(r.limit, 'limit'), ...optionalRun(r.runId) }),
+    'investigate.setVerdict': async (r) =>
+      changed('investigate.verdict', await setVerdict(s.ws, requireNumber(r.pidx, 'pidx'), r.verdict, r.note ?? '', r.runId === undefined ? null : requireNumber(r.runId, 'runId'))),
+    'investigate.clearVerdict': async (r) => changed('investigate.verdict', { cleared: await clearVerdict(s.ws, requireNumber(r.pidx, 'pidx')) }),
+    'investigate.exportBans': (r) => {
+      if (r.include !== undefined && r.include !== 'ban' && r.include !== 'all') throw new ApiError('BAD_REQUEST', '"include" must be ban or all');
+      return exportBanList(s.ws, { ...optionalRun(r.runId), ...optionalCutoff(r.cutoff), ...(r.include ? { include: r.include } : {}) });
+    },
+    'map.extent': () => mapExtent(s.ws),
+    'map.density': (r) => density(s.ws, r),
+    'map.overlay': (r) => overlay(s.ws, { ...r, ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
+    'map.select': (r) => selectPlayers(s.ws, { ...r, ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
+  };
+}

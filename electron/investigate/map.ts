@@ -1,0 +1,179 @@
+import { ApiError } from '../../shared/api/envelope.ts';
+import type { DensityGrid, DensityRequest, MapExtent, MapFilter, Overlay, OverlayRequest, SelectedPlayer, SelectionRequest } from '../../shared/api/investigate.ts';
+import { numberValues } from '../../shared/api/columns.ts';
+import { readColumns } from '../workspace/columns.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+import { runAndCutoff } from './flagged.ts';
+import { tableExists } from './sqlUtil.ts';
+
+/**
+ * The map's queries. Everything is aggregated in DuckDB and crosses to the renderer as typed columns:
+ * the density layer is a 2-D histogram at the viewport's resolution (re-binned on every pan and zoom),
+ * the overlay only the anomalous points (capped, highest scores first).
+ */
+
+type Params = Record<string, number | string>;
+
+const MAX_BINS = 1000;
+const DEFAULT_OVERLAY = 50_000;
+const MAX_OVERLAY = 200_000;
+
+/** WHERE clauses on playlog `p` for the analyst's filters (time, class, level band, score). */
+export function filterSql(f: MapFilter, params: Params, runId: number | null): string[] {
+  const where: string[] = [];
+  const num = (v: unknown, name: string) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `"${name}" must be a number`);
+    return v;
+  };
+  if (f.from !== undefined) {
+    params.from = Math.floor(num(f.from, 'from'));
+    where.push('p.createdate >= epoch_ms($from::BIGINT)');
+  }
+  if (f.to !== undefined) {
+    params.to = Math.ceil(num(f.to, 'to'));
+    where.push('p.createdate <= epoch_ms($to::BIGINT)');
+  }
+  // Class and level band are the player's current profile (userprofile), not the level at event time.
+  const profile: string[] = [];
+  if (f.uclass !== undefined && f.uclass !== '') {
+    params.uclass = String(f.uclass);
+    profile.push('uclass = $uclass');
+  }
+  if (f.levelMin !== undefined) {
+    params.levelMin = num(f.levelMin, 'levelMin');
+    profile.push('ulevel >= $levelMin');
+  }
+  if (f.levelMax !== undefined) {
+    params.levelMax = num(f.levelMax, 'levelMax');
+    profile.push('ulevel <= $levelMax');
+  }
+  if (profile.length) where.push(`p.pidx IN (SELECT pidx FROM userprofile WHERE ${profile.join(' AND ')})`);
+  if (f.minScore !== undefined) {
+    if (runId === null) throw new ApiError('BAD_REQUEST', 'a score filter needs a scoring run');
+    params.minScore = num(f.minScore, 'minScore');
+    params.scoreRun = runId;
+    where.push('p.row_id IN (SELECT row_id FROM rz_score WHERE run_id = $scoreRun AND score >= $minScore)');
+  }
+  return where;
+}
+
+function boxSql(b: { x0?: number; x1?: number; y0?: number; y1?: number }, params: Params): string[] {
+  const where: string[] = [];
+  for (const [k, col, op] of [
+    ['x0', 'posnewx', '>='],
+    ['x1', 'posnewx', '<='],
+    ['y0', 'posnewy', '>='],
+    ['y1', 'posnewy', '<='],
+  ] as const) {
+    const v = b[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `"${k}" must be a number`);
+    params[k] = v;
+    where.push(`p.${col} ${op} $${k}`);
+  }
+  return where;
+}
+
+async function requirePlaylog(ws: Workspace): Promise<boolean> {
+  return tableExists(ws, 'playlog');
+}
+
+export async function mapExtent(ws: Workspace): Promise<MapExtent | null> {
+  if (!(await requirePlaylog(ws))) return null;
+  const r = (
+    await ws.db.runAndReadAll(
+      `SELECT min(posnewx) x0, max(posnewx) x1, min(posnewy) y0, max(posnewy) y1, epoch_ms(min(createdate)) t0, epoch_ms(max(createdate)) t1, count(*) n FROM playlog`,
+    )
+  ).getRowObjectsJS()[0];
+  if (Number(r.n) === 0) return null;
+  const prof = (await ws.db.runAndReadAll(`SELECT list(DISTINCT uclass ORDER BY uclass) c, min(ulevel) lo, max(ulevel) hi FROM userprofile`)).getRowObjectsJS()[0];
+  return {
+    x0: Number(r.x0),
+    x1: Number(r.x1),
+    y0: Number(r.y0),
+    y1: Number(r.y1),
+    from: Number(r.t0),
+    to: Number(r.t1),
+    rows: Number(r.n),
+    classes: ((prof.c as string[] | null) ?? []).map(String),
+    levelMin: prof.lo === null ? 0 : Number(prof.lo),
+    levelMax: prof.hi === null ? 0 : Number(prof.hi),
+  };
+}
+
+/** The 2-D histogram of positions in the viewport: nx × ny bins, counted in DuckDB. */
+export async function density(ws: Workspace, req: DensityRequest): Promise<DensityGrid> {
+  const { x0, x1, y0, y1 } = req;
+  for (const [k, v] of Object.entries({ x0, x1, y0, y1 })) if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `"${k}" must be a number`);
+  if (!(x1 > x0 && y1 > y0)) throw new ApiError('BAD_REQUEST', 'the viewport must have x1 > x0 and y1 > y0');
+  const nx = Math.round(req.nx);
+  const ny = Math.round(req.ny);
+  if (!(nx >= 1 && nx <= MAX_BINS && ny >= 1 && ny <= MAX_BINS)) throw new ApiError('BAD_REQUEST', `nx and ny must be 1..${MAX_BINS}`);
+  const bw = (x1 - x0) / nx;
+  const bh = (y1 - y0) / ny;
+  const counts = new Float64Array(nx * ny);
+  const started = performance.now();
+  if (!(await requirePlaylog(ws))) return { x0, y0, bw, bh, nx, ny, counts, total: 0, queryMs: 0 };
+  const run = req.minScore !== undefined ? (await runAndCutoff(ws, { ...(req.runId !== undefined ? { runId: req.runId } : {}) })).run : null;
+  const params: Params = { bw, bh };
+  const where = [...boxSql({ x0, x1, y0, y1 }, params), ...filterSql(req, params, run?.id ?? null)];
+  // Bins are half-open except the last, which takes the viewport's far edge too.
+  const sql = `SELECT least(floor((p.posnewx - $x0) / $bw), ${nx - 1})::INTEGER AS bx, least(floor((p.posnewy - $y0) / $bh), ${ny - 1})::INTEGER AS by, count(*)::DOUBLE AS n
+    FROM playlog p WHERE ${where.join(' AND ')} GROUP BY ALL`;
+  const conn = await ws.connect();
+  try {
+    const batch = await readColumns(await conn.stream(sql, params));
+    const [bx, by, n] = batch.columns.map(numberValues);
+    let total = 0;
+    for (let i = 0; i < batch.rowCount; i++) {
+      counts[by[i] * nx + bx[i]] += n[i];
+      total += n[i];
+    }
+    return { x0, y0, bw, bh, nx, ny, counts, total, queryMs: performance.now() - started };
+  } finally {
+    conn.closeSync();
+  }
+}
+
+/** Points at or above the cut-off (in the viewport, through the filters), highest scores first. */
+export async function overlay(ws: Workspace, req: OverlayRequest): Promise<Overlay> {
+  const { run, cutoff } = await runAndCutoff(ws, { ...(req.runId !== undefined ? { runId: req.runId } : {}), ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}) });
+  const empty = { batch: { rowCount: 0, columns: [] }, total: 0, cutoffValue: cutoff };
+  if (!run || !run.keyedByPlaylog || !(await requirePlaylog(ws))) return empty;
+  const limit = Math.min(MAX_OVERLAY, Math.max(1, Math.round(req.limit ?? DEFAULT_OVERLAY)));
+  const params: Params = { run: run.id, cut: cutoff!, limit };
+  const where = ['s.run_id = $run', 's.score >= $cut', ...boxSql(req, params), ...filterSql(req, params, run.id)];
+  const sql = `SELECT p.row_id, p.pidx, p.posnewx AS x, p.posnewy AS y, s.score, epoch_ms(p.createdate)::DOUBLE AS t, count(*) OVER () AS total
+    FROM rz_score s JOIN playlog p USING (row_id) WHERE ${where.join(' AND ')}
+    ORDER BY s.score DESC, p.row_id LIMIT $limit`;
+  const conn = await ws.connect();
+  try {
+    const batch = await readColumns(await conn.stream(sql, params));
+    const totalColumn = batch.columns.pop()!;
+    return { batch, total: batch.rowCount ? numberValues(totalColumn)[0] : 0, cutoffValue: cutoff };
+  } finally {
+    conn.closeSync();
+  }
+}
+
+/** The players with positions in a box (click or box-select on the map), most anomalous first. */
+export async function selectPlayers(ws: Workspace, req: SelectionRequest): Promise<SelectedPlayer[]> {
+  if (!(await requirePlaylog(ws))) return [];
+  const { run, cutoff } = await runAndCutoff(ws, { ...(req.runId !== undefined ? { runId: req.runId } : {}), ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}) });
+  const scored = run?.keyedByPlaylog ?? false;
+  const params: Params = scored ? { run: run!.id, cut: cutoff! } : {};
+  const where = [...boxSql(req, params), ...filterSql(req, params, run?.id ?? null)];
+  const sql = `SELECT p.pidx, count(*) AS rows, ${scored ? 'count(*) FILTER (s.score >= $cut)' : '0'} AS anomalous, ${scored ? 'max(s.score)' : 'NULL::DOUBLE'} AS max_score, any_value(v.verdict) AS verdict
+    FROM playlog p ${scored ? 'LEFT JOIN rz_score s ON s.run_id = $run AND s.row_id = p.row_id' : ''} LEFT JOIN rz_verdict v ON v.pidx = p.pidx
+    WHERE ${where.length ? where.join(' AND ') : 'true'}
+    GROUP BY p.pidx ${req.anomalousOnly && scored ? 'HAVING count(*) FILTER (s.score >= $cut) > 0' : ''}
+    ORDER BY anomalous DESC, max_score DESC NULLS LAST, rows DESC, p.pidx LIMIT 500`;
+  const rows = (await ws.db.runAndReadAll(sql, params)).getRowObjectsJS();
+  return rows.map((r) => ({
+    pidx: Number(r.pidx),
+    rows: Number(r.rows),
+    anomalousRows: Number(r.anomalous),
+    maxScore: r.max_score === null ? null : Number(r.max_score),
+    verdict: r.verdict === null ? null : (String(r.verdict) as SelectedPlayer['verdict']),
+  }));
+}

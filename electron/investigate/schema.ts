@@ -1,0 +1,53 @@
+import type { SchemaComponent } from '../workspace/schema.ts';
+
+/**
+ * The analyst's own state, never touched by import, sync or scoring (so it survives all three):
+ *  - `rz_zone`: forbidden zones (rectangles), seeded with the lab's red zone;
+ *  - `rz_rule_settings`: the rule-evidence thresholds (one row);
+ *  - `rz_verdict`: the current verdict per player, with note, time and the run it was made on;
+ *  - `rz_player_evidence`: per-player rule evidence computed from the play log, a cache rebuilt when
+ *    its fingerprint (play-log rows, zones, settings) changes.
+ */
+export const investigateSchema: SchemaComponent = {
+  name: 'investigate',
+  migrations: [
+    `CREATE SEQUENCE rz_zone_seq;
+     CREATE TABLE rz_zone (
+       id INTEGER PRIMARY KEY DEFAULT nextval('rz_zone_seq'),
+       name VARCHAR NOT NULL,
+       x0 DOUBLE NOT NULL, x1 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, y1 DOUBLE NOT NULL,
+       updated_at TIMESTAMP NOT NULL,
+       CHECK (x0 <= x1 AND y0 <= y1)
+     );
+     INSERT INTO rz_zone (name, x0, x1, y0, y1, updated_at) VALUES ('Red zone', 1000, 1200, 0, 400, now()::TIMESTAMP);
+     CREATE TABLE rz_rule_settings (
+       id INTEGER PRIMARY KEY CHECK (id = 1),
+       teleport_step DOUBLE NOT NULL,
+       max_speed DOUBLE NOT NULL,
+       speed_steps INTEGER NOT NULL,
+       min_anomalous_rows INTEGER NOT NULL
+     );
+     INSERT INTO rz_rule_settings VALUES (1, 200, 10, 5, 1);
+     CREATE TABLE rz_verdict (
+       pidx INTEGER PRIMARY KEY,
+       verdict VARCHAR NOT NULL CHECK (verdict IN ('ban', 'false-positive', 'review')),
+       note VARCHAR NOT NULL,
+       decided_at TIMESTAMP NOT NULL,
+       run_id INTEGER
+     );
+     CREATE TABLE rz_player_evidence (
+       pidx INTEGER PRIMARY KEY,
+       rows BIGINT NOT NULL,
+       zone_entries BIGINT NOT NULL,
+       dwell_seconds DOUBLE NOT NULL,
+       zones VARCHAR[] NOT NULL,
+       longest_step DOUBLE NOT NULL,
+       fastest_speed DOUBLE NOT NULL,
+       teleports BIGINT NOT NULL,
+       fast_run BIGINT NOT NULL,
+       first_seen TIMESTAMP NOT NULL,
+       last_seen TIMESTAMP NOT NULL
+     );
+     CREATE TABLE rz_evidence_meta (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint VARCHAR NOT NULL, computed_at TIMESTAMP NOT NULL, elapsed_ms DOUBLE NOT NULL);`,
+  ],
+};

@@ -1,0 +1,13 @@
+import { scoreForest, serializeForest, trainForest } from '../../../electron/rcf/index.ts';
+import type { ScorerHandle } from '../../../electron/scoring/service.ts';
+
+/** The RCF library called directly, on this thread: for tests of storage and cut-offs that need no pool. */
+export const inProcessScorer: ScorerHandle = {
+  async scoreBatch(points, dims, params, opts) {
+    const forest = trainForest(points, dims, params);
+    const scores = scoreForest(forest, points);
+    opts.onProgress?.(scores.length, scores.length);
+    return { scores, model: serializeForest(forest) };
+  },
+  close() {},
+};
