@@ -31,8 +31,8 @@ export interface ImportOptions {
   identity?: (file: LakeObject) => { key: string; version: string };
 }
 
-/** Fast-path batches: enough to keep DuckDB's reader busy, small enough to cancel promptly. */
-const BATCH_BYTES = 256 * 1024 * 1024;
+/** Fast-path batches: enough to keep DuckDB's reader busy; smaller ones cancel sooner and, measured, use less memory and write a tighter file. */
+const BATCH_BYTES = 64 * 1024 * 1024;
 const BATCH_FILES = 256;
 
 interface Planned {
