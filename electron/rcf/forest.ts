@@ -1,6 +1,7 @@
 import { dedupeRows, scatter } from './dedupe.ts';
 import { RcfInputError } from './errors.ts';
 import { allocNodes, randomCut, setLeaf, trimNodes, type NodeArrays } from './nodes.ts';
+import { buildGrid, cellsOf } from './grid.ts';
 import { gatherRows, zOrder } from './order.ts';
 import { Rng } from './random.ts';
 import { attributeTree, makeScratch, scoreTree } from './score.ts';
@@ -175,10 +176,19 @@ function forEachTree(forest: Forest, points: Float64Array, width: number, kernel
   const perm = n >= ORDER_MIN_ROWS ? zOrder(points, dims) : null;
   const rows = perm ? gatherRows(points, dims, perm) : points;
   const sums = new Float64Array(n * width);
-  const scratch = makeScratch(forest.samplesPerTree, dims);
+  const scratch = makeScratch(forest.samplesPerTree, dims, BLOCK);
+  const grid = n >= ORDER_MIN_ROWS ? buildGrid(forest) : null;
   for (let from = 0; from < n; from += BLOCK) {
     const to = Math.min(n, from + BLOCK);
-    for (let t = 0; t < numTrees; t++) kernel(nodes, roots[t], rows, from, to, sums, scratch);
+    if (!grid) {
+      for (let t = 0; t < numTrees; t++) kernel(nodes, roots[t], rows, from, to, sums, scratch);
+      continue;
+    }
+    cellsOf(grid, rows, dims, from, to, scratch.cells);
+    for (let t = 0; t < numTrees; t++) {
+      const at = t * grid.cells;
+      kernel(nodes, roots[t], rows, from, to, sums, scratch, grid.start.subarray(at, at + grid.cells), grid.depth.subarray(at, at + grid.cells));
+    }
   }
   for (let x = 0; x < sums.length; x++) sums[x] /= numTrees;
   if (!perm) return sums;

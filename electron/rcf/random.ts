@@ -56,17 +56,6 @@ export class Rng {
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
-
-  getState(): Uint32Array {
-    return Uint32Array.of(this.a, this.b, this.c, this.d);
-  }
-
-  setState(s: ArrayLike<number>): void {
-    this.a = s[0] | 0;
-    this.b = s[1] | 0;
-    this.c = s[2] | 0;
-    this.d = s[3] | 0;
-  }
 }
 
 function rotl(x: number, k: number): number {

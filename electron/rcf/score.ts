@@ -15,16 +15,18 @@ import type { NodeArrays } from './nodes.ts';
  * Divisions by depth + 1 come from a table in the scratch space (they sit on the walk's dependency chain).
  */
 export interface Scratch {
+  /** Grid cell of each point of the current block (see grid.ts). */
+  cells: Int32Array;
   /** inv[d] = 1/(d+1); needs the tree's depth + 1 entries (its mass is always enough). */
   inv: Float64Array;
   /** 2·dims values for attribution. */
   acc: Float64Array;
 }
 
-export function makeScratch(maxMass: number, dims: number): Scratch {
+export function makeScratch(maxMass: number, dims: number, blockSize = 0): Scratch {
   const inv = new Float64Array(maxMass + 1);
   for (let d = 0; d < inv.length; d++) inv[d] = 1 / (d + 1);
-  return { inv, acc: new Float64Array(2 * dims) };
+  return { cells: new Int32Array(blockSize), inv, acc: new Float64Array(2 * dims) };
 }
 
 export function scoreTree(
@@ -35,9 +37,11 @@ export function scoreTree(
   to: number,
   out: Float64Array,
   scratch: Scratch,
+  start?: Int32Array,
+  startDepth?: Int32Array,
 ): void {
   if (root < 0) return;
-  const { inv } = scratch;
+  const { inv, cells } = scratch;
   const { dims, left, right, parent, cutDim, cutValue, mass, box, rangeSum } = nodes;
   const stride = 2 * dims;
   const treeMass = mass[root];
@@ -47,6 +51,11 @@ export function scoreTree(
     const q = i * dims;
     let node = root;
     let depth = 0;
+    if (start && startDepth) {
+      const c = cells[i - from];
+      node = start[c];
+      depth = startDepth[c];
+    }
     let d = cutDim[node];
     // Nothing is recorded on the way down: most points climb only a few levels back up, via parent links.
     while (d >= 0) {
@@ -106,9 +115,11 @@ export function attributeTree(
   to: number,
   out: Float64Array,
   scratch: Scratch,
+  start?: Int32Array,
+  startDepth?: Int32Array,
 ): void {
   if (root < 0) return;
-  const { inv, acc } = scratch;
+  const { inv, acc, cells } = scratch;
   const { dims, left, right, parent, cutDim, cutValue, mass, box, rangeSum } = nodes;
   const stride = 2 * dims;
   const treeMass = mass[root];
@@ -117,6 +128,11 @@ export function attributeTree(
     const q = i * dims;
     let node = root;
     let depth = 0;
+    if (start && startDepth) {
+      const c = cells[i - from];
+      node = start[c];
+      depth = startDepth[c];
+    }
     while (cutDim[node] >= 0) {
       depth++;
       node = pts[q + cutDim[node]] <= cutValue[node] ? left[node] : right[node];

@@ -71,7 +71,6 @@ describe('score --in/--out', { timeout: 30000 }, () => {
     await expect(run('')).rejects.toThrow(/empty/);
     await expect(run('x,y\n1\n')).rejects.toThrow(/line 2 has 1 fields/);
     await expect(run('x\n1\n', '--stream', '--attribution')).rejects.toBeInstanceOf(CliError);
-    await expect(scoreCommand.run(['--workspace', 'w.duckdb'], silent)).rejects.toThrow(/not available yet/);
     await expect(scoreCommand.run(['--in', join(dir, 'missing.csv'), '--out', join(dir, 'o.csv')], silent)).rejects.toThrow(/no such file/);
   });
 

@@ -62,6 +62,23 @@ describe('scores', () => {
     expect(scoreForest(forest, pts)).toEqual(scorePoints(forest, pts));
   });
 
+  for (const dims of [1, 2, 3]) {
+    it(`the grid shortcut and Z-ordering of large batches change no score (${dims}-D)`, () => {
+      // Small batches are scored from the root in input order; large ones take both shortcuts.
+      const rng = new Rng(dims);
+      const pts = Float64Array.from({ length: 20000 * dims }, (_, i) => (i % 3 ? Math.floor(rng.next() * 130) : rng.next() * 130));
+      const forest = trainForest(pts, dims, { numTrees: 25, samplesPerTree: 200, seed: 8 });
+      const pieces = new Float64Array(20000);
+      for (let from = 0; from < 20000; from += 4000) pieces.set(scorePoints(forest, pts.subarray(from * dims, (from + 4000) * dims)), from);
+      expect(scorePoints(forest, pts)).toEqual(pieces);
+      // Points far outside the forest's box land in the edge cells.
+      const far = Float64Array.from({ length: 9000 * dims }, () => (rng.next() - 0.5) * 1000);
+      const farPieces = new Float64Array(9000);
+      for (let from = 0; from < 9000; from += 3000) farPieces.set(scorePoints(forest, far.subarray(from * dims, (from + 3000) * dims)), from);
+      expect(scorePoints(forest, far)).toEqual(farPieces);
+    });
+  }
+
   it('a constant column changes nothing, and a row off that constant stands out', () => {
     const xy = cloud(1500, 2);
     const xyc = new Float64Array(1500 * 3);
