@@ -21,13 +21,15 @@ export interface FeatureSource {
   hasPidx: boolean;
 }
 
+// In row_id order: the forest samples rows by position, so a fixed order makes a seed repeatable
+// whatever order the scan happens to return.
 const SETS: Record<FeatureSet, { columns: string[]; select: string }> = {
   // The lab's choice: where the player stands.
-  points: { columns: ['posnewx', 'posnewy'], select: 'SELECT row_id, pidx, posnewx, posnewy FROM playlog' },
+  points: { columns: ['posnewx', 'posnewy'], select: 'SELECT row_id, pidx, posnewx, posnewy FROM playlog ORDER BY row_id' },
   // Where, how far and how soon: a teleport or a speed hack is a long step or a short gap.
   movement: {
     columns: ['x', 'y', 'step', 'dt_seconds'],
-    select: 'SELECT row_id, pidx, posnewx AS x, posnewy AS y, step, coalesce(dt_seconds, 0) AS dt_seconds FROM movement',
+    select: 'SELECT row_id, pidx, posnewx AS x, posnewy AS y, step, coalesce(dt_seconds, 0) AS dt_seconds FROM movement ORDER BY row_id',
   },
 };
 

@@ -1,12 +1,15 @@
 import type { Command } from '../command.ts';
 import { benchCommand } from './bench.ts';
+import { exportBansCommand } from './exportBans.ts';
+import { flaggedCommand } from './flagged.ts';
 import { generateCommand } from './generate.ts';
 import { importCommand } from './import.ts';
 import { scoreCommand } from './score.ts';
 import { sqlCommand } from './sql.ts';
 import { streamCommand } from './stream.ts';
 import { syncCommand } from './sync.ts';
+import { verdictCommand } from './verdict.ts';
 import { webCommand } from './web.ts';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [sqlCommand, webCommand, benchCommand, syncCommand, generateCommand, importCommand, scoreCommand, streamCommand];
+export const commands: Command[] = [sqlCommand, webCommand, benchCommand, syncCommand, generateCommand, importCommand, scoreCommand, flaggedCommand, verdictCommand, exportBansCommand, streamCommand];

@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { RcfInputError } from '../../rcf/errors.ts';
+import { scoreWorkspace, SCORE_WORKSPACE_HELP } from '../../scoring/cli.ts';
 import { createScoringPool } from '../../scoring/pool.ts';
 import { intOption, numberOption, parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
@@ -9,7 +10,6 @@ import { CliError, type Command } from '../command.ts';
 const OPTIONS = {
   in: { type: 'string' },
   out: { type: 'string' },
-  workspace: { type: 'string' },
   columns: { type: 'string' },
   trees: { type: 'string' },
   samples: { type: 'string' },
@@ -39,13 +39,15 @@ with a "score" column appended (inliers score near 1; AWS randomcutforest's scal
   --attribution       batch only: also append <column>_attr_high and <column>_attr_low per column,
                       how much of the score comes from the value being above / below the usual range
   --workers N         worker threads, default the number of cores
-  --workspace PATH    (score a workspace query; not available yet)
+  --workspace FILE    score the workspace's play log (or a query) and store a run: see below
 
-Example: npm run cli -- score --in plays.csv --out scored.csv --columns x,y --trees 200 --samples 1000`,
+Example: npm run cli -- score --in plays.csv --out scored.csv --columns x,y --trees 200 --samples 1000
+
+${SCORE_WORKSPACE_HELP}`,
 
   async run(argv, io) {
+    if (argv.some((a) => a === '--workspace' || a.startsWith('--workspace='))) return scoreWorkspace(argv, io);
     const { values } = parseCommandArgs(argv, OPTIONS);
-    if (values.workspace !== undefined) throw new CliError('score --workspace is not available yet; use --in FILE.csv --out FILE.csv');
     if (!values.in || !values.out) throw new CliError('score needs --in FILE.csv and --out FILE.csv (see --help)');
     if (values.stream && values.attribution) throw new CliError('--attribution is only available in batch mode (without --stream)');
     if (!values.stream && (values.shingle !== undefined || values['time-decay'] !== undefined)) {
