@@ -143,8 +143,8 @@ export async function overlay(ws: Workspace, req: OverlayRequest): Promise<Overl
   const limit = Math.min(MAX_OVERLAY, Math.max(1, Math.round(req.limit ?? DEFAULT_OVERLAY)));
   const params: Params = { run: run.id, cut: cutoff!, limit };
   const where = ['s.run_id = $run', 's.score >= $cut', ...boxSql(req, params), ...filterSql(req, params, run.id)];
-  const sql = `SELECT p.row_id, p.pidx, p.posnewx AS x, p.posnewy AS y, s.score, epoch_ms(p.createdate)::DOUBLE AS t, count(*) OVER () AS total
-    FROM rz_score s JOIN playlog p USING (row_id) WHERE ${where.join(' AND ')}
+  const sql = `SELECT p.row_id, p.pidx, p.posnewx AS x, p.posnewy AS y, s.score, epoch_ms(p.createdate)::DOUBLE AS t, v.verdict, count(*) OVER () AS total
+    FROM rz_score s JOIN playlog p USING (row_id) LEFT JOIN rz_verdict v ON v.pidx = p.pidx WHERE ${where.join(' AND ')}
     ORDER BY s.score DESC, p.row_id LIMIT $limit`;
   const conn = await ws.connect();
   try {

@@ -11,7 +11,7 @@ export const TABLE_COLUMNS: { name: string; type: string; kind: Kind; get: (p: F
   { name: 'rank', type: 'INTEGER', kind: 'number', get: (p) => p.rank },
   { name: 'pidx', type: 'INTEGER', kind: 'number', get: (p) => p.pidx },
   { name: 'flagged_by', type: 'VARCHAR', kind: 'text', get: (p) => p.flaggedBy },
-  { name: 'verdict', type: 'VARCHAR', kind: 'text', get: (p) => p.verdict },
+  { name: 'verdict', type: 'VARCHAR', kind: 'text', get: (p) => p.verdict ?? '' },
   { name: 'uclass', type: 'VARCHAR', kind: 'text', get: (p) => p.uclass },
   { name: 'ulevel', type: 'INTEGER', kind: 'number', get: (p) => p.ulevel },
   { name: 'rows', type: 'BIGINT', kind: 'number', get: (p) => p.rows },
@@ -28,7 +28,7 @@ export const TABLE_COLUMNS: { name: string; type: string; kind: Kind; get: (p: F
   { name: 'last_seen', type: 'TIMESTAMP', kind: 'timestamp', get: (p) => p.lastSeen || null },
   { name: 'suspicion', type: 'DOUBLE', kind: 'number', get: (p) => p.suspicion },
   { name: 'reasons', type: 'VARCHAR', kind: 'text', get: (p) => p.reasons.join('; ') },
-  { name: 'note', type: 'VARCHAR', kind: 'text', get: (p) => p.note },
+  { name: 'note', type: 'VARCHAR', kind: 'text', get: (p) => p.note ?? '' },
 ];
 
 export function toBatch(players: readonly FlaggedPlayer[]): ColumnBatch {

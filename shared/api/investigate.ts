@@ -158,7 +158,7 @@ export interface OverlayRequest extends MapFilter {
   limit?: number;
 }
 
-/** Anomalous points (score ≥ cut-off) as columns: row_id, pidx, x, y, score, t (epoch ms). */
+/** Anomalous points (score ≥ cut-off) as columns: row_id, pidx, x, y, score, t (epoch ms), verdict (the player's, or NULL). */
 export interface Overlay {
   batch: ColumnBatch;
   /** Points above the cut-off in the viewport, before the limit. */

@@ -9,3 +9,11 @@ export function openInSql(sql: string, run = true): void {
   sqlRequest.current = { sql, run };
   view.current = 'sql';
 }
+
+/** The player the Anomalies view drills into; the map sets it to jump there in one click. */
+export const selectedPlayer = $state<{ pidx: number | null }>({ pidx: null });
+
+export function openPlayer(pidx: number): void {
+  selectedPlayer.pidx = pidx;
+  view.current = 'anomalies';
+}

@@ -1,0 +1,28 @@
+/** Which scoring run the Map and Anomalies views show (null: the newest), shared so both agree. */
+export const investigation = $state<{ runId: number | null }>({ runId: null });
+
+export function fmtNumber(v: unknown, digits = 3): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return v === null || v === undefined ? '' : String(v);
+  return Number.isInteger(v) ? v.toLocaleString('en-US') : String(+v.toFixed(digits));
+}
+
+export function fmtTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+export function fmtDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+export const VERDICT_LABEL: Record<string, string> = { ban: 'Ban', 'false-positive': 'False positive', review: 'Needs review' };
+export const VERDICT_COLOR: Record<string, string> = { ban: '#ff4d4f', 'false-positive': '#8b95a3', review: '#e0a43b' };
+
+/**
+ * plotly's WebGL traces (scattergl) compile their shaders with `new Function`, which the app's
+ * Content-Security-Policy (no eval) refuses, so scatter plots use SVG: the map overlay therefore
+ * draws the highest-scoring points in view, at most OVERLAY_LIMIT, re-queried on every pan and zoom.
+ */
+export const SCATTER = 'scatter';
+export const OVERLAY_LIMIT = 5_000;
