@@ -1,7 +1,7 @@
 import { dedupeRows, scatter } from './dedupe.ts';
 import { RcfInputError } from './errors.ts';
 import { allocNodes, randomCut, setLeaf, trimNodes, type NodeArrays } from './nodes.ts';
-import { buildGrid, cellsOf } from './grid.ts';
+import { buildGrid, cellsOf, type Grid } from './grid.ts';
 import { gatherRows, zOrder } from './order.ts';
 import { Rng } from './random.ts';
 import { attributeTree, makeScratch, scoreTree } from './score.ts';
@@ -177,7 +177,7 @@ function forEachTree(forest: Forest, points: Float64Array, width: number, kernel
   const rows = perm ? gatherRows(points, dims, perm) : points;
   const sums = new Float64Array(n * width);
   const scratch = makeScratch(forest.samplesPerTree, dims, BLOCK);
-  const grid = n >= ORDER_MIN_ROWS ? buildGrid(forest) : null;
+  const grid = n >= ORDER_MIN_ROWS ? gridOf(forest) : null;
   for (let from = 0; from < n; from += BLOCK) {
     const to = Math.min(n, from + BLOCK);
     if (!grid) {
@@ -197,6 +197,15 @@ function forEachTree(forest: Forest, points: Float64Array, width: number, kernel
     for (let x = 0; x < width; x++) out[perm[i] * width + x] = sums[i * width + x];
   }
   return out;
+}
+
+/** Grids are derived data, built once per forest (a worker scores many chunks with one forest). */
+const grids = new WeakMap<Forest, Grid>();
+
+function gridOf(forest: Forest): Grid {
+  let grid = grids.get(forest);
+  if (!grid) grids.set(forest, (grid = buildGrid(forest)));
+  return grid;
 }
 
 /** Scores every row (no de-duplication): the mean over trees of each tree's score. */

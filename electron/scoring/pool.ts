@@ -79,7 +79,7 @@ interface Slot {
 }
 
 /** Rows per scoring chunk: enough for Z-ordering and per-message costs to pay off, small enough to balance. */
-const CHUNK_MIN = 16384;
+const CHUNK_MIN = 65536;
 const CHUNK_MAX = 262144;
 
 export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
