@@ -163,12 +163,13 @@ class TreeBuilder {
 /** Points per block: a block's points (32 KB in 2-D) and one tree's arrays stay in cache together. */
 const BLOCK = 2048;
 
-/** Below this many rows ordering them costs more than it saves. */
+/** Below this many rows, Z-ordering them and building a grid cost more than they save. */
 const ORDER_MIN_ROWS = 4 * BLOCK;
 
 /**
  * Runs a per-tree kernel over every row, tree-major within blocks of rows, on the rows in Z-order (see
- * order.ts), and returns the per-row sums over trees divided by the number of trees, `width` values per row.
+ * order.ts), each descent starting at its grid cell's node (see grid.ts). Returns the per-row sums over
+ * trees divided by the number of trees, `width` values per row, in input order.
  */
 function forEachTree(forest: Forest, points: Float64Array, width: number, kernel: typeof scoreTree): Float64Array {
   const n = checkPoints(points, forest.dims);
