@@ -55,8 +55,9 @@ describe('play-log lake in Chromium (browser mode)', () => {
     await rz.page.getByTestId('run').click();
     const grid = rz.page.getByTestId('result-grid');
     await expect.poll(() => rz.page.getByTestId('status').textContent(), { timeout: 30_000 }).toMatch(/\d+ rows/);
-    const firstColumn = await grid.locator('[role=row]').evaluateAll((rows) => rows.map((r) => r.querySelector('.td')?.textContent?.trim() ?? ''));
-    expect(firstColumn.sort()).toEqual([...labels].sort());
+    // The grid fetches its rows after the status line updates: wait for the cells.
+    const firstColumn = () => grid.locator('[role=row]').evaluateAll((rows) => rows.map((r) => r.querySelector('.td')?.textContent?.trim() ?? '').sort());
+    await expect.poll(firstColumn, { timeout: 10_000 }).toEqual([...labels].sort());
     await rz.screenshot('lake-redzone-query');
   });
 
