@@ -19,3 +19,13 @@ export async function callOrFail<T>(app: App, method: string, request: unknown):
   if (!envelope.ok) throw new CliError(`${envelope.error.code}: ${envelope.error.message}`, 1);
   return envelope.value as T;
 }
+
+/** Runs a service call directly (not through the router) and turns its ApiError into a one-line CLI failure. */
+export async function orFail<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (e instanceof ApiError) throw new CliError(`${e.code}: ${e.message}`, 1);
+    throw e;
+  }
+}

@@ -2,8 +2,7 @@ import { resolve } from 'node:path';
 import { exportBanList } from '../../investigate/banList.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
-import { openAppFromFlag } from '../workspaceArg.ts';
-import { ApiError } from '../../../shared/api/envelope.ts';
+import { openAppFromFlag, orFail } from '../workspaceArg.ts';
 
 export const exportBansCommand: Command = {
   name: 'export-bans',
@@ -26,9 +25,7 @@ Example: npm run cli -- export-bans --workspace lab.duckdb --out bans.csv`,
     const runId = values.run === undefined ? undefined : intOption(values.run, 'run', 0, 1);
     const app = await openAppFromFlag(values.workspace);
     try {
-      const file = await exportBanList(app.services.ws, { ...(runId !== undefined ? { runId } : {}), include: values.all ? 'all' : 'ban' }, resolve(values.out)).catch((e) => {
-        throw e instanceof ApiError ? new CliError(`${e.code}: ${e.message}`, 1) : e;
-      });
+      const file = await orFail(exportBanList(app.services.ws, { ...(runId !== undefined ? { runId } : {}), include: values.all ? 'all' : 'ban' }, resolve(values.out)));
       io.out(values.json ? JSON.stringify(file) : `wrote ${file.rows} player${file.rows === 1 ? '' : 's'} to ${file.path}`);
       return 0;
     } finally {

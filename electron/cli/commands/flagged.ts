@@ -2,7 +2,7 @@ import type { FlaggedPlayer } from '../../../shared/api/investigate.ts';
 import { flaggedPlayers } from '../../investigate/flagged.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
-import { openAppFromFlag } from '../workspaceArg.ts';
+import { openAppFromFlag, orFail } from '../workspaceArg.ts';
 
 export const flaggedCommand: Command = {
   name: 'flagged',
@@ -32,7 +32,7 @@ Example: npm run cli -- flagged --workspace lab.duckdb --limit 20`,
     const limit = intOption(values.limit, 'limit', Number.MAX_SAFE_INTEGER, 0);
     const app = await openAppFromFlag(values.workspace);
     try {
-      const list = await flaggedPlayers(app.services.ws, { ...(runId !== undefined ? { runId } : {}), ...(values.cutoff !== undefined ? { cutoff: values.cutoff } : {}) });
+      const list = await orFail(flaggedPlayers(app.services.ws, { ...(runId !== undefined ? { runId } : {}), ...(values.cutoff !== undefined ? { cutoff: values.cutoff } : {}) }));
       const players = list.players.slice(0, limit);
       if (values.json) {
         io.out(JSON.stringify({ ...list.summary, players }));
