@@ -94,9 +94,9 @@ describe('downloadObject', () => {
     proxy.inject('blob.bin', ...Array.from({ length: 4 }, () => ({ truncateAfter: 10_000 })));
     await expect(downloadObject(deps(), target(), path)).rejects.toThrow(/blob\.bin: the connection broke during the body .*gave up after retries/);
     expect(existsSync(path)).toBe(false);
-    // Each broken body left what it delivered (at most 10,000 bytes) in the .part.
-    const kept = (await readFile(partPath(path))).length;
-    expect(kept).toBeGreaterThan(0);
+    // Each broken body left what reached the disk before the break (at most 10,000 bytes) in the .part;
+    // how much did is a matter of socket timing, so only the bound is certain.
+    const kept = existsSync(partPath(path)) ? (await readFile(partPath(path))).length : 0;
     expect(kept).toBeLessThanOrEqual(40_000);
     // The next run picks up from the .part.
     const r = await downloadObject(deps(), target(), path);
