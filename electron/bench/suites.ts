@@ -1,4 +1,5 @@
 import { benchIngest } from './ingest.ts';
+import { benchMap } from './map.ts';
 import { benchSync } from './sync.ts';
 import { benchTransport } from './transport.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
@@ -7,5 +8,6 @@ import type { BenchOptions, BenchRow } from './types.ts';
 export const SUITES: Record<string, { about: string; run: (opts: BenchOptions) => Promise<BenchRow[]> }> = {
   ingest: { about: 'Import 2M and 20M generated play-log rows (JSON lines, gzipped), vs DuckDB reading the same files', run: benchIngest },
   transport: { about: '1M rows × 3 numeric columns from DuckDB to the renderer, vs DuckDB alone', run: benchTransport },
+  map: { about: 'Map viewport re-bin query at 2M and 20M play-log rows, vs a plain count; map frame time in Chromium', run: benchMap },
   sync: { about: 'S3 sync of the 2M-row demo from a local s3rver, vs a plain parallel GetObject loop', run: benchSync },
 };

@@ -4,6 +4,7 @@ import { numberValues } from '../../shared/api/columns.ts';
 import { readColumns } from '../workspace/columns.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { runAndCutoff } from './flagged.ts';
+import { mapCache } from './mapCache.ts';
 import { tableExists } from './sqlUtil.ts';
 
 /**
@@ -114,12 +115,25 @@ export async function density(ws: Workspace, req: DensityRequest): Promise<Densi
   const counts = new Float64Array(nx * ny);
   const started = performance.now();
   if (!(await requirePlaylog(ws))) return { x0, y0, bw, bh, nx, ny, counts, total: 0, queryMs: 0 };
-  const run = req.minScore !== undefined ? (await runAndCutoff(ws, { ...(req.runId !== undefined ? { runId: req.runId } : {}) })).run : null;
-  const params: Params = { bw, bh };
-  const where = [...boxSql({ x0, x1, y0, y1 }, params), ...filterSql(req, params, run?.id ?? null)];
-  // Bins are half-open except the last, which takes the viewport's far edge too.
-  const sql = `SELECT least(floor((p.posnewx - $x0) / $bw), ${nx - 1})::INTEGER AS bx, least(floor((p.posnewy - $y0) / $bh), ${ny - 1})::INTEGER AS by, count(*)::DOUBLE AS n
-    FROM playlog p WHERE ${where.join(' AND ')} GROUP BY ALL`;
+  const filtered = [req.from, req.to, req.uclass || undefined, req.levelMin, req.levelMax, req.minScore].some((v) => v !== undefined);
+  const cache = filtered ? null : await mapCache(ws);
+  let sql: string;
+  let params: Params;
+  if (cache && bw >= 2 * cache.cell && bh >= 2 * cache.cell) {
+    // Bins of at least two cells: re-bin the cell counts in view, each cell by its centre.
+    params = { x0, y0, bw, bh, cell: cache.cell, cx0: cache.x0, cy0: cache.y0, c0: Math.floor((x0 - cache.x0) / cache.cell), c1: Math.floor((x1 - cache.x0) / cache.cell), r0: Math.floor((y0 - cache.y0) / cache.cell), r1: Math.floor((y1 - cache.y0) / cache.cell) };
+    sql = `SELECT greatest(0, least(floor(((cx + 0.5) * $cell + $cx0 - $x0) / $bw), ${nx - 1}))::INTEGER AS bx, greatest(0, least(floor(((cy + 0.5) * $cell + $cy0 - $y0) / $bh), ${ny - 1}))::INTEGER AS by, sum(n)::DOUBLE AS n
+      FROM rz_map_cells WHERE cx BETWEEN $c0 AND $c1 AND cy BETWEEN $r0 AND $r1 GROUP BY ALL`;
+  } else {
+    // Zoomed in past the cells (or filtered): count positions, from the band-sorted copy when unfiltered.
+    const run = req.minScore !== undefined ? (await runAndCutoff(ws, { ...(req.runId !== undefined ? { runId: req.runId } : {}) })).run : null;
+    params = { bw, bh };
+    const where = [...boxSql({ x0, x1, y0, y1 }, params), ...filterSql(req, params, run?.id ?? null)];
+    const source = cache ? '(SELECT x AS posnewx, y AS posnewy FROM rz_map_xy) p' : 'playlog p';
+    // Bins are half-open except the last, which takes the viewport's far edge too.
+    sql = `SELECT least(floor((p.posnewx - $x0) / $bw), ${nx - 1})::INTEGER AS bx, least(floor((p.posnewy - $y0) / $bh), ${ny - 1})::INTEGER AS by, count(*)::DOUBLE AS n
+      FROM ${source} WHERE ${where.join(' AND ')} GROUP BY ALL`;
+  }
   const conn = await ws.connect();
   try {
     const batch = await readColumns(await conn.stream(sql, params));

@@ -81,10 +81,7 @@ export async function playerDetail(ws: Workspace, req: PlayerRequest): Promise<P
   const query = { ...(req.runId !== undefined ? { runId: req.runId } : {}), ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}) };
   const list = await flaggedPlayers(ws, query);
   const summary = list.players.find((p) => p.pidx === pidx) ?? (await flaggedPlayers(ws, query, { pidx })).players[0];
-  if (!summary || summary.rows === 0) {
-    const known = Number((await ws.db.runAndReadAll('SELECT count(*) FROM userlog WHERE pidx = $1', [pidx])).getRows()[0][0]);
-    if (!summary && known === 0) throw new ApiError('NOT_FOUND', `no player ${pidx} in this workspace`);
-  }
+  if (!summary) throw new ApiError('NOT_FOUND', `no player ${pidx} in this workspace's play log`);
   const { run, cutoff } = await runAndCutoff(ws, query);
   const settings = await ruleSettings(ws);
   const zones = await listZones(ws);

@@ -5,6 +5,8 @@ import { cellValue } from '../../../shared/api/columns.ts';
 import type { DensityGrid, FlaggedPage, Overlay, PlayerDetail, SelectedPlayer, VerdictRecord, Zone } from '../../../shared/api/investigate.ts';
 import type { ExportedFile } from '../../../shared/api/sql.ts';
 import type { ScoringRun } from '../../../shared/api/scoring.ts';
+import { join } from 'node:path';
+import { importPath } from '../../../electron/lake/import.ts';
 import { quoteLiteral } from '../../../electron/workspace/sqlText.ts';
 import { demoApp, type DemoApp } from './demoWorkspace.ts';
 
@@ -73,6 +75,12 @@ describe('investigation on a small demo data set', () => {
     const zoomed = await call<DensityGrid>('map.density', { x0: 1000, x1: 1200, y0: 0, y1: 400, nx: 40, ny: 80 });
     const inZone = Number((await demo.app.services.ws.db.runAndReadAll('SELECT count(*) FROM playlog WHERE posnewx BETWEEN 1000 AND 1200 AND posnewy BETWEEN 0 AND 400')).getRows()[0][0]);
     expect(zoomed.total).toBe(inZone);
+    // Deeper than the cached cells (band-sorted positions), and filtered (the play log itself): same counts as SQL.
+    const count = async (where: string) => Number((await demo.app.services.ws.db.runAndReadAll(`SELECT count(*) FROM playlog WHERE ${where}`)).getRows()[0][0]);
+    const deep = await call<DensityGrid>('map.density', { x0: 300, x1: 360, y0: 500, y1: 540, nx: 300, ny: 200 });
+    expect(deep.total).toBe(await count('posnewx BETWEEN 300 AND 360 AND posnewy BETWEEN 500 AND 540'));
+    const mages = await call<DensityGrid>('map.density', { x0: 0, x1: 1500, y0: 0, y1: 1000, nx: 150, ny: 100, uclass: 'mage' });
+    expect(mages.total).toBe(await count("pidx IN (SELECT pidx FROM userprofile WHERE uclass = 'mage')"));
     const overlay = await call<Overlay>('map.overlay', { limit: 100 });
     expect(overlay.batch.rowCount).toBe(Math.min(100, overlay.total));
     const scores = rows(overlay.batch).map((r) => Number(r.score));
@@ -131,5 +139,9 @@ describe('investigation on a small demo data set', () => {
     expect(Number(row.run_id)).toBe(run.id + 1);
     expect(Number(row.max_score)).toBeGreaterThan(0);
     expect(row.reasons).toMatch(/entered Red zone/);
+    // Re-importing the same folder (and a new file) leaves verdicts alone.
+    await importPath(demo.app.services.ws, join(demo.dir, 'demo'));
+    expect((await call<PlayerDetail>('investigate.player', { pidx: walker })).verdict?.verdict).toBe('ban');
+    await expect(call('investigate.player', { pidx: 99_999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
