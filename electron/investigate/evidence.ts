@@ -1,6 +1,7 @@
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { RuleSettings, Zone } from '../../shared/api/investigate.ts';
 import type { Workspace } from '../workspace/workspace.ts';
+import { ledgerFingerprint } from './mapCache.ts';
 import { tableExists } from './sqlUtil.ts';
 import { inAnyZoneSql, listZones, zoneIdSql } from './zones.ts';
 
@@ -89,10 +90,9 @@ export function evidenceSql(zones: readonly Zone[], s: RuleSettings): string[] {
   ];
 }
 
-/** What the evidence depends on; a change in any of it means recomputing. */
+/** What the evidence depends on (the lake's ledger, zones, settings); a change in any of it means recomputing. */
 async function fingerprint(ws: Workspace, zones: readonly Zone[], s: RuleSettings): Promise<string> {
-  const r = (await ws.db.runAndReadAll('SELECT count(*), max(row_id), min(row_id), sum(hash(row_id)) FROM playlog')).getRows()[0];
-  return JSON.stringify({ playlog: r.map(String), zones: zones.map((z) => [z.id, z.x0, z.x1, z.y0, z.y1]), s: [s.teleportStep, s.maxSpeed, s.speedSteps] });
+  return JSON.stringify({ lake: await ledgerFingerprint(ws), zones: zones.map((z) => [z.id, z.x0, z.x1, z.y0, z.y1]), s: [s.teleportStep, s.maxSpeed, s.speedSteps] });
 }
 
 const pending = new WeakMap<Workspace, Promise<void>>();

@@ -19,7 +19,8 @@ export interface MapCache {
   y0: number;
 }
 
-async function ledgerFingerprint(ws: Workspace): Promise<string> {
+/** Changes whenever an import or sync adds, replaces or drops a lake object (cheap: the ledger is one row per file). */
+export async function ledgerFingerprint(ws: Workspace): Promise<string> {
   const r = (await ws.db.runAndReadAll('SELECT count(*), max(file_id), sum(rows), max(imported_at)::VARCHAR FROM lake_file')).getRows()[0];
   return r.map(String).join(':');
 }
