@@ -1,5 +1,6 @@
 import { benchIngest } from './ingest.ts';
 import { benchMap } from './map.ts';
+import { benchRcf } from './rcf.ts';
 import { benchSync } from './sync.ts';
 import { benchTransport } from './transport.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
@@ -9,5 +10,6 @@ export const SUITES: Record<string, { about: string; run: (opts: BenchOptions) =
   ingest: { about: 'Import 2M and 20M generated play-log rows (JSON lines, gzipped), vs DuckDB reading the same files', run: benchIngest },
   transport: { about: '1M rows × 3 numeric columns from DuckDB to the renderer, vs DuckDB alone', run: benchTransport },
   map: { about: 'Map viewport re-bin query at 2M and 20M play-log rows, vs a plain count; map frame time in Chromium', run: benchMap },
+  rcf: { about: 'RCF build and score points/s (T100/S256, T200/S1000; 2-D, 10-D; 1 thread and the pool), the score CLI on 1M rows, the 40.5M-row lab job', run: benchRcf },
   sync: { about: 'S3 sync of the 2M-row demo from a local s3rver, vs a plain parallel GetObject loop', run: benchSync },
 };
