@@ -11,5 +11,17 @@ import { syncCommand } from './sync.ts';
 import { verdictCommand } from './verdict.ts';
 import { webCommand } from './web.ts';
 
-/** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [sqlCommand, webCommand, benchCommand, syncCommand, generateCommand, importCommand, scoreCommand, flaggedCommand, verdictCommand, exportBansCommand, streamCommand];
+/** Every CLI command, in the order `--help` lists them: the analyst's workflow, then tooling. */
+export const commands: Command[] = [
+  importCommand,
+  syncCommand,
+  sqlCommand,
+  scoreCommand,
+  flaggedCommand,
+  verdictCommand,
+  exportBansCommand,
+  streamCommand,
+  webCommand,
+  generateCommand,
+  benchCommand,
+];
