@@ -21,5 +21,5 @@ export default defineConfig({
       },
     },
   },
-  renderer: rendererConfig,
+  renderer: rendererConfig(resolve('renderer')),
 });
