@@ -1,6 +1,8 @@
+import { RcfInputError } from './errors.ts';
+import { attributionScores } from './forest.ts';
 import { allocNodes, randomCut, setLeaf, type NodeArrays } from './nodes.ts';
 import { Rng } from './random.ts';
-import { makeScratch, scoreTree, type Scratch } from './score.ts';
+import { attributeTree, makeScratch, scoreTree, type Scratch } from './score.ts';
 import { Shingler } from './shingle.ts';
 import { checkInt, checkNumber, checkPoints } from './validate.ts';
 
@@ -71,31 +73,31 @@ export class StreamingForest {
     return this.shingler.full && this.seen >= this.params.outputAfter;
   }
 
+  /** Values in one point: inputDims · shingleSize (a shingle's rows, oldest first). */
+  get dims(): number {
+    return this.point.length;
+  }
+
   /**
    * Score-then-update over rows (inputDims values each). Writes each row's sum of tree scores over this
    * forest's trees to sums[i] (0 until ready).
    */
-  processSums(rows: Float64Array, sums: Float64Array = new Float64Array(rows.length / this.inputDims)): Float64Array {
+  processSums(rows: Float64Array, sums?: Float64Array): Float64Array {
     const n = checkPoints(rows, this.inputDims);
+    const out = sums ?? new Float64Array(n);
+    if (out.length < n) throw new RcfInputError(`the sums array holds ${out.length} values, not ${n}`);
+    out.fill(0, 0, n);
     const { point, one, scratch, trees } = this;
-    for (let i = 0; i < n; i++) {
-      this.shingler.push(rows, i);
+    this.run(rows, n, (i) => {
       let sum = 0;
-      if (this.shingler.full) {
-        this.shingler.write(point);
-        if (this.seen >= this.params.outputAfter) {
-          for (const tree of trees) {
-            one[0] = 0;
-            scoreTree(tree.nodes, tree.root, point, 0, 1, one, scratch);
-            sum += one[0];
-          }
-        }
-        for (const tree of trees) tree.offer(point, this.seen);
+      for (const tree of trees) {
+        one[0] = 0;
+        scoreTree(tree.nodes, tree.root, point, 0, 1, one, scratch);
+        sum += one[0];
       }
-      sums[i] = sum;
-      this.seen++;
-    }
-    return sums;
+      out[i] = sum;
+    });
+    return out;
   }
 
   /** Score-then-update over rows; each row's score is the mean over all the forest's trees. */
@@ -103,6 +105,52 @@ export class StreamingForest {
     const out = this.processSums(rows);
     for (let i = 0; i < out.length; i++) out[i] /= this.params.numTrees;
     return out;
+  }
+
+  /**
+   * Score-then-update with attribution: like processSums, but writes each row's attribution summed over
+   * this forest's trees, n × 2·dims values laid out as the batch attributePoints ((high, low) for each
+   * dimension of the point in turn; with shingling, dimension j is column j % inputDims of the shingle's
+   * row ⌊j / inputDims⌋, oldest first). Each tree's part comes from the trees before the row is learned,
+   * by the batch kernel (attributeTree). 0 until ready.
+   */
+  processAttributionSums(rows: Float64Array, attribution?: Float64Array): Float64Array {
+    const n = checkPoints(rows, this.inputDims);
+    const width = 2 * this.dims;
+    const out = attribution ?? new Float64Array(n * width);
+    if (out.length < n * width) throw new RcfInputError(`the attribution array holds ${out.length} values, not ${n * width}`);
+    out.fill(0, 0, n * width);
+    const { point, scratch, trees } = this;
+    this.run(rows, n, (i) => {
+      const row = out.subarray(i * width, (i + 1) * width);
+      for (const tree of trees) attributeTree(tree.nodes, tree.root, point, 0, 1, row, scratch);
+    });
+    return out;
+  }
+
+  /**
+   * Score-then-update with attribution, as means over all the forest's trees: `attribution` is
+   * n × 2·dims (see processAttributionSums) and each score is its row's attribution summed (the same
+   * walk as process, so equal to process's score up to rounding).
+   */
+  processWithAttribution(rows: Float64Array): { scores: Float64Array; attribution: Float64Array } {
+    const attribution = this.processAttributionSums(rows);
+    for (let x = 0; x < attribution.length; x++) attribution[x] /= this.params.numTrees;
+    return { scores: attributionScores(attribution, this.dims), attribution };
+  }
+
+  /** Pushes rows in order; once a shingle is full, calls visit(i) with it in `point` if ready, then learns it. */
+  private run(rows: Float64Array, n: number, visit: (i: number) => void): void {
+    const { point, trees, shingler } = this;
+    for (let i = 0; i < n; i++) {
+      shingler.push(rows, i);
+      if (shingler.full) {
+        shingler.write(point);
+        if (this.seen >= this.params.outputAfter) visit(i);
+        for (const tree of trees) tree.offer(point, this.seen);
+      }
+      this.seen++;
+    }
   }
 }
 

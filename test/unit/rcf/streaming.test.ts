@@ -81,6 +81,95 @@ describe('StreamingForest', () => {
   });
 });
 
+describe('StreamingForest attribution', () => {
+  /** rows of `measures` noisy columns with a spike of +size in column `col` at row `at`. */
+  function multi(n: number, measures: number, seed: number, spike?: { at: number; col: number; size: number }): Float64Array {
+    const rng = new Rng(seed);
+    const rows = Float64Array.from({ length: n * measures }, (_, x) => 10 * (x % measures) + Math.sin(((x / measures) | 0) / 7) + 0.2 * rng.next());
+    if (spike) rows[spike.at * measures + spike.col] += spike.size;
+    return rows;
+  }
+
+  it('is n × 2·dims, sums to the score (the same score as process), and is 0 until ready', () => {
+    const params = { numTrees: 20, samplesPerTree: 64, shingleSize: 3, seed: 3 };
+    const rows = multi(600, 2, 1);
+    const f = new StreamingForest(2, params);
+    expect(f.dims).toBe(6);
+    const { scores, attribution } = f.processWithAttribution(rows);
+    expect(scores).toHaveLength(600);
+    expect(attribution).toHaveLength(600 * 12);
+    const plain = new StreamingForest(2, params).process(rows);
+    for (let i = 0; i < 600; i++) {
+      let sum = 0;
+      for (let x = 0; x < 12; x++) {
+        expect(attribution[i * 12 + x]).toBeGreaterThanOrEqual(0);
+        sum += attribution[i * 12 + x];
+      }
+      expect(sum).toBeCloseTo(scores[i], 12);
+      expect(scores[i]).toBeCloseTo(plain[i], 10);
+    }
+    expect(Array.from(scores.subarray(0, 16))).toEqual(Array(16).fill(0)); // outputAfter = 64/4
+    expect(Array.from(attribution.subarray(0, 16 * 12))).toEqual(Array(16 * 12).fill(0));
+    expect(scores[16]).toBeGreaterThan(0);
+  });
+
+  it('puts a spike in one measure of a multi-measure stream on that measure, on the high side', () => {
+    const measures = 3;
+    const shingleSize = 4;
+    const at = 1500;
+    const rows = multi(2000, measures, 2, { at, col: 1, size: 8 });
+    const { scores, attribution } = new StreamingForest(measures, { numTrees: 50, samplesPerTree: 128, shingleSize, seed: 4 }).processWithAttribution(rows);
+    const width = 2 * measures * shingleSize;
+    // Every shingle holding the spike: its share of the score on measure 1, and how much is "high".
+    for (let i = at; i < at + shingleSize; i++) {
+      const byMeasure = [0, 0, 0];
+      let high = 0;
+      for (let j = 0; j < measures * shingleSize; j++) {
+        byMeasure[j % measures] += attribution[i * width + 2 * j] + attribution[i * width + 2 * j + 1];
+        if (j % measures === 1) high += attribution[i * width + 2 * j];
+      }
+      expect(scores[i]).toBeGreaterThan(2);
+      expect(byMeasure[1] / scores[i], `row ${i}`).toBeGreaterThan(0.8);
+      expect(high / byMeasure[1]).toBeGreaterThan(0.9);
+      // ...and on the shingle position that holds the spike (row `at`, position at − i + shingleSize − 1).
+      const pos = at - i + shingleSize - 1;
+      const j = pos * measures + 1;
+      expect(attribution[i * width + 2 * j] / scores[i]).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('is deterministic per seed, differs across seeds, and tree slices sum to the whole forest', () => {
+    const rows = multi(800, 2, 5, { at: 700, col: 0, size: -5 });
+    const params = { numTrees: 12, samplesPerTree: 64, shingleSize: 2, seed: 9 };
+    const whole = new StreamingForest(2, params).processAttributionSums(rows);
+    expect(new StreamingForest(2, params).processAttributionSums(rows)).toEqual(whole);
+    expect(new StreamingForest(2, { ...params, seed: 10 }).processAttributionSums(rows)).not.toEqual(whole);
+    const a = new StreamingForest(2, params, { from: 0, to: 7 }).processAttributionSums(rows);
+    const b = new StreamingForest(2, params, { from: 7, to: 12 }).processAttributionSums(rows);
+    for (let x = 0; x < whole.length; x++) expect(a[x] + b[x]).toBeCloseTo(whole[x], 10);
+    // Sums over trees, like processSums: their totals per row are the tree-score sums.
+    const sums = new StreamingForest(2, params).processSums(rows);
+    const width = 8;
+    for (let i = 0; i < 800; i++) {
+      let s = 0;
+      for (let x = 0; x < width; x++) s += whole[i * width + x];
+      expect(s).toBeCloseTo(sums[i], 9);
+    }
+  });
+
+  it('continues the same stream across calls, and refuses a short output array', () => {
+    const rows = multi(400, 2, 6);
+    const params = { numTrees: 8, samplesPerTree: 32, shingleSize: 2, seed: 1 };
+    const once = new StreamingForest(2, params).processWithAttribution(rows);
+    const f = new StreamingForest(2, params);
+    const first = f.processWithAttribution(rows.subarray(0, 300 * 2));
+    const rest = f.processWithAttribution(rows.subarray(300 * 2));
+    expect(Array.from(first.attribution)).toEqual(Array.from(once.attribution.subarray(0, 300 * 8)));
+    expect(Array.from(rest.attribution)).toEqual(Array.from(once.attribution.subarray(300 * 8)));
+    expect(() => new StreamingForest(2, params).processAttributionSums(rows, new Float64Array(10))).toThrow(/attribution array/);
+  });
+});
+
 describe('shingling', () => {
   it('makes points of the last K rows, oldest first', () => {
     const rows = Float64Array.from([1, 2, 3, 4, 5]);
