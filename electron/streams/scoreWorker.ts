@@ -1,7 +1,10 @@
 import { parentPort } from 'node:worker_threads';
 import { scoreKeyStream } from './streamScore.ts';
 
-/** Worker entry: scores one key's windows per message, off the main thread. */
+/**
+ * Worker entry (built as streamWorker.js): scores one key's windows per message with the rcf library's
+ * streaming forest, off the main thread.
+ */
 parentPort!.on('message', (m: { index: number; points: Float64Array; dims: number; forest: Parameters<typeof scoreKeyStream>[2] }) => {
   try {
     const r = scoreKeyStream(m.points, m.dims, m.forest);

@@ -19,6 +19,10 @@ export interface ScoreKeysOptions {
 
 export type WindowScorer = (keys: KeyPoints[], dims: number, forest: ForestSettings, opts?: ScoreKeysOptions) => Promise<KeyScores[]>;
 
+/** Worker entry: this folder's scoreWorker.ts from source (CLI, vitest), the bundled streamWorker.js in a built app. */
+const workerEntry = () =>
+  import.meta.url.endsWith('.ts') ? new URL('./scoreWorker.ts', import.meta.url) : new URL('./streamWorker.js', import.meta.url);
+
 interface Reply {
   index: number;
   scores?: Float64Array;
@@ -57,7 +61,7 @@ export const scoreKeysInWorkers: WindowScorer = (keys, dims, forest, opts = {}) 
     if (keys.length === 0) return resolve([]);
     if (opts.signal?.aborted) return onAbort();
     for (let i = 0; i < count; i++) {
-      const w = startWorker(new URL('./scoreWorker.ts', import.meta.url));
+      const w = startWorker(workerEntry());
       workers.push(w);
       w.on('message', (r: Reply) => {
         if (failed) return;

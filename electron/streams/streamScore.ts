@@ -1,5 +1,5 @@
 import type { ForestSettings } from '../../shared/api/streams.ts';
-import { StreamingForest } from './streamingForest.ts';
+import { StreamingForest } from '../rcf/index.ts';
 
 export interface KeyScores {
   /** One per window; NaN until the forest outputs (outputAfter points and a full shingle). */
@@ -9,27 +9,31 @@ export interface KeyScores {
 }
 
 /**
- * One key's windows through one streaming forest, in time order: each full shingle is scored, then
- * inserted (Kinesis RANDOM_CUT_FOREST's score-then-update). `points` holds `measures` values per window.
+ * One key's windows through one streaming forest (the library's), in time order: each full shingle is
+ * scored, then learned (Kinesis RANDOM_CUT_FOREST's score-then-update). `points` holds `measures` values
+ * per window. Window t gets a score once t ≥ outputAfter and at least one shingle has been learned
+ * (t ≥ shingleSize); before that it is NaN.
  */
 export function scoreKeyStream(points: Float64Array, measures: number, settings: ForestSettings): KeyScores {
+  const forest = new StreamingForest(measures, {
+    numTrees: settings.numTrees,
+    samplesPerTree: settings.samplesPerTree,
+    shingleSize: settings.shingleSize,
+    timeDecay: settings.timeDecay,
+    outputAfter: settings.outputAfter,
+    seed: settings.seed,
+  });
   const n = points.length / measures;
-  const shingle = settings.shingleSize;
-  const dims = shingle * measures;
+  const { scores: raw, attribution: parts } = forest.processWithAttribution(points);
   const scores = new Float64Array(n).fill(NaN);
   const attribution = new Float64Array(n * measures);
-  const forest = new StreamingForest(
-    { dims, stride: measures, numTrees: settings.numTrees, samplesPerTree: settings.samplesPerTree, timeDecay: settings.timeDecay, seed: settings.seed },
-    points,
-  );
-  const perDim = new Float64Array(dims);
-  for (let t = shingle - 1; t < n; t++) {
-    const at = t - shingle + 1; // the shingle ending at window t
-    if (t >= settings.outputAfter && forest.updateCount > 0) {
-      scores[t] = forest.score(at, perDim);
-      for (let d = 0; d < dims; d++) attribution[t * measures + (d % measures)] += perDim[d];
-    }
-    forest.update(at);
+  const width = 2 * forest.dims;
+  const first = Math.max(settings.outputAfter, settings.shingleSize);
+  for (let t = first; t < n; t++) {
+    scores[t] = raw[t];
+    // Point dimension j is measure j % measures of one shingle row; high and low parts both count.
+    const o = t * width;
+    for (let j = 0; j < forest.dims; j++) attribution[t * measures + (j % measures)] += parts[o + 2 * j] + parts[o + 2 * j + 1];
   }
   return { scores, attribution };
 }

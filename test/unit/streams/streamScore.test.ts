@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { StreamingForest } from '../../../electron/rcf/index.ts';
+import { Rng } from '../../../electron/rcf/random.ts';
+import { resolveForest } from '../../../electron/streams/definition.ts';
+import { scoreKeyStream } from '../../../electron/streams/streamScore.ts';
+
+function windows(n: number, measures: number, seed: number): Float64Array {
+  const rng = new Rng(seed);
+  return Float64Array.from({ length: n * measures }, (_, x) => 5 * (x % measures) + Math.cos(((x / measures) | 0) / 5) + 0.3 * rng.next());
+}
+
+describe('scoreKeyStream (the rcf library streaming forest)', () => {
+  it('is NaN before outputAfter and the first learned shingle, then the library scores', () => {
+    const settings = resolveForest({ numTrees: 20, samplesPerTree: 64, shingleSize: 4, outputAfter: 2, seed: 3 });
+    const points = windows(500, 2, 1);
+    const { scores, attribution } = scoreKeyStream(points, 2, settings);
+    // outputAfter 2 < shingle 4: window 3 completes the first shingle (learned, not scored); window 4 is scored.
+    expect(scores.findIndex((s) => Number.isFinite(s))).toBe(4);
+    expect(Array.from(attribution.subarray(0, 8))).toEqual(Array(8).fill(0));
+    const lib = new StreamingForest(2, settings).process(points);
+    for (let t = 4; t < 500; t++) expect(scores[t]).toBeCloseTo(lib[t], 10);
+    const later = scoreKeyStream(points, 2, { ...settings, outputAfter: 64 });
+    expect(later.scores.findIndex((s) => Number.isFinite(s))).toBe(64);
+  });
+
+  it('splits each score over the measures (high and low, all shingle positions), summing to it', () => {
+    const points = windows(600, 3, 2);
+    points[450 * 3 + 2] -= 6; // a dip in measure 2
+    const { scores, attribution } = scoreKeyStream(points, 3, resolveForest({ numTrees: 30, samplesPerTree: 128, shingleSize: 2, seed: 5 }));
+    for (let t = 32; t < 600; t++) expect(attribution[t * 3] + attribution[t * 3 + 1] + attribution[t * 3 + 2]).toBeCloseTo(scores[t], 10);
+    expect(attribution[450 * 3 + 2] / scores[450]).toBeGreaterThan(0.8);
+  });
+});
