@@ -13,7 +13,7 @@ export interface App {
   /** The open workspace's services (they change when another workspace is opened). */
   readonly services: AppServices;
   router: Router;
-  close(): void;
+  close(): Promise<void>;
 }
 
 function buildHandlers(services: AppServices, openWorkspace: (path: string) => Promise<void>): Handlers {
@@ -38,7 +38,7 @@ export async function createApp(workspacePath: string, log: (line: string) => vo
   const open = async (path: string) => {
     if (services.jobs.list().some((j) => j.state === 'running')) throw new ApiError('BAD_REQUEST', 'finish or cancel the running jobs before switching workspaces');
     const next = await createServices(path, events); // a bad file fails here and the current workspace stays open
-    closeServices(services);
+    await closeServices(services);
     services = next;
     router = createRouter(buildHandlers(services, open), log);
     events.emit('workspace.changed', { reason: 'opened' });

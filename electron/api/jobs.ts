@@ -91,6 +91,15 @@ export class JobRunner {
     for (const e of this.jobs.values()) e.controller.abort();
   }
 
+  /** Resolves when every running job has ended, or after `ms`, whichever comes first. */
+  async settle(ms: number): Promise<void> {
+    const running = [...this.jobs.values()].filter((e) => e.info.state === 'running').map((e) => e.done);
+    if (running.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(running), new Promise((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
+  }
+
   private prune() {
     const ended = [...this.jobs.values()].filter((e) => e.info.state !== 'running');
     for (const e of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) this.jobs.delete(e.info.id);

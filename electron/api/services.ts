@@ -31,9 +31,11 @@ export async function createServices(workspacePath: string, events = new EventBu
   return { ws, events, jobs, console: new SqlConsole(ws), scoring: new ScoringService(ws, jobs, events, () => createScoringPool()) };
 }
 
-export function closeServices(s: AppServices): void {
+/** Cancels running jobs and waits (briefly) for them to stop, so nothing touches DuckDB after it closes. */
+export async function closeServices(s: AppServices): Promise<void> {
   s.jobs.cancelAll();
+  await s.jobs.settle(10_000);
+  await s.scoring.close();
   s.console.closeAll();
-  void s.scoring.close();
   s.ws.close();
 }

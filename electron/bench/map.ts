@@ -128,7 +128,7 @@ export async function benchMap(opts: BenchOptions = {}): Promise<BenchRow[]> {
         rows.push({ suite: SUITE, case: label, metric: 'map draw time in Chromium', value: NaN, unit: 'ms', note: 'renderer not built: npm run build:web' });
       }
     } finally {
-      app.close();
+      await app.close();
       await rm(dir, { recursive: true, force: true });
     }
   }

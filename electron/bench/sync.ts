@@ -92,7 +92,7 @@ export async function benchSync(opts: BenchOptions = {}): Promise<BenchRow[]> {
         return { downloadMs: downloadedAt - t, importMs: end - downloadedAt, rows: summary.rows };
       } finally {
         db.closeSync();
-        app.close();
+        await app.close();
       }
     };
 

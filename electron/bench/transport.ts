@@ -65,7 +65,7 @@ export async function benchTransport(opts: BenchOptions = {}): Promise<BenchRow[
     ];
   } finally {
     await server.close();
-    app.close();
+    await app.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -76,7 +76,7 @@ app.whenReady().then(start, (e) => {
   console.error(e);
   app.quit();
 });
-app.on('window-all-closed', () => {
-  redzone?.close();
+app.on('window-all-closed', async () => {
+  await redzone?.close(); // lets running jobs stop and DuckDB checkpoint before the process ends
   app.quit();
 });

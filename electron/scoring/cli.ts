@@ -72,7 +72,7 @@ export async function scoreWorkspace(argv: string[], io: CliIO): Promise<number>
   } finally {
     process.off('SIGINT', cancel);
     stopWatching();
-    app.close();
+    await app.close();
   }
 }
 

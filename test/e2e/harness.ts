@@ -75,7 +75,7 @@ export async function startRedzone(opts: { workspace?: string; viewport?: { widt
     async close() {
       await context.close();
       await server.close();
-      app.close();
+      await app.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

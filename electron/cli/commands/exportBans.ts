@@ -29,7 +29,7 @@ Example: npm run cli -- export-bans --workspace lab.duckdb --out bans.csv`,
       io.out(values.json ? JSON.stringify(file) : `wrote ${file.rows} player${file.rows === 1 ? '' : 's'} to ${file.path}`);
       return 0;
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

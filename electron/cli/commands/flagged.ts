@@ -48,7 +48,7 @@ Example: npm run cli -- flagged --workspace lab.duckdb --limit 20`,
       if (players.length) io.out(table(players));
       return 0;
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

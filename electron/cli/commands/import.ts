@@ -58,7 +58,7 @@ Example: npm run cli -- import --workspace lab.duckdb /tmp/lab`,
     } finally {
       process.off('SIGINT', cancel);
       stopWatching();
-      app.close();
+      await app.close();
     }
   },
 };

@@ -55,7 +55,7 @@ Example: npm run cli -- sql --workspace lab.duckdb "SELECT uclass, count(*) FROM
       }
       return 0;
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

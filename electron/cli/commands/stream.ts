@@ -77,7 +77,7 @@ export const streamCommand: Command = {
     try {
       return await handler({ app, io, values: values as Flags, positionals });
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

@@ -103,7 +103,7 @@ Example: npm run cli -- sync --bucket game-logs --prefix playlog/ --prefix userl
       else io.out(summaryText(summary, (Date.now() - started) / 1000));
       return summary.errors.length > 0 ? 1 : 0;
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

@@ -34,7 +34,7 @@ Example: npm run cli -- verdict --workspace lab.duckdb --pidx 1432 --verdict ban
       io.out(values.json ? JSON.stringify(v) : `player ${v.pidx}: ${v.verdict}${v.note ? ` — ${v.note}` : ''} (${v.decidedAt}${v.runId !== null ? `, run ${v.runId}` : ''})`);
       return 0;
     } finally {
-      app.close();
+      await app.close();
     }
   },
 };

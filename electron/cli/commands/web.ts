@@ -40,7 +40,7 @@ Stop it with Ctrl+C.`,
       process.once('SIGTERM', stop);
     });
     await server.close();
-    app.close();
+    await app.close();
     return 0;
   },
 };

@@ -13,7 +13,7 @@ describe('app: one router over the open workspace', () => {
     app = await createApp(join(dir, 'first.duckdb'), () => {});
   });
   afterAll(async () => {
-    app.close();
+    await app.close();
     await rm(dir, { recursive: true, force: true });
   });
 

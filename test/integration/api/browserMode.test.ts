@@ -35,7 +35,7 @@ describe('browser mode security', () => {
   });
   afterAll(async () => {
     await server.close();
-    app.close();
+    await app.close();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -29,7 +29,7 @@ describe('CLI: score --workspace, flagged, verdict, export-bans', () => {
     ws = join(dir, 'lab.duckdb');
     const app = await createApp(ws, () => {});
     await importPath(app.services.ws, join(dir, 'demo'));
-    app.close();
+    await app.close();
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

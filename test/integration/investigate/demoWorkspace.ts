@@ -33,7 +33,7 @@ export async function demoApp(opts: Omit<GenerateOptions, 'out'>): Promise<DemoA
     dir,
     labels,
     async close() {
-      app.close();
+      await app.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

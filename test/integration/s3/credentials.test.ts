@@ -40,7 +40,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  app?.close();
+  await app?.close();
   await server?.stop();
   await rm(dir, { recursive: true, force: true });
   process.env = saved;
