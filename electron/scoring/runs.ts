@@ -5,17 +5,9 @@ import { formatCutoff, parseCutoff, type Cutoff, type ScoringRun } from '../../s
 import { cutoff as cutoffOf } from '../rcf/index.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 
-/** What a finished scoring pass hands to storage. */
-export interface NewRun {
-  features: string;
-  query: string;
-  featureColumns: string[];
-  keyedByPlaylog: boolean;
-  trees: number;
-  samples: number;
-  seed: number;
+/** What a finished scoring pass hands to storage: the run's parameters, its model and its scores. */
+export interface NewRun extends Pick<ScoringRun, 'features' | 'query' | 'featureColumns' | 'keyedByPlaylog' | 'trees' | 'samples' | 'seed' | 'elapsedMs'> {
   cutoff: Cutoff;
-  elapsedMs: number;
   model: Uint8Array;
   /** Row keys, player ids (or null when the features carry none) and scores, index-aligned. */
   rowIds: Float64Array;
