@@ -1,5 +1,6 @@
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { ForestSettings, MeasureDef, MeasureKind, StreamDefinition, StreamDefinitionInput, Threshold } from '../../shared/api/streams.ts';
+import { validateThreshold } from '../../shared/streams/threshold.ts';
 
 /** Kinesis RANDOM_CUT_FOREST defaults; time decay as AWS's library: 1 / (10 · samples). */
 export function resolveForest(overrides: Partial<ForestSettings> = {}): ForestSettings {
@@ -37,25 +38,6 @@ export function parseWindow(text: string): number {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const KINDS: MeasureKind[] = ['count', 'sum', 'avg', 'min', 'max', 'ratio'];
-
-export function validateThreshold(t: unknown): Threshold {
-  const th = t as Threshold;
-  if (th?.kind === 'score' && Number.isFinite(th.value) && th.value > 0) return { kind: 'score', value: th.value };
-  if (th?.kind === 'sigma' && Number.isFinite(th.k) && th.k > 0) return { kind: 'sigma', k: th.k };
-  throw new ApiError('BAD_REQUEST', 'threshold must be {kind:"score", value > 0} or {kind:"sigma", k > 0}');
-}
-
-/** "2.5" → a fixed score; "3sigma" / "3σ" / "mean+3sd" → mean + 3σ. */
-export function parseThreshold(text: string): Threshold {
-  const sigma = /^\s*(?:mean\s*\+\s*)?(\d+(?:\.\d+)?)\s*(?:sigma|σ|sd)\s*$/i.exec(text);
-  if (sigma) return validateThreshold({ kind: 'sigma', k: Number(sigma[1]) });
-  if (/^\s*\d+(?:\.\d+)?\s*$/.test(text)) return validateThreshold({ kind: 'score', value: Number(text) });
-  throw new ApiError('BAD_REQUEST', `threshold "${text}" is neither a score (2.5) nor mean + kσ (3sigma)`);
-}
-
-export function describeThreshold(t: Threshold): string {
-  return t.kind === 'score' ? `score ≥ ${t.value}` : `score ≥ mean + ${t.k}σ`;
-}
 
 /** Checks the shape of a definition; whether its columns exist is checked against the data by the service. */
 export function validateDefinition(input: StreamDefinitionInput): StreamDefinition {

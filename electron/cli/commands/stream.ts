@@ -4,7 +4,8 @@ import type { DemoKind, DemoLoadResult, ForestSettings, StreamAlerts, StreamDefi
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { App } from '../../api/app.ts';
-import { describeMeasure, describeThreshold, parseMeasure, parseThreshold } from '../../streams/definition.ts';
+import { describeThreshold, parseThreshold } from '../../../shared/streams/threshold.ts';
+import { describeMeasure, parseMeasure } from '../../streams/definition.ts';
 import { generateStreamDemo, isDemoKind, readLabels } from '../../streams/generate/index.ts';
 import { intOption, numberOption, parseCommandArgs } from '../args.ts';
 import { CliError, type CliIO, type Command } from '../command.ts';

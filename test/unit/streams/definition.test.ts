@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api/envelope.ts';
-import { parseMeasure, parseThreshold, parseWindow, resolveForest, validateDefinition } from '../../../electron/streams/definition.ts';
+import { parseMeasure, parseWindow, resolveForest, validateDefinition } from '../../../electron/streams/definition.ts';
+import { parseThreshold } from '../../../shared/streams/threshold.ts';
 import { resolveCutoff, scoreStats } from '../../../electron/streams/threshold.ts';
 
 describe('stream definitions', () => {
