@@ -188,13 +188,27 @@ async function inTransaction<T>(conn: DuckDBConnection, planned: Planned[], work
   }
 }
 
+function ledgerStatus(counts: StagedCounts): LakeFile['status'] {
+  return counts.records === 0 ? 'empty' : counts.quarantined === 0 ? 'loaded' : counts.rows + counts.outside > 0 ? 'partial' : 'rejected';
+}
+
 async function writeLedger(conn: DuckDBConnection, p: Planned, fileId: number, counts: StagedCounts): Promise<void> {
-  const status: LakeFile['status'] = counts.records === 0 ? 'empty' : counts.quarantined === 0 ? 'loaded' : counts.rows + counts.outside > 0 ? 'partial' : 'rejected';
   const o = p.object;
   await conn.run(
     `INSERT INTO lake_file VALUES ($1, $2, $3, $4, $5, $6, $7, epoch_ms($8::BIGINT), $9, epoch_ms($10::BIGINT), epoch_ms($11::BIGINT), $12, $13, $14, $15, $16, now()::TIMESTAMP)`,
-    [fileId, p.key, o.path, o.stream, o.format, o.compression, o.size, Math.round(o.mtimeMs), p.version, p.window ? p.window.from.getTime() : null, p.window ? p.window.to.getTime() : null, counts.records, counts.rows, counts.quarantined, counts.outside, status],
+    [fileId, p.key, o.path, o.stream, o.format, o.compression, o.size, Math.round(o.mtimeMs), p.version, p.window ? p.window.from.getTime() : null, p.window ? p.window.to.getTime() : null, counts.records, counts.rows, counts.quarantined, counts.outside, ledgerStatus(counts)],
   );
+}
+
+/** A fast-path batch's ledger entries in one statement (one INSERT per object cost ~1.5 ms each, 10% of the import). */
+async function writeLedgers(conn: DuckDBConnection, entries: { p: Planned; fileId: number; counts: StagedCounts }[]): Promise<void> {
+  const ms = (t: number | null | undefined) => (t === null || t === undefined ? 'NULL::TIMESTAMP' : `epoch_ms(${Math.round(t)}::BIGINT)`);
+  const rows = entries.map(({ p, fileId, counts }) => {
+    const o = p.object;
+    const c = counts;
+    return `(${fileId}, ${quoteLiteral(p.key)}, ${quoteLiteral(o.path)}, ${quoteLiteral(o.stream)}, ${quoteLiteral(o.format)}, ${quoteLiteral(o.compression)}, ${o.size}, ${ms(o.mtimeMs)}, ${quoteLiteral(p.version)}, ${ms(p.window?.from.getTime())}, ${ms(p.window?.to.getTime())}, ${c.records}, ${c.rows}, ${c.quarantined}, ${c.outside}, ${quoteLiteral(ledgerStatus(c))}, now()::TIMESTAMP)`;
+  });
+  for (let i = 0; i < rows.length; i += 1000) await conn.run(`INSERT INTO lake_file VALUES ${rows.slice(i, i + 1000).join(', ')}`);
 }
 
 /** DuckDB's own reader for a batch, with the stream's declared types (CSV and Parquet columns matched by name; batches share one CSV header). */
@@ -220,10 +234,13 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
   try {
     return await inTransaction(conn, batch, async (ids) => {
       const time = `r.${quoteIdent(spec.timeColumn)}`;
+      // Per-object values by a join on the reader's file_index. The join also makes DuckDB insert in
+      // parallel without keeping the files' order (a plain INSERT, not a batch insert): measured, that
+      // is the faster insert at 20M rows and in less memory than per-object values looked up in lists.
       const meta = batch
         .map((p, i) => {
           const q = p.object.partition;
-          return `(${i}, ${ids[i]}, ${quoteLiteral(p.key)}, ${q ? `${q.year}, ${q.month}, ${q.day}, ${q.hour}` : 'NULL, NULL, NULL, NULL'})`;
+          return `(${i}::UBIGINT, ${ids[i]}::INTEGER, ${quoteLiteral(p.key)}, ${q ? `${q.year}::SMALLINT, ${q.month}::SMALLINT, ${q.day}::SMALLINT, ${q.hour}::SMALLINT` : 'NULL::SMALLINT, NULL::SMALLINT, NULL::SMALLINT, NULL::SMALLINT'})`;
         })
         .join(', ');
       await conn.run(
@@ -242,11 +259,12 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
       );
       if (window) await conn.run(`DELETE FROM ${spec.table} WHERE file_id IN (${list}) AND NOT ${inWindow}`);
       let rows = 0;
-      for (let i = 0; i < batch.length; i++) {
+      const entries = batch.map((p, i) => {
         const [records, kept] = counts.get(ids[i]) ?? [0, 0];
         rows += kept;
-        await writeLedger(conn, batch[i], ids[i], { records, rows: kept, quarantined: 0, outside: records - kept });
-      }
+        return { p, fileId: ids[i], counts: { records, rows: kept, quarantined: 0, outside: records - kept } };
+      });
+      await writeLedgers(conn, entries);
       return rows;
     });
   } catch (e) {
