@@ -18,25 +18,15 @@ import type { FlaggedBy, FlaggedPlayer, RuleSettings } from '../../shared/api/in
  * and repeatable.
  */
 
-/** One player's evidence before ranking. */
-export interface PlayerEvidence {
-  pidx: number;
-  uclass: string | null;
-  ulevel: number | null;
-  rows: number;
-  zoneEntries: number;
-  dwellSeconds: number;
+/** One player's evidence before ranking: the table row's own facts, with the forest's as one part. */
+export interface PlayerEvidence
+  extends Pick<
+    FlaggedPlayer,
+    'pidx' | 'uclass' | 'ulevel' | 'rows' | 'zoneEntries' | 'dwellSeconds' | 'longestStep' | 'fastestSpeed' | 'teleports' | 'fastRun' | 'firstSeen' | 'lastSeen' | 'verdict' | 'note'
+  > {
   zoneNames: string[];
-  longestStep: number;
-  fastestSpeed: number;
-  teleports: number;
-  fastRun: number;
-  firstSeen: string;
-  lastSeen: string;
   /** Null when there is no run (or the run has no rows of this player). */
   forest: { anomalousRows: number; maxScore: number; meanScore: number; excess: number } | null;
-  verdict: FlaggedPlayer['verdict'];
-  note: string | null;
 }
 
 export function rulesFired(e: PlayerEvidence, s: RuleSettings): { zone: boolean; teleport: boolean; speed: boolean } {
