@@ -20,9 +20,9 @@ export const VERDICT_LABEL: Record<string, string> = { ban: 'Ban', 'false-positi
 export const VERDICT_COLOR: Record<string, string> = { ban: '#ff4d4f', 'false-positive': '#8b95a3', review: '#e0a43b' };
 
 /**
- * plotly's WebGL traces (scattergl) compile their shaders with `new Function`, which the app's
- * Content-Security-Policy (no eval) refuses, so scatter plots use SVG: the map overlay therefore
- * draws the highest-scoring points in view, at most OVERLAY_LIMIT, re-queried on every pan and zoom.
+ * Scatter layers draw with WebGL (plotly's strict bundle precompiles its shaders, so no eval is needed
+ * under the app's CSP): the map overlay draws the highest-scoring points in view, at most
+ * OVERLAY_LIMIT, re-queried on every pan and zoom.
  */
-export const SCATTER = 'scatter';
-export const OVERLAY_LIMIT = 5_000;
+export const SCATTER = 'scattergl';
+export const OVERLAY_LIMIT = 50_000;
