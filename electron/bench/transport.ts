@@ -34,6 +34,8 @@ export async function benchTransport(opts: BenchOptions = {}): Promise<BenchRow[
       return decodeFrame(f);
     });
     const clone = await medianMs(3, () => structuredClone(batch)); // what Electron IPC does to it
+    // DuckDB's own Node reader into JS values, for context: what a client gets without the vector readers.
+    const nodeApi = await medianMs(3, async () => (await conn.runAndReadAll(sql)).getColumnsJS());
     let jsonBytes = 0;
     const json = await medianMs(1, () => {
       // The path this design avoids: rows as JSON objects.
@@ -60,6 +62,7 @@ export async function benchTransport(opts: BenchOptions = {}): Promise<BenchRow[
       { suite: 'transport', case: c, metric: 'structured clone (IPC)', value: clone, unit: 'ms' },
       { suite: 'transport', case: c, metric: 'columns + frame (to renderer)', value: columns + frame, unit: 'ms', note: `ratio ${((columns + frame) / duckdb).toFixed(2)}× DuckDB (target ≤ 2×)` },
       { suite: 'transport', case: c, metric: 'ratio to DuckDB', value: (columns + frame) / duckdb, unit: '×' },
+      { suite: 'transport', case: c, metric: 'node-api getColumnsJS (for context)', value: nodeApi, unit: 'ms', note: `${(nodeApi / (columns + frame)).toFixed(1)}× our path` },
       { suite: 'transport', case: c, metric: 'browser mode HTTP, run + page all rows', value: http, unit: 'ms', note: `${(httpBytes / 1e6).toFixed(1)} MB over loopback, incl. temp-table materialisation` },
       { suite: 'transport', case: c, metric: 'JSON row objects (avoided)', value: json, unit: 'ms', note: `${(jsonBytes / 1e6).toFixed(1)} MB` },
     ];
