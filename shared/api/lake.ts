@@ -1,3 +1,4 @@
+import type { ColumnBatch } from './columns.ts';
 import type { JobInfo } from './jobs.ts';
 import type { Method, NoArgs } from './method.ts';
 
@@ -66,12 +67,62 @@ export interface QuarantineRow extends QuarantineEntry {
   raw: string | null;
 }
 
+export type LakeFileStatus = LakeFile['status'];
+export const LAKE_FILE_STATUSES: readonly LakeFileStatus[] = ['loaded', 'partial', 'rejected', 'empty'];
+export type LakeFileSort = 'imported' | 'key' | 'size' | 'rows' | 'quarantined';
+
+/** A page of the ledger. Filters combine; the status counts ignore the status filter so the chips show what each would give. */
+export interface LakeFilesRequest {
+  offset?: number;
+  /** Default 100, at most 1000. */
+  limit?: number;
+  status?: LakeFileStatus;
+  stream?: LakeStream;
+  /** Case-insensitive substring of the key. */
+  search?: string;
+  /** Only local files that are no longer on disk (checks every local entry on disk). */
+  missing?: boolean;
+  /** Default `imported` (newest first). */
+  sort?: LakeFileSort;
+  /** Default: descending, except ascending for `key`. */
+  desc?: boolean;
+}
+
+export interface LakeFilesPage {
+  /** Entries matching every filter. */
+  matching: number;
+  /** Entries per status under the other filters. */
+  byStatus: Record<LakeFileStatus, number>;
+  /**
+   * The page's entries as columns: file_id, key, path, stream, format, compression, size, records,
+   * rows, quarantined, outside, status, imported_at (TIMESTAMP, local time), missing (BOOLEAN: a local
+   * file no longer on disk; S3-synced objects are never missing, their cache is the sync's business).
+   */
+  batch: ColumnBatch;
+}
+
+/** Ledger entries, with their rows and quarantined lines, that leave (or left) the workspace. */
+export interface ForgetSummary {
+  files: number;
+  rows: number;
+  quarantined: number;
+}
+
 export interface LakeApi {
   /** Imports play logs and user logs found under a folder; the job's result is an ImportSummary. */
   'lake.import': Method<{ dir: string }, JobInfo<ImportSummary>>;
   /** Generates the small built-in demo into the workspace's data folder and imports it. */
   'lake.loadDemo': Method<NoArgs, JobInfo<ImportSummary>>;
   'lake.partitions': Method<NoArgs, PartitionCount[]>;
-  'lake.quarantine': Method<{ limit?: number; offset?: number }, { total: number; entries: QuarantineRow[] }>;
-  'lake.files': Method<{ limit?: number }, LakeFile[]>;
+  /** Quarantined lines, all or one ledger entry's; `total` counts the lines matching. */
+  'lake.quarantine': Method<{ limit?: number; offset?: number; fileId?: number }, { total: number; entries: QuarantineRow[] }>;
+  'lake.files': Method<LakeFilesRequest, LakeFilesPage>;
+  /** Local ledger entries whose file is gone from disk, counted (nothing changes). */
+  'lake.missing': Method<NoArgs, ForgetSummary>;
+  /**
+   * Removes ledger entries with their rows and quarantined lines, in one transaction: the chosen
+   * `fileIds`, or with `missing` every local entry whose file is gone. A forgotten file still on disk
+   * comes back at the next import. S3-synced entries are refused (the sync owns them).
+   */
+  'lake.forget': Method<{ fileIds?: number[]; missing?: boolean }, ForgetSummary>;
 }

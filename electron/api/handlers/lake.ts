@@ -1,7 +1,10 @@
+import { ApiError } from '../../../shared/api/envelope.ts';
 import type { ImportSummary, LakeApi } from '../../../shared/api/lake.ts';
 import { loadDemo } from '../../lake/demo.ts';
 import { importPath } from '../../lake/import.ts';
-import { files, partitions, quarantine } from '../../lake/queries.ts';
+import { forgetFiles, forgetMissing, missingSummary } from '../../lake/forget.ts';
+import { filesPage } from '../../lake/ledger.ts';
+import { partitions, quarantine } from '../../lake/queries.ts';
 import { requireString, type HandlersFor } from '../router.ts';
 import type { AppServices } from '../services.ts';
 
@@ -30,7 +33,18 @@ export function lakeHandlers(s: AppServices): HandlersFor<LakeApi> {
         ),
       ),
     'lake.partitions': () => partitions(s.ws),
-    'lake.quarantine': (r) => quarantine(s.ws, r.limit ?? 500, r.offset ?? 0),
-    'lake.files': (r) => files(s.ws, r.limit ?? 1000),
+    'lake.quarantine': (r) => quarantine(s.ws, r.limit ?? 500, r.offset ?? 0, r.fileId),
+    'lake.files': (r) => filesPage(s.ws, r),
+    'lake.missing': () => missingSummary(s.ws),
+    'lake.forget': async (r) => {
+      if ((r.missing === true) === Array.isArray(r.fileIds)) throw new ApiError('BAD_REQUEST', 'give either "fileIds" or "missing": true');
+      // An import replaces ledger entries in its own transactions; forgetting beside it would conflict.
+      if (s.jobs.list().some((j) => (j.kind === 'lake.import' || j.kind === 's3.sync') && j.state === 'running')) {
+        throw new ApiError('BAD_REQUEST', 'an import is running; forget files after it ends');
+      }
+      const forgotten = r.missing ? await forgetMissing(s.ws) : await forgetFiles(s.ws, r.fileIds!);
+      if (forgotten.files > 0) s.events.emit('workspace.changed', { reason: 'lake.forget' });
+      return forgotten;
+    },
   };
 }
