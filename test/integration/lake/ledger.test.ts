@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../electron/api/app.ts';
 import { importPath } from '../../../electron/lake/import.ts';
-import { cellValue, type ColumnBatch } from '../../../shared/api/columns.ts';
+import { cellValue, numberValues, type ColumnBatch } from '../../../shared/api/columns.ts';
 import type { ApiMethod, ApiRequest, ApiResponse } from '../../../shared/api/index.ts';
 
 let dir: string;
@@ -49,8 +49,8 @@ async function snapshot() {
       (SELECT count(*) FROM lake_userlog_data u WHERE u.file_id = f.file_id) AS usr,
       (SELECT count(*) FROM lake_quarantine q WHERE q.file_id = f.file_id) AS q
     FROM lake_file f ORDER BY f.file_id`);
-  const [totals] = await query(`SELECT (SELECT count(*) FROM lake_playlog_data) AS play, (SELECT count(*) FROM lake_userlog_data) AS usr, (SELECT count(*) FROM lake_quarantine) AS q`);
-  return { perFile, totals };
+  const [t] = await query(`SELECT (SELECT count(*) FROM lake_playlog_data) AS play, (SELECT count(*) FROM lake_userlog_data) AS usr, (SELECT count(*) FROM lake_quarantine) AS q`);
+  return { perFile, totals: { play: Number(t.play), usr: Number(t.usr), q: Number(t.q) } };
 }
 
 describe('lake ledger: files page, missing files, forget', () => {
@@ -106,7 +106,7 @@ describe('lake ledger: files page, missing files, forget', () => {
     ]);
     const rows = rowsOf(all.batch);
     expect(rows.map((r) => r.key).slice(0, 2)).toEqual(['s3://bucket/playlog/2018/10/12/05/playlog-1-2018-10-12-05-40-00-synced', join(later(), hour, 'playlog-1-2018-10-12-05-30-00-later')]);
-    const times = all.batch.columns[12].values as Float64Array;
+    const times = numberValues(all.batch.columns[12]);
     for (let i = 1; i < times.length; i++) expect(times[i]).toBeLessThanOrEqual(times[i - 1]);
 
     const pages = [];
