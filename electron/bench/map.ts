@@ -6,6 +6,7 @@ import { createApp, type App } from '../api/app.ts';
 import { startBrowserMode } from '../api/http.ts';
 import { density } from '../investigate/map.ts';
 import { mapCache } from '../investigate/mapCache.ts';
+import { syntheticFileSql } from '../lake/schema.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
 
 const SUITE = 'map';
@@ -18,13 +19,14 @@ const NY = 195;
  * 1500 × 1000 map, so bins are unevenly full as in real data. Written by DuckDB itself (fast).
  */
 async function fill(app: App, rows: number): Promise<void> {
+  await app.services.ws.db.run(syntheticFileSql(0, 'bench'));
   await app.services.ws.db.run(`INSERT INTO lake_playlog_data
-    SELECT i, x, y, 0, x - 1, y, 0, (i % 20000)::INTEGER, 30000000 + i, 0, TIMESTAMP '2018-10-10' + to_microseconds(i * 10000), 2018, 10, 10, 0, 'bench', 0
+    SELECT i, x, y, 0, x - 1, y, 0, (i % 20000)::INTEGER, 30000000 + i, 0, TIMESTAMP '2018-10-10' + to_microseconds(i * 10000), 2018, 10, 10, 0, 0
     FROM (SELECT i,
             least(1500, greatest(0, round(cx + 120 * sin(i / 977.0) * ((hash(i) % 1000) / 1000.0))))::DOUBLE AS x,
             least(1000, greatest(0, round(cy + 120 * cos(i / 613.0) * ((hash(i * 3) % 1000) / 1000.0))))::DOUBLE AS y
           FROM (SELECT i, [400, 750, 1350, 200, 900][1 + (hash(i // 5000) % 5)::INTEGER] AS cx, [550, 250, 700, 150, 850][1 + (hash(i // 5000) % 5)::INTEGER] AS cy FROM range(${rows}) t(i)))`);
-  await app.services.ws.db.run(`INSERT INTO lake_userlog_data SELECT p, p, ['warrior', 'mage', 'healer'][1 + p % 3], 1 + p % 100, TIMESTAMP '2018-10-10', 2018, 10, 10, 0, 'bench', 0 FROM range(20000) t(p)`);
+  await app.services.ws.db.run(`INSERT INTO lake_userlog_data SELECT p, p, ['warrior', 'mage', 'healer'][1 + p % 3], 1 + p % 100, TIMESTAMP '2018-10-10', 2018, 10, 10, 0, 0 FROM range(20000) t(p)`);
   await app.services.ws.db.run('CHECKPOINT');
 }
 

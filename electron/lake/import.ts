@@ -240,15 +240,15 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
       const meta = batch
         .map((p, i) => {
           const q = p.object.partition;
-          return `(${i}::UBIGINT, ${ids[i]}::INTEGER, ${quoteLiteral(p.key)}, ${q ? `${q.year}::SMALLINT, ${q.month}::SMALLINT, ${q.day}::SMALLINT, ${q.hour}::SMALLINT` : 'NULL::SMALLINT, NULL::SMALLINT, NULL::SMALLINT, NULL::SMALLINT'})`;
+          return `(${i}::UBIGINT, ${ids[i]}::INTEGER, ${q ? `${q.year}::SMALLINT, ${q.month}::SMALLINT, ${q.day}::SMALLINT, ${q.hour}::SMALLINT` : 'NULL::SMALLINT, NULL::SMALLINT, NULL::SMALLINT, NULL::SMALLINT'})`;
         })
         .join(', ');
       await conn.run(
         `INSERT INTO ${spec.table}
          SELECT nextval('lake_row_seq'), ${spec.columns.map((c) => checkedColumn(c, 'r')).join(', ')},
-           coalesce(m.y, year(${time})), coalesce(m.mo, month(${time})), coalesce(m.d, day(${time})), coalesce(m.h, hour(${time})), m.source, m.file_id
+           coalesce(m.y, year(${time})), coalesce(m.mo, month(${time})), coalesce(m.d, day(${time})), coalesce(m.h, hour(${time})), m.file_id
          FROM ${readerSql(spec, batch)} r
-         JOIN (VALUES ${meta}) m(i, file_id, source, y, mo, d, h) ON r.file_index = m.i`,
+         JOIN (VALUES ${meta}) m(i, file_id, y, mo, d, h) ON r.file_index = m.i`,
       );
       const list = ids.join(', ');
       const inWindow = windowSql(spec, window);

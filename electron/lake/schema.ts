@@ -3,9 +3,11 @@
  *
  * Tables (owned here): `lake_file` is the ledger (one row per imported object: identity, version,
  * counts, status); `lake_playlog_data` / `lake_userlog_data` hold the rows with their partition
- * (year, month, day, hour — from the object's path, else from event time), `source` (the object's
- * ledger key: local path, or S3 key for synced objects) and `file_id`; `lake_quarantine` keeps every
- * rejected line with file, line number, reason and the raw text.
+ * (year, month, day, hour — from the object's path, else from event time) and `file_id`;
+ * `lake_quarantine` keeps every rejected line with file, line number, reason and the raw text.
+ * A row's `source` (the object's ledger key: local path, or S3 key for synced objects) is the
+ * ledger's, joined in by the views: storing the string on every row made the import ~1.4× slower
+ * (v2 dropped it).
  *
  * Views (the contract other capabilities read):
  *  - `playlog`: row_id BIGINT (unique, assigned at import and never changed by importing other
@@ -18,7 +20,9 @@
  *    the player's previous event, NULL for the first), over pidx ordered by createdate, idx.
  */
 import type { SchemaComponent } from '../workspace/schema.ts';
+import { quoteLiteral } from '../workspace/sqlText.ts';
 
+/** v1's per-row columns; v2 dropped `source` (the views join it from the ledger). */
 const partitionAndSource = `year SMALLINT NOT NULL, month SMALLINT NOT NULL, day SMALLINT NOT NULL, hour SMALLINT NOT NULL, source VARCHAR NOT NULL, file_id INTEGER NOT NULL`;
 
 export const lakeSchema: SchemaComponent = {
@@ -74,5 +78,20 @@ export const lakeSchema: SchemaComponent = {
          epoch(createdate - lag(createdate) OVER w) AS dt_seconds
        FROM playlog
        WINDOW w AS (PARTITION BY pidx ORDER BY createdate, idx);`,
+    `CREATE OR REPLACE VIEW playlog AS
+       SELECT d.row_id, d.posnewx, d.posnewy, d.posnewz, d.posoldx, d.posoldy, d.posoldz, d.pidx, d.idx, d.action, d.createdate,
+         d.year, d.month, d.day, d.hour, f.key AS source
+       FROM lake_playlog_data d JOIN lake_file f USING (file_id);
+     CREATE OR REPLACE VIEW userlog AS
+       SELECT d.row_id, d.pidx, d.uclass, d.ulevel, d.utimestamp, d.year, d.month, d.day, d.hour, f.key AS source
+       FROM lake_userlog_data d JOIN lake_file f USING (file_id);
+     ALTER TABLE lake_playlog_data DROP COLUMN source;
+     ALTER TABLE lake_userlog_data DROP COLUMN source;`,
   ],
 };
+
+/** A ledger row for rows written straight into the data tables (benchmarks and tests that synthesise a lake). */
+export function syntheticFileSql(fileId: number, key: string): string {
+  return `INSERT INTO lake_file (file_id, key, path, stream, format, compression, size, version, records, rows, quarantined, outside, status, imported_at)
+    VALUES (${fileId}, ${quoteLiteral(key)}, '', 'playlog', 'json', 'none', 0, 'synthetic', 0, 0, 0, 0, 'loaded', now()::TIMESTAMP)`;
+}

@@ -76,7 +76,7 @@ export async function promoteStaged(conn: DuckDBConnection, spec: StreamSpec, ta
   const time = `TRY_CAST(${quoteIdent(spec.timeColumn)} AS TIMESTAMP)`;
   await conn.run(
     `INSERT INTO ${spec.table}
-     SELECT nextval('lake_row_seq'), ${typed}, ${partitionSql(spec, target, time)}, ${quoteLiteral(target.source)}, ${target.fileId}
+     SELECT nextval('lake_row_seq'), ${typed}, ${partitionSql(spec, target, time)}, ${target.fileId}
      FROM ${stage} WHERE ${good} AND ${inWindow} ORDER BY rec`,
   );
   await conn.run(

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../../electron/lake/generate/index.ts';
 import { importPath } from '../../../electron/lake/import.ts';
-import { lakeSchema } from '../../../electron/lake/schema.ts';
+import { lakeSchema, syntheticFileSql } from '../../../electron/lake/schema.ts';
 import { openWorkspace, type Workspace } from '../../../electron/workspace/workspace.ts';
 
 let dir: string;
@@ -289,5 +289,26 @@ describe('formats and S3 options', () => {
     expect(await importPath(ws, out)).toMatchObject({ files: 1, rows: 2 });
     expect(await importPath(ws, join(dir, 'single'))).toMatchObject({ files: 0, skipped: 1 });
     expect(JSON.parse(JSON.stringify(await readFile(out, 'utf8')))).toContain('posnewx');
+  });
+});
+
+describe('schema v2 (source from the ledger)', () => {
+  it('migrates a v1 workspace in place: every row keeps its partition and its source', async () => {
+    const path = join(dir, 'v1.duckdb');
+    const v1 = await openWorkspace(path, [{ name: 'lake', migrations: lakeSchema.migrations.slice(0, 1) }]);
+    // What v1's import wrote: the source key on every row beside its file_id.
+    await v1.db.run(syntheticFileSql(1, 'playlog/a'));
+    await v1.db.run(syntheticFileSql(2, 'playlog/b'));
+    await v1.db.run(`INSERT INTO lake_playlog_data
+      SELECT i, 500 + i, 800, 0, 499 + i, 800, 0, 7, 100 + i, 0, TIMESTAMP '2018-10-12 05:00:00' + to_hours(i // 5), 2018, 10, 12, 5 + i // 5, 'playlog/' || ['a', 'b'][1 + i // 5], 1 + i // 5
+      FROM range(8) t(i)`);
+    const sql = `SELECT row_id, pidx, idx, hour, source FROM playlog ORDER BY row_id`;
+    const before = await rows(v1, sql);
+    v1.close();
+    const v2 = await workspace('v1');
+    expect(await rows(v2, sql)).toEqual(before);
+    expect(before.map((r) => `${r.hour} ${r.source}`)).toEqual([...Array(5).fill('5 playlog/a'), ...Array(3).fill('6 playlog/b')]);
+    const columns = await rows(v2, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'lake_playlog_data' AND column_name = 'source'`);
+    expect(columns).toEqual([]);
   });
 });

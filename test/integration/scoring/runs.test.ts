@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api/envelope.ts';
-import { lakeSchema } from '../../../electron/lake/schema.ts';
+import { lakeSchema, syntheticFileSql } from '../../../electron/lake/schema.ts';
 import { scoringSchema } from '../../../electron/scoring/schema.ts';
 import { deleteRun, getRun, listRuns, recut } from '../../../electron/scoring/runs.ts';
 import { scoreRun, type ScorerHandle } from '../../../electron/scoring/service.ts';
@@ -12,8 +12,9 @@ import { inProcessScorer } from './inProcessScorer.ts';
 
 /** A synthetic play log: a dense blob of 3,000 rows and 12 far-away points, keyed like the lake's. */
 async function seed(ws: Workspace) {
+  await ws.db.run(syntheticFileSql(0, 'synthetic'));
   await ws.db.run(`INSERT INTO lake_playlog_data
-    SELECT i, x, y, 0, x - 1, y, 0, (i % 50)::INTEGER, 30000000 + i, 0, TIMESTAMP '2018-10-10' + to_seconds(i), 2018, 10, 10, 0, 'synthetic', 0
+    SELECT i, x, y, 0, x - 1, y, 0, (i % 50)::INTEGER, 30000000 + i, 0, TIMESTAMP '2018-10-10' + to_seconds(i), 2018, 10, 10, 0, 0
     FROM (SELECT i, CASE WHEN i < 12 THEN 1400 + i ELSE 300 + (hash(i) % 100) END::DOUBLE AS x, CASE WHEN i < 12 THEN 900 ELSE 400 + (hash(i * 7) % 100) END::DOUBLE AS y
           FROM range(3012) t(i))`);
 }
