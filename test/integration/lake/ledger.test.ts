@@ -208,6 +208,11 @@ describe('lake ledger: files page, missing files, forget', () => {
     expect(await errorOf('lake.forget', {})).toBe('BAD_REQUEST');
     expect(await errorOf('lake.forget', { fileIds: [1], missing: true })).toBe('BAD_REQUEST');
     expect(await errorOf('lake.forget', { fileIds: [0.5] })).toBe('BAD_REQUEST');
+    // Not beside a running import, which replaces ledger entries in its own transactions.
+    const job = await call('lake.import', { dir: root() });
+    expect(await errorOf('lake.forget', { missing: true })).toBe('BAD_REQUEST');
+    await app.services.jobs.settle(30_000);
+    expect(app.services.jobs.list().find((j) => j.id === job.id)?.state).toBe('done');
     expect(await snapshot()).toEqual(before);
 
     // A file still on disk can be forgotten too; the next import brings it back.
