@@ -59,6 +59,9 @@ export async function openWorkspace(path: string, components: SchemaComponent[] 
   }
   const db = await instance.connect();
   try {
+    // Redzone's timestamps are naive UTC (the lake's, and every now()::TIMESTAMP it records), and the
+    // UI shows them as UTC: without this a laptop in New York would record local wall time as UTC.
+    await db.run(`SET GLOBAL TimeZone = 'UTC'`);
     await migrate(db, [workspaceSchema, ...components]);
   } catch (e) {
     db.closeSync();
