@@ -19,8 +19,19 @@ const MAX_BINS = 1000;
 const DEFAULT_OVERLAY = 50_000;
 const MAX_OVERLAY = 200_000;
 
-/** WHERE clauses on playlog `p` for the analyst's filters (time, class, level band, score). */
-export function filterSql(f: MapFilter, params: Params, runId: number | null): string[] {
+/**
+ * Each player's profile spans from userlog: a row is in force from its utimestamp until the player's
+ * next row. Rows sharing a timestamp keep the one `userprofile` would pick (highest level, then latest
+ * row), so the last span is the current profile. The first span reaches back to -infinity: events
+ * before a player's first userlog row take their earliest known profile (the closest guess for what
+ * they were then, rather than dropping those events from every class or level filter).
+ */
+const PROFILE_SPANS = `SELECT pidx, uclass, ulevel, valid_from, lead(valid_from, 1, 'infinity'::TIMESTAMP) OVER (PARTITION BY pidx ORDER BY valid_from) AS valid_to
+  FROM (SELECT pidx, uclass, ulevel, if(utimestamp = min(utimestamp) OVER (PARTITION BY pidx), '-infinity'::TIMESTAMP, utimestamp) AS valid_from
+        FROM userlog QUALIFY row_number() OVER (PARTITION BY pidx, utimestamp ORDER BY ulevel DESC, row_id DESC) = 1)`;
+
+/** The analyst's filters (time, class, level band, score) on playlog `p`: WHERE clauses, and the join a class or level filter needs. */
+export function filterSql(f: MapFilter, params: Params, runId: number | null): { join: string; where: string[] } {
   const where: string[] = [];
   const num = (v: unknown, name: string) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `"${name}" must be a number`);
@@ -34,7 +45,6 @@ export function filterSql(f: MapFilter, params: Params, runId: number | null): s
     params.to = Math.ceil(num(f.to, 'to'));
     where.push('p.createdate <= epoch_ms($to::BIGINT)');
   }
-  // Class and level band are the player's current profile (userprofile), not the level at event time.
   const profile: string[] = [];
   if (f.uclass !== undefined && f.uclass !== '') {
     params.uclass = String(f.uclass);
@@ -48,14 +58,19 @@ export function filterSql(f: MapFilter, params: Params, runId: number | null): s
     params.levelMax = num(f.levelMax, 'levelMax');
     profile.push('ulevel <= $levelMax');
   }
-  if (profile.length) where.push(`p.pidx IN (SELECT pidx FROM userprofile WHERE ${profile.join(' AND ')})`);
+  // Class and level band are the profile in force when the event happened. Semantically an
+  // ASOF LEFT JOIN on userlog; joining the matching spans on pidx gives the same rows without sorting
+  // the play log (about 3× faster at 2M rows), and spans never overlap, so each event joins at most once.
+  const join = profile.length
+    ? `JOIN (SELECT pidx, valid_from, valid_to FROM (${PROFILE_SPANS}) WHERE ${profile.join(' AND ')}) u ON u.pidx = p.pidx AND p.createdate >= u.valid_from AND p.createdate < u.valid_to`
+    : '';
   if (f.minScore !== undefined) {
     if (runId === null) throw new ApiError('BAD_REQUEST', 'a score filter needs a scoring run');
     params.minScore = num(f.minScore, 'minScore');
     params.scoreRun = runId;
     where.push('p.row_id IN (SELECT row_id FROM rz_score WHERE run_id = $scoreRun AND score >= $minScore)');
   }
-  return where;
+  return { join, where };
 }
 
 function boxSql(b: { x0?: number; x1?: number; y0?: number; y1?: number }, params: Params): string[] {
@@ -87,7 +102,8 @@ export async function mapExtent(ws: Workspace): Promise<MapExtent | null> {
     )
   ).getRowObjectsJS()[0];
   if (Number(r.n) === 0) return null;
-  const prof = (await ws.db.runAndReadAll(`SELECT list(DISTINCT uclass ORDER BY uclass) c, min(ulevel) lo, max(ulevel) hi FROM userprofile`)).getRowObjectsJS()[0];
+  // Every class and level any player has held: the filters match the profile at event time.
+  const prof = (await ws.db.runAndReadAll(`SELECT list(DISTINCT uclass ORDER BY uclass) c, min(ulevel) lo, max(ulevel) hi FROM userlog`)).getRowObjectsJS()[0];
   return {
     x0: Number(r.x0),
     x1: Number(r.x1),
@@ -128,8 +144,9 @@ export async function density(ws: Workspace, req: DensityRequest): Promise<Densi
     // Zoomed in past the cells (or filtered): count positions, from the band-sorted copy when unfiltered.
     const run = req.minScore !== undefined ? (await runAndCutoff(ws, { ...(req.runId !== undefined ? { runId: req.runId } : {}) })).run : null;
     params = { bw, bh };
-    const where = [...boxSql({ x0, x1, y0, y1 }, params), ...filterSql(req, params, run?.id ?? null)];
-    const source = cache ? '(SELECT x AS posnewx, y AS posnewy FROM rz_map_xy) p' : 'playlog p';
+    const filters = filterSql(req, params, run?.id ?? null);
+    const where = [...boxSql({ x0, x1, y0, y1 }, params), ...filters.where];
+    const source = cache ? '(SELECT x AS posnewx, y AS posnewy FROM rz_map_xy) p' : `playlog p ${filters.join}`;
     // Bins are half-open except the last, which takes the viewport's far edge too.
     sql = `SELECT least(floor((p.posnewx - $x0) / $bw), ${nx - 1})::INTEGER AS bx, least(floor((p.posnewy - $y0) / $bh), ${ny - 1})::INTEGER AS by, count(*)::DOUBLE AS n
       FROM ${source} WHERE ${where.join(' AND ')} GROUP BY ALL`;
@@ -156,9 +173,10 @@ export async function overlay(ws: Workspace, req: OverlayRequest): Promise<Overl
   if (!run || !run.keyedByPlaylog || !(await requirePlaylog(ws))) return empty;
   const limit = Math.min(MAX_OVERLAY, Math.max(1, Math.round(req.limit ?? DEFAULT_OVERLAY)));
   const params: Params = { run: run.id, cut: cutoff!, limit };
-  const where = ['s.run_id = $run', 's.score >= $cut', ...boxSql(req, params), ...filterSql(req, params, run.id)];
+  const filters = filterSql(req, params, run.id);
+  const where = ['s.run_id = $run', 's.score >= $cut', ...boxSql(req, params), ...filters.where];
   const sql = `SELECT p.row_id, p.pidx, p.posnewx AS x, p.posnewy AS y, s.score, epoch_ms(p.createdate)::DOUBLE AS t, v.verdict, count(*) OVER () AS total
-    FROM rz_score s JOIN playlog p USING (row_id) LEFT JOIN rz_verdict v ON v.pidx = p.pidx WHERE ${where.join(' AND ')}
+    FROM rz_score s JOIN playlog p USING (row_id) ${filters.join} LEFT JOIN rz_verdict v ON v.pidx = p.pidx WHERE ${where.join(' AND ')}
     ORDER BY s.score DESC, p.row_id LIMIT $limit`;
   const conn = await ws.connect();
   try {
@@ -176,9 +194,10 @@ export async function selectPlayers(ws: Workspace, req: SelectionRequest): Promi
   const { run, cutoff } = await runAndCutoff(ws, { ...(req.runId !== undefined ? { runId: req.runId } : {}), ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}) });
   const scored = run?.keyedByPlaylog ?? false;
   const params: Params = scored ? { run: run!.id, cut: cutoff! } : {};
-  const where = [...boxSql(req, params), ...filterSql(req, params, run?.id ?? null)];
+  const filters = filterSql(req, params, run?.id ?? null);
+  const where = [...boxSql(req, params), ...filters.where];
   const sql = `SELECT p.pidx, count(*) AS rows, ${scored ? 'count(*) FILTER (s.score >= $cut)' : '0'} AS anomalous, ${scored ? 'max(s.score)' : 'NULL::DOUBLE'} AS max_score, any_value(v.verdict) AS verdict
-    FROM playlog p ${scored ? 'LEFT JOIN rz_score s ON s.run_id = $run AND s.row_id = p.row_id' : ''} LEFT JOIN rz_verdict v ON v.pidx = p.pidx
+    FROM playlog p ${filters.join} ${scored ? 'LEFT JOIN rz_score s ON s.run_id = $run AND s.row_id = p.row_id' : ''} LEFT JOIN rz_verdict v ON v.pidx = p.pidx
     WHERE ${where.length ? where.join(' AND ') : 'true'}
     GROUP BY p.pidx ${req.anomalousOnly && scored ? 'HAVING count(*) FILTER (s.score >= $cut) > 0' : ''}
     ORDER BY anomalous DESC, max_score DESC NULLS LAST, rows DESC, p.pidx LIMIT 500`;

@@ -117,6 +117,17 @@ describe('investigation in Chromium (browser mode)', () => {
     expect(traces.some((t) => /^scatter(gl)?:Ban/.test(t))).toBe(true);
     await page.waitForTimeout(500);
     await rz.screenshot('investigate-map');
+    // The level band is the level at event time, and says so; it narrows the density, and clearing restores it.
+    const level = page.getByTestId('map-level');
+    expect(await level.textContent()).toContain('level at the time');
+    const allRows = Number(await stats.getAttribute('data-rows'));
+    await level.locator('input').nth(0).fill('40');
+    await level.locator('input').nth(1).fill('60');
+    await expect.poll(async () => Number(await stats.getAttribute('data-rows')), { timeout: 30_000 }).toBeLessThan(allRows);
+    expect(Number(await stats.getAttribute('data-rows'))).toBeGreaterThan(0);
+    await rz.screenshot('investigate-map-level-band');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(async () => Number(await stats.getAttribute('data-rows')), { timeout: 30_000 }).toBe(allRows);
     // Select the red zone through the same handler a box-select uses, then jump to a player.
     await page.evaluate(() => {
       const el = document.querySelector('[data-testid=map-plot]') as unknown as { emit(name: string, e: unknown): void };

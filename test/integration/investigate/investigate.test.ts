@@ -81,6 +81,17 @@ describe('investigation on a small demo data set', () => {
     expect(deep.total).toBe(await count('posnewx BETWEEN 300 AND 360 AND posnewy BETWEEN 500 AND 540'));
     const mages = await call<DensityGrid>('map.density', { x0: 0, x1: 1500, y0: 0, y1: 1000, nx: 150, ny: 100, uclass: 'mage' });
     expect(mages.total).toBe(await count("pidx IN (SELECT pidx FROM userprofile WHERE uclass = 'mage')"));
+    // A level band matches the level at event time: the rows DuckDB's ASOF join on the user log gives
+    // (the earliest profile before a player's first row), not the players' current level.
+    const atTime = (where: string) =>
+      count(`row_id IN (SELECT p.row_id FROM playlog p ASOF LEFT JOIN userlog u ON u.pidx = p.pidx AND p.createdate >= u.utimestamp
+        LEFT JOIN (SELECT pidx, arg_min(ulevel, utimestamp) AS first FROM userlog GROUP BY pidx) f ON f.pidx = p.pidx WHERE coalesce(u.ulevel, f.first) BETWEEN 40 AND 60) AND ${where}`);
+    const band = await call<DensityGrid>('map.density', { x0: 0, x1: 1500, y0: 0, y1: 1000, nx: 150, ny: 100, levelMin: 40, levelMax: 60 });
+    expect(band.total).toBe(await atTime('true'));
+    expect(band.total).not.toBe(await count('pidx IN (SELECT pidx FROM userprofile WHERE ulevel BETWEEN 40 AND 60)'));
+    const bandOverlay = await call<Overlay>('map.overlay', { limit: 100, levelMin: 40, levelMax: 60 });
+    expect(bandOverlay.total).toBeGreaterThan(0);
+    expect(bandOverlay.total).toBe(await atTime(`row_id IN (SELECT row_id FROM rz_score WHERE run_id = ${run.id} AND score >= ${bandOverlay.cutoffValue})`));
     const overlay = await call<Overlay>('map.overlay', { limit: 100 });
     expect(overlay.batch.rowCount).toBe(Math.min(100, overlay.total));
     const scores = rows(overlay.batch).map((r) => Number(r.score));
