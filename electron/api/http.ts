@@ -115,7 +115,7 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
         }
         const envelope =
           request === null ? { ok: false, error: { code: 'BAD_REQUEST', message: 'the request body is not JSON' } } : await opts.router.call(method, request);
-        const frame = encodeFrame(envelope);
+        const frame = encodeFrame(envelope, (n) => Buffer.allocUnsafeSlow(n));
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': frame.byteLength, 'cache-control': 'no-store' });
         res.end(frame);
         return;

@@ -14,15 +14,18 @@ export async function readColumns(result: DuckDBResult): Promise<ColumnBatch> {
   } else {
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) chunks.push(chunk);
   }
-  const rowCount = chunks.reduce((n, c) => n + c.rowCount, 0);
+  // Each rowCount read is a native call: read it once per chunk, not once per column.
+  const sizes = chunks.map((c) => c.rowCount);
+  const rowCount = sizes.reduce((a, b) => a + b, 0);
   const names = result.deduplicatedColumnNames();
   const columns: Column[] = names.map((name, i) => {
     const typeId = result.columnTypeId(i);
     const builder = builderFor(typeId, rowCount);
     let nulls: Uint8Array | undefined;
     let at = 0;
-    for (const chunk of chunks) {
-      const n = chunk.rowCount;
+    for (let k = 0; k < chunks.length; k++) {
+      const chunk = chunks[k];
+      const n = sizes[k];
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, i);
       builder.fill(chunk, i, vector, n, at);
       const validity = duckdb.vector_get_validity(vector, Math.ceil(n / 64) * 8);
@@ -54,8 +57,17 @@ function raw<T extends TypedCtor>(Ctor: T, vector: duckdb.Vector, n: number): In
   return new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, n) as InstanceType<T>;
 }
 
+/**
+ * An output column every row of which will be written: uninitialised memory, unpooled so the array
+ * owns its whole ArrayBuffer (IPC clones the buffer, not the view). Zero-filling 8 MB costs more than
+ * copying it in.
+ */
+function filled<T extends Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor>(Ctor: T, n: number): InstanceType<T> {
+  return new Ctor(Buffer.allocUnsafeSlow(n * Ctor.BYTES_PER_ELEMENT).buffer, 0, n) as InstanceType<T>;
+}
+
 function numeric(Ctor: TypedCtor, rowCount: number): Builder {
-  const values = new Float64Array(rowCount);
+  const values = filled(Float64Array, rowCount);
   return {
     fill: (_c, _i, vector, n, at) => values.set(raw(Ctor, vector, n), at),
     finish: () => ({ kind: 'number', values }),
@@ -67,7 +79,7 @@ function numeric(Ctor: TypedCtor, rowCount: number): Builder {
  * converting BigInts one by one.
  */
 function bigints(rowCount: number, kind: 'number' | 'timestamp', scale: number, unsigned = false): Builder {
-  const values = new Float64Array(rowCount);
+  const values = filled(Float64Array, rowCount);
   return {
     fill(_c, _i, vector, n, at) {
       const bytes = duckdb.vector_get_data(vector, n * 8);
@@ -155,11 +167,11 @@ function builderFor(typeId: DuckDBTypeId, rowCount: number): Builder {
     case DuckDBTypeId.TIMESTAMP_NS:
       return bigints(rowCount, 'timestamp', 1e-6);
     case DuckDBTypeId.DATE: {
-      const values = new Int32Array(rowCount);
+      const values = filled(Int32Array, rowCount);
       return { fill: (_c, _i, vector, n, at) => values.set(raw(Int32Array, vector, n), at), finish: () => ({ kind: 'date', values }) };
     }
     case DuckDBTypeId.BOOLEAN: {
-      const values = new Uint8Array(rowCount);
+      const values = filled(Uint8Array, rowCount);
       return { fill: (_c, _i, vector, n, at) => values.set(raw(Uint8Array, vector, n), at), finish: () => ({ kind: 'bool', values }) };
     }
     default:

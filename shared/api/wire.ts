@@ -36,7 +36,11 @@ function typedName(v: unknown): CtorName | null {
   return name in CTORS ? name : null;
 }
 
-export function encodeFrame(value: unknown): Uint8Array {
+/**
+ * `alloc` may return uninitialised memory (Node's Buffer.allocUnsafeSlow: a zero-filled 24 MB
+ * ArrayBuffer costs ~15 ms, an unfilled one ~2 ms); every byte of the frame, padding included, is written.
+ */
+export function encodeFrame(value: unknown, alloc: (bytes: number) => Uint8Array = (n) => new Uint8Array(n)): Uint8Array {
   const buffers: Typed[] = [];
   let tail = 0; // offsets relative to the end of the header; fixed up when read
   const skeleton = JSON.stringify(value, function (_key, v) {
@@ -50,14 +54,16 @@ export function encodeFrame(value: unknown): Uint8Array {
   });
   const head = new TextEncoder().encode(skeleton ?? 'null');
   const base = pad8(8 + head.length);
-  const out = new Uint8Array(base + tail);
-  const view = new DataView(out.buffer);
+  const out = alloc(base + tail);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, head.length, true);
   out.set(head, 8);
+  out.fill(0, 8 + head.length, base);
   let at = base;
   for (const b of buffers) {
     out.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), at);
+    out.fill(0, at + b.byteLength, at + pad8(b.byteLength));
     at += pad8(b.byteLength);
   }
   return out;

@@ -38,3 +38,12 @@ describe('binary frame for the HTTP transport', () => {
     expect(() => decodeFrame(new TextEncoder().encode('{"ok":true}'))).toThrow(/not a Redzone frame/);
   });
 });
+
+describe('encodeFrame with uninitialised memory', () => {
+  it('writes every byte, padding included, so stale memory never leaves the process', () => {
+    const value = { name: 'x', a: new Float64Array([1.5, 2]), b: new Int8Array([1, 2, 3]), c: new Uint8Array([9]) };
+    const dirty = encodeFrame(value, (n) => new Uint8Array(n).fill(0xaa));
+    expect(dirty).toEqual(encodeFrame(value));
+    expect(decodeFrame(dirty)).toEqual(value);
+  });
+});
