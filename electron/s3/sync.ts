@@ -9,7 +9,7 @@ import { downloadObject } from './download.ts';
 import { describeS3Error } from './errors.ts';
 import { eventTimeWindow, listingPrefixes, parseHourRange } from './hours.ts';
 import { ObjectLedger, type LedgerEntry } from './ledger.ts';
-import { listObjects, type ListedObject } from './listing.ts';
+import { listObjects, type ListedObject, type ListingProgress } from './listing.ts';
 import { buildPlan } from './plan.ts';
 import { forEachBounded } from './pool.ts';
 
@@ -82,11 +82,14 @@ async function listAndPlan(deps: SyncDeps, source: S3Source, options: SyncOption
   const conn = await (deps.connect ?? connect)(source, { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
   try {
     await checkCredentials(conn, source);
-    options.onProgress?.({ done: 0, total: prefixes.length, unit: 'prefixes', message: `listing ${prefixes.length} prefixes in s3://${source.bucket}` });
+    const listing = (p: ListingProgress) =>
+      options.onProgress?.({ done: p.prefixesDone, total: p.prefixes, unit: 'prefixes', message: `listing s3://${source.bucket}: ${p.objects.toLocaleString('en-US')} objects so far` });
+    listing({ prefixesDone: 0, prefixes: prefixes.length, objects: 0 });
     let listed: ListedObject[];
     try {
-      listed = await listObjects(conn.client, source.bucket, prefixes, options.signal);
+      listed = await listObjects(conn.client, source.bucket, prefixes, options.signal, listing);
     } catch (e) {
+      throwIfCancelled(options.signal); // an aborted request is the cancel, not an S3 failure
       throw describeS3Error(e, ctxFor(source, conn));
     }
     const entries = await new ObjectLedger(deps.db).entries(source.bucket);

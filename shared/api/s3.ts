@@ -74,8 +74,8 @@ export interface S3Api {
   /** Creates or replaces the source with this name. */
   's3.saveSource': Method<S3Source, S3Source>;
   's3.deleteSource': Method<{ name: string }, { deleted: boolean }>;
-  /** Lists the range and compares it with what the workspace holds; downloads nothing. */
-  's3.plan': Method<S3SourceRef, S3Plan>;
+  /** Starts a listing job that compares the range with what the workspace holds (downloads nothing); its result is an S3Plan. */
+  's3.plan': Method<S3SourceRef, JobInfo<S3Plan>>;
   /** Starts a sync job; its result is an S3SyncSummary. */
   's3.sync': Method<S3SourceRef & { concurrency?: number }, JobInfo<S3SyncSummary>>;
 }
@@ -101,7 +101,7 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-/** "12/100 objects · 34.5 MB/210.0 MB · 12.3 MB/s · ETA 0:14" from a sync job's progress. */
+/** "12/100 objects · 34.5 MB/210.0 MB · 12.3 MB/s · ETA 0:14" from a sync (or plan) job's progress. */
 export function syncProgressText(p: JobInfo['progress'], elapsedSeconds: number): string {
   const parts = [`${p.done}/${p.total} ${p.unit}`];
   if (p.bytesTotal) {

@@ -80,6 +80,15 @@ describe('Sources view: S3 sync in Chromium (browser mode)', () => {
     await page.getByTestId('nav-sources').click();
     await page.getByTestId('s3-sync').click();
     await expect.poll(() => page.getByTestId('s3-summary').textContent(), { timeout: 30_000 }).toMatch(/downloaded 0 \(0 B\) · unchanged 6/);
+    // A slow listing shows its progress and can be cancelled.
+    proxy.delayListings(3_000);
+    await page.getByTestId('s3-plan').click();
+    await expect.poll(() => page.getByTestId('s3-progress').textContent(), { timeout: 10_000 }).toMatch(/0\/3 prefixes.*listing s3:\/\/e2e-logs: 0 objects so far/);
+    expect(await page.getByTestId('s3-plan').textContent()).toBe('Listing…');
+    await rz.screenshot('s3-plan-listing');
+    await page.getByTestId('s3-cancel').click();
+    await expect.poll(() => page.getByTestId('s3-error').textContent(), { timeout: 2_000 }).toBe('Listing cancelled.');
+    proxy.delayListings(0);
     await page.getByTestId('s3-endpoint').fill('http://127.0.0.1:9');
     await page.getByTestId('s3-plan').click();
     await expect.poll(() => page.getByTestId('s3-error').textContent(), { timeout: 30_000 }).toMatch(/Cannot reach S3 at http:\/\/127\.0\.0\.1:9/);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ApiError } from '../../../shared/api/envelope.ts';
-import type { S3Api, S3Source, S3SourceRef, S3SyncSummary } from '../../../shared/api/s3.ts';
+import type { S3Api, S3Plan, S3Source, S3SourceRef, S3SyncSummary } from '../../../shared/api/s3.ts';
 import { lakeImporter } from '../../s3/lakeImport.ts';
 import { SourceStore, validateSource } from '../../s3/sources.ts';
 import { planSync, syncSource, type SyncDeps } from '../../s3/sync.ts';
@@ -28,12 +28,15 @@ export function s3Handlers(s: AppServices): HandlersFor<S3Api> {
     's3.deleteSource': async (r) => ({ deleted: await store.delete(requireString(r.name, 'name')) }),
     's3.plan': async (r) => {
       const source = await resolveSource(store, r);
-      const d = await deps();
-      try {
-        return await planSync(d, source, { signal: new AbortController().signal });
-      } finally {
-        d.db.closeSync();
-      }
+      // Listing a big bucket over a slow link takes minutes: a job, so it reports and can be cancelled.
+      return s.jobs.start<S3Plan>('s3.plan', `List s3://${source.bucket} ${source.from} … ${source.to}`, async (ctx) => {
+        const d = await deps();
+        try {
+          return await planSync(d, source, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) });
+        } finally {
+          d.db.closeSync();
+        }
+      });
     },
     's3.sync': async (r) => {
       const source = await resolveSource(store, r);

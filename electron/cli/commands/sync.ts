@@ -1,7 +1,8 @@
 import type { JobInfo } from '../../../shared/api/jobs.ts';
 import { formatBytes, syncProgressText, type S3Plan, type S3Source, type S3SyncSummary } from '../../../shared/api/s3.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
-import { CliError, type Command } from '../command.ts';
+import type { App } from '../../api/app.ts';
+import { CliError, type CliIO, type Command } from '../command.ts';
 import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
 
 const PROGRESS_EVERY_MS = 1_000;
@@ -76,29 +77,13 @@ Example: npm run cli -- sync --bucket game-logs --prefix playlog/ --prefix userl
       const ref = { source };
 
       if (values['dry-run']) {
-        const plan = await callOrFail<S3Plan>(app, 's3.plan', ref);
+        const plan = await follow(app, io, 'plan', await callOrFail<JobInfo<S3Plan>>(app, 's3.plan', ref), 'cancelled');
         io.out(values.json ? JSON.stringify(plan) : planText(plan));
         return 0;
       }
 
-      const job = await callOrFail<JobInfo<S3SyncSummary>>(app, 's3.sync', { ...ref, concurrency });
       const started = Date.now();
-      let last = 0;
-      const unsubscribe = app.services.events.subscribe((event, payload) => {
-        if (event !== 'job' || (payload as JobInfo).id !== job.id) return;
-        const p = (payload as JobInfo).progress;
-        if (Date.now() - last < PROGRESS_EVERY_MS || !p.unit || p.total === 0) return;
-        last = Date.now();
-        io.err(`sync: ${syncProgressText(p, (Date.now() - started) / 1000)}${p.message ? ` · ${p.message}` : ''}`);
-      });
-      const cancel = () => app.services.jobs.cancel(job.id);
-      process.once('SIGINT', cancel);
-      const ended = (await app.services.jobs.wait(job.id)) as JobInfo<S3SyncSummary>;
-      process.off('SIGINT', cancel);
-      unsubscribe();
-      if (ended.state === 'cancelled') throw new CliError('cancelled; run the same sync again to resume', 130);
-      if (ended.state !== 'done' || !ended.result) throw new CliError(`${ended.error?.code ?? 'INTERNAL'}: ${ended.error?.message ?? 'the sync failed'}`, 1);
-      const summary = ended.result;
+      const summary = await follow(app, io, 'sync', await callOrFail<JobInfo<S3SyncSummary>>(app, 's3.sync', { ...ref, concurrency }), 'cancelled; run the same sync again to resume');
       if (values.json) io.out(JSON.stringify(summary));
       else io.out(summaryText(summary, (Date.now() - started) / 1000));
       return summary.errors.length > 0 ? 1 : 0;
@@ -107,6 +92,31 @@ Example: npm run cli -- sync --bucket game-logs --prefix playlog/ --prefix userl
     }
   },
 };
+
+/** Waits for a job's result, its progress on stderr at most once a second; Ctrl-C cancels it. */
+async function follow<R>(app: App, io: CliIO, label: string, job: JobInfo<R>, cancelled: string): Promise<R> {
+  const started = Date.now();
+  let last = 0;
+  const unsubscribe = app.services.events.subscribe((event, payload) => {
+    if (event !== 'job' || (payload as JobInfo).id !== job.id) return;
+    const p = (payload as JobInfo).progress;
+    if (Date.now() - last < PROGRESS_EVERY_MS || !p.unit || p.total === 0) return;
+    last = Date.now();
+    io.err(`${label}: ${syncProgressText(p, (Date.now() - started) / 1000)}${p.message ? ` · ${p.message}` : ''}`);
+  });
+  const cancel = () => app.services.jobs.cancel(job.id);
+  process.once('SIGINT', cancel);
+  let ended: JobInfo<R>;
+  try {
+    ended = (await app.services.jobs.wait(job.id)) as JobInfo<R>;
+  } finally {
+    process.off('SIGINT', cancel);
+    unsubscribe();
+  }
+  if (ended.state === 'cancelled') throw new CliError(cancelled, 130);
+  if (ended.state !== 'done' || ended.result === undefined) throw new CliError(`${ended.error?.code ?? 'INTERNAL'}: ${ended.error?.message ?? `the ${label} failed`}`, 1);
+  return ended.result;
+}
 
 function planText(plan: S3Plan): string {
   const t = plan.totals;

@@ -20,6 +20,13 @@ const saved = { ...process.env };
 
 const source = (over: Partial<S3Source> = {}): S3Source => ({ name: 'lab', bucket: BUCKET, prefixes: ['playlog/'], endpoint: server.endpoint, from: '2018-10-09T00', to: '2018-10-09T00', ...over });
 const call = (method: string, req: unknown) => app.router.call(method, req);
+/** s3.plan is a job: its result, or its error as the envelope would carry it. */
+async function planned(req: unknown) {
+  const started = await call('s3.plan', req);
+  if (!started.ok) return started;
+  const ended = await app.services.jobs.wait((started.value as JobInfo).id);
+  return ended.state === 'done' ? { ok: true as const, value: ended.result } : { ok: false as const, error: ended.error! };
+}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rz-s3-cred-'));
@@ -48,7 +55,7 @@ afterAll(async () => {
 
 describe('credentials and failures', () => {
   it('uses a named profile from AWS_SHARED_CREDENTIALS_FILE, and the region from the profile', async () => {
-    const r = await call('s3.plan', { source: source({ profile: 'lab' }) });
+    const r = await planned({ source: source({ profile: 'lab' }) });
     expect(r.ok).toBe(true);
     expect((r as { value: S3Plan }).value.totals.new.objects).toBe(1);
     expect(await resolveRegion({ bucket: BUCKET, profile: 'lab' })).toBe('eu-central-1');
@@ -69,7 +76,7 @@ describe('credentials and failures', () => {
   });
 
   it('wrong keys give the access-denied message, with no secret in any error, event or log line', async () => {
-    const plan = await call('s3.plan', { name: 'lab' });
+    const plan = await planned({ name: 'lab' });
     expect(plan).toMatchObject({ ok: false, error: { code: 'S3_ERROR' } });
     expect(JSON.stringify(plan)).toMatch(/Access denied to s3:\/\/cred-logs\/ for profile \\"intruder\\"/);
     const started = await call('s3.sync', { name: 'lab' });
@@ -83,27 +90,27 @@ describe('credentials and failures', () => {
   });
 
   it('no credentials anywhere: one clear NO_CREDENTIALS message', async () => {
-    const r = await call('s3.plan', { source: source({ name: 'none' }) });
+    const r = await planned({ source: source({ name: 'none' }) });
     expect(r).toMatchObject({ ok: false, error: { code: 'NO_CREDENTIALS' } });
     expect((r as { error: { message: string } }).error.message).toMatch(/^No AWS credentials: none were found/);
-    const missing = await call('s3.plan', { source: source({ profile: 'nobody' }) });
+    const missing = await planned({ source: source({ profile: 'nobody' }) });
     expect(missing).toMatchObject({ ok: false, error: { code: 'NO_CREDENTIALS', message: expect.stringMatching(/profile "nobody"/) } });
   });
 
   it('an SSO profile without a live session says to run aws sso login', async () => {
-    const r = await call('s3.plan', { source: source({ profile: 'analyst' }) });
+    const r = await planned({ source: source({ profile: 'analyst' }) });
     expect(r).toMatchObject({ ok: false, error: { code: 'NO_CREDENTIALS', message: expect.stringContaining('run `aws sso login --profile analyst`') } });
   });
 
   it('network down: the sync fails with one message and the app keeps working', async () => {
-    const r = await call('s3.plan', { source: source({ profile: 'lab', endpoint: 'http://127.0.0.1:9' }) });
+    const r = await planned({ source: source({ profile: 'lab', endpoint: 'http://127.0.0.1:9' }) });
     expect(r).toMatchObject({ ok: false, error: { code: 'S3_ERROR', message: expect.stringMatching(/^Cannot reach S3 at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/) } });
     expect((await call('sql.run', { sql: 'SELECT 42', queryId: 'q' })).ok).toBe(true);
   }, 30_000);
 
   it('a missing bucket and bad requests are named', async () => {
-    expect(await call('s3.plan', { source: source({ profile: 'lab', bucket: 'no-such-bucket' }) })).toMatchObject({ ok: false, error: { code: 'S3_ERROR', message: expect.stringMatching(/bucket "no-such-bucket" does not exist/) } });
-    expect(await call('s3.plan', { name: 'ghost' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await planned({ source: source({ profile: 'lab', bucket: 'no-such-bucket' }) })).toMatchObject({ ok: false, error: { code: 'S3_ERROR', message: expect.stringMatching(/bucket "no-such-bucket" does not exist/) } });
+    expect(await planned({ name: 'ghost' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await call('s3.sync', { source: { ...source(), from: 'yesterday' } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/"from"/) } });
   });
 });

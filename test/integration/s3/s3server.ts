@@ -1,7 +1,7 @@
 /**
  * A real S3 server for the tests: s3rver in a child process (started with --openssl-legacy-provider so
  * paginated listings work), on 127.0.0.1, path-style, with s3rver's static keys. Plus helpers to put
- * Firehose-shaped objects and a fault-injecting proxy.
+ * Firehose-shaped objects and a fault-injecting proxy (failed, slow or cut object GETs; slow listings).
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -73,6 +73,8 @@ export interface FaultProxy {
   inject(match: string, ...faults: Fault[]): void;
   /** Requests seen, for assertions (method + path + range). */
   seen: string[];
+  /** Holds every listing request this long before forwarding it (0: none): a slow link for big buckets. */
+  delayListings(ms: number): void;
   /** Points the proxy at a restarted server. */
   retarget(target: string): void;
   close(): Promise<void>;
@@ -86,6 +88,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let upstream = new URL(target);
   const queue: { match: string; fault: Fault }[] = [];
   const seen: string[] = [];
+  let listDelayMs = 0;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
     seen.push(`${req.method} ${path} ${req.headers.range ?? ''}`.trim());
@@ -130,7 +133,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       up.on('error', () => res.destroy());
       req.pipe(up);
     };
-    if (fault && 'delayMs' in fault) setTimeout(forward, fault.delayMs);
+    const delay = fault && 'delayMs' in fault ? fault.delayMs : path.includes('list-type') ? listDelayMs : 0;
+    if (delay > 0) setTimeout(forward, delay);
     else forward();
   });
   server.listen(0, '127.0.0.1');
@@ -140,6 +144,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     endpoint: `http://127.0.0.1:${port}`,
     inject: (match, ...faults) => queue.push(...faults.map((fault) => ({ match, fault }))),
     seen,
+    delayListings: (ms) => {
+      listDelayMs = ms;
+    },
     retarget: (t) => {
       upstream = new URL(t);
     },
