@@ -1,5 +1,6 @@
 import { jobsHandlers, sqlHandlers, workspaceHandlers } from './handlers/core.ts';
 import { investigateHandlers } from './handlers/investigate.ts';
+import { MAP_CACHE_JOB } from '../investigate/mapCacheService.ts';
 import { lakeHandlers } from './handlers/lake.ts';
 import { s3Handlers } from './handlers/s3.ts';
 import { scoringHandlers } from './handlers/scoring.ts';
@@ -36,7 +37,8 @@ export async function createApp(workspacePath: string, log: (line: string) => vo
   let services = await createServices(workspacePath, events);
   let router: Router;
   const open = async (path: string) => {
-    if (services.jobs.list().some((j) => j.state === 'running')) throw new ApiError('BAD_REQUEST', 'finish or cancel the running jobs before switching workspaces');
+    // A map cache build is only derived data: closing the workspace cancels it, the next open rebuilds it.
+    if (services.jobs.list().some((j) => j.state === 'running' && j.kind !== MAP_CACHE_JOB)) throw new ApiError('BAD_REQUEST', 'finish or cancel the running jobs before switching workspaces');
     const next = await createServices(path, events); // a bad file fails here and the current workspace stays open
     await closeServices(services);
     services = next;

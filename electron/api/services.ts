@@ -1,3 +1,4 @@
+import { MapCacheService } from '../investigate/mapCacheService.ts';
 import { investigateSchema } from '../investigate/schema.ts';
 import { lakeSchema } from '../lake/schema.ts';
 import { s3Schema } from '../s3/schema.ts';
@@ -19,6 +20,7 @@ export interface AppServices {
   jobs: JobRunner;
   console: SqlConsole;
   scoring: ScoringService;
+  mapCache: MapCacheService;
 }
 
 /** Every capability's schema, applied when a workspace opens. */
@@ -28,11 +30,12 @@ export async function createServices(workspacePath: string, events = new EventBu
   const ws = await openWorkspace(workspacePath, SCHEMA_COMPONENTS);
   await rememberRecent(ws.path).catch(() => {}); // a read-only home folder must not stop the app
   const jobs = new JobRunner(events);
-  return { ws, events, jobs, console: new SqlConsole(ws), scoring: new ScoringService(ws, jobs, events, () => createScoringPool()) };
+  return { ws, events, jobs, console: new SqlConsole(ws), scoring: new ScoringService(ws, jobs, events, () => createScoringPool()), mapCache: new MapCacheService(ws, jobs, events) };
 }
 
 /** Cancels running jobs and waits (briefly) for them to stop, so nothing touches DuckDB after it closes. */
 export async function closeServices(s: AppServices): Promise<void> {
+  s.mapCache.close();
   s.jobs.cancelAll();
   await s.jobs.settle(10_000);
   await s.scoring.close();

@@ -4,7 +4,7 @@ import { numberValues } from '../../shared/api/columns.ts';
 import { readColumns } from '../workspace/columns.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { runAndCutoff } from './flagged.ts';
-import { mapCache } from './mapCache.ts';
+import { currentMapCache, type MapCache } from './mapCache.ts';
 import { tableExists } from './sqlUtil.ts';
 
 /**
@@ -118,8 +118,12 @@ export async function mapExtent(ws: Workspace): Promise<MapExtent | null> {
   };
 }
 
-/** The 2-D histogram of positions in the viewport: nx × ny bins, counted in DuckDB. */
-export async function density(ws: Workspace, req: DensityRequest): Promise<DensityGrid> {
+/**
+ * The 2-D histogram of positions in the viewport: nx × ny bins, counted in DuckDB. `cached` gives the
+ * position cache when it is usable (the app's MapCacheService also starts a build when it is stale);
+ * without it the play log is read, which is correct, only slower.
+ */
+export async function density(ws: Workspace, req: DensityRequest, cached: () => Promise<MapCache | null> = async () => (await currentMapCache(ws)) ?? null): Promise<DensityGrid> {
   const { x0, x1, y0, y1 } = req;
   for (const [k, v] of Object.entries({ x0, x1, y0, y1 })) if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `"${k}" must be a number`);
   if (!(x1 > x0 && y1 > y0)) throw new ApiError('BAD_REQUEST', 'the viewport must have x1 > x0 and y1 > y0');
@@ -132,7 +136,7 @@ export async function density(ws: Workspace, req: DensityRequest): Promise<Densi
   const started = performance.now();
   if (!(await requirePlaylog(ws))) return { x0, y0, bw, bh, nx, ny, counts, total: 0, queryMs: 0 };
   const filtered = [req.from, req.to, req.uclass || undefined, req.levelMin, req.levelMax, req.minScore].some((v) => v !== undefined);
-  const cache = filtered ? null : await mapCache(ws);
+  const cache = filtered ? null : await cached();
   let sql: string;
   let params: Params;
   if (cache && bw >= 2 * cache.cell && bh >= 2 * cache.cell) {

@@ -1,3 +1,7 @@
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { ApiError } from '../../shared/api/envelope.ts';
+import type { JobProgress } from '../../shared/api/jobs.ts';
+import { throwIfCancelled } from '../api/jobs.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 
 /**
@@ -19,32 +23,90 @@ export interface MapCache {
   y0: number;
 }
 
+export type BuildProgress = Omit<JobProgress, 'rate' | 'etaSeconds'>;
+
+export interface BuildOptions {
+  /** Aborting interrupts DuckDB; the build's transaction rolls back, leaving the previous cache (or none). */
+  signal?: AbortSignal;
+  /** Percent of the whole build, with the step in the message. */
+  onProgress?(p: BuildProgress): void;
+}
+
+/** The build's steps and their rough share of its time (measured at 5M rows: the sort dominates). */
+const STEPS = [
+  { label: 'finding the extent', weight: 10 },
+  { label: 'counting positions per cell', weight: 25 },
+  { label: 'sorting positions by band', weight: 65 },
+] as const;
+const POLL_MS = 100;
+
 /** Changes whenever an import or sync adds, replaces or drops a lake object (cheap: the ledger is one row per file). */
-export async function ledgerFingerprint(ws: Workspace): Promise<string> {
-  const r = (await ws.db.runAndReadAll('SELECT count(*), max(file_id), sum(rows), max(imported_at)::VARCHAR FROM lake_file')).getRows()[0];
+export async function ledgerFingerprint(ws: Workspace | DuckDBConnection): Promise<string> {
+  const conn = 'db' in ws ? ws.db : ws;
+  const r = (await conn.runAndReadAll('SELECT count(*), max(file_id), sum(rows), max(imported_at)::VARCHAR FROM lake_file')).getRows()[0];
   return r.map(String).join(':');
+}
+
+/** The cache if it matches the ledger now (null: it does, and there are no rows); undefined when it needs a build. */
+export async function currentMapCache(ws: Workspace): Promise<MapCache | null | undefined> {
+  const fp = await ledgerFingerprint(ws);
+  const have = (await ws.db.runAndReadAll('SELECT fingerprint, cell, x0, y0 FROM rz_map_meta WHERE id = 1')).getRowObjectsJS()[0];
+  if (!have || have.fingerprint !== fp) return undefined;
+  return have.cell === null ? null : { cell: Number(have.cell), x0: Number(have.x0), y0: Number(have.y0) };
 }
 
 const pending = new WeakMap<Workspace, Promise<MapCache | null>>();
 
-/** The current cache (built or rebuilt on demand; concurrent callers share one build); null without rows. */
-export function mapCache(ws: Workspace): Promise<MapCache | null> {
+/**
+ * The current cache, built first when the ledger changed; null without rows. Concurrent callers share
+ * one build (the first caller's signal and progress govern it).
+ */
+export function mapCache(ws: Workspace, opts: BuildOptions = {}): Promise<MapCache | null> {
   const running = pending.get(ws);
   if (running) return running;
-  const work = build(ws).finally(() => pending.delete(ws));
+  const work = (async () => {
+    const current = await currentMapCache(ws);
+    return current !== undefined ? current : build(ws, opts);
+  })().finally(() => pending.delete(ws));
   pending.set(ws, work);
   return work;
 }
 
-async function build(ws: Workspace): Promise<MapCache | null> {
-  const fp = await ledgerFingerprint(ws);
-  const have = (await ws.db.runAndReadAll('SELECT fingerprint, cell, x0, y0 FROM rz_map_meta WHERE id = 1')).getRowObjectsJS()[0];
-  if (have && have.fingerprint === fp) return have.cell === null ? null : { cell: Number(have.cell), x0: Number(have.x0), y0: Number(have.y0) };
+async function build(ws: Workspace, { signal = new AbortController().signal, onProgress }: BuildOptions): Promise<MapCache | null> {
   const conn = await ws.connect();
+  const stop = () => conn.interrupt();
+  signal.addEventListener('abort', stop);
+  let done = 0;
+  /** Runs step i's statement, reporting DuckDB's own progress through it every POLL_MS. */
+  const step = async (i: number, sql: string, params?: Record<string, DuckDBValue>) => {
+    throwIfCancelled(signal);
+    const { label, weight } = STEPS[i];
+    // DuckDB says -1 (unknown) between pipelines of a statement; the bar never goes back.
+    let best = 0;
+    const report = (pct: number) => {
+      best = Math.min(100, Math.max(best, pct));
+      onProgress?.({ done: Math.round(done + (weight * best) / 100), total: 100, unit: '%', message: `step ${i + 1} of ${STEPS.length}: ${label}` });
+    };
+    report(0);
+    const timer = setInterval(() => report(conn.progress.percentage), POLL_MS);
+    try {
+      return await conn.runAndReadAll(sql, params);
+    } finally {
+      clearInterval(timer);
+      done += weight;
+    }
+  };
   try {
-    const e = (await conn.runAndReadAll('SELECT min(posnewx), max(posnewx), min(posnewy), max(posnewy) FROM lake_playlog_data')).getRows()[0];
+    // Query progress is tracked only with the progress bar on; it must never print (stdout is the CLI's --json).
+    await conn.run('SET enable_progress_bar_print = false');
+    await conn.run('SET enable_progress_bar = true');
+    await conn.run('SET progress_bar_time = 0');
+    // One transaction from the ledger read to the last insert: the cache matches the snapshot it names,
+    // and a cancelled or killed build leaves the previous cache (or none), never half of one.
     await conn.run('BEGIN TRANSACTION');
     try {
+      const fp = await ledgerFingerprint(conn);
+      const e = (await step(0, 'SELECT min(posnewx), max(posnewx), min(posnewy), max(posnewy) FROM lake_playlog_data')).getRows()[0];
       await conn.run('DELETE FROM rz_map_cells');
       await conn.run('DELETE FROM rz_map_xy');
       let cache: MapCache | null = null;
@@ -52,20 +114,27 @@ async function build(ws: Workspace): Promise<MapCache | null> {
         const [x0, x1, y0, y1] = e.map(Number);
         cache = { cell: Math.max(x1 - x0, y1 - y0, 1e-9) / CELLS, x0, y0 };
         const band = Math.max(y1 - y0, 1e-9) / BANDS;
-        await conn.run(
+        await step(
+          1,
           `INSERT INTO rz_map_cells SELECT floor((posnewx - $x0) / $cell)::INTEGER, floor((posnewy - $y0) / $cell)::INTEGER, count(*) FROM lake_playlog_data GROUP BY ALL`,
           { x0, y0, cell: cache.cell },
         );
-        await conn.run(`INSERT INTO rz_map_xy SELECT posnewx, posnewy FROM lake_playlog_data ORDER BY floor((posnewy - $y0) / $band), posnewx`, { y0, band });
+        await step(2, `INSERT INTO rz_map_xy SELECT posnewx, posnewy FROM lake_playlog_data ORDER BY floor((posnewy - $y0) / $band), posnewx`, { y0, band });
       }
+      throwIfCancelled(signal);
       await conn.run('INSERT OR REPLACE INTO rz_map_meta VALUES (1, $fp, $cell, $x0, $y0)', { fp, cell: cache?.cell ?? null, x0: cache?.x0 ?? null, y0: cache?.y0 ?? null });
       await conn.run('COMMIT');
+      onProgress?.({ done: 100, total: 100, unit: '%', message: 'built' });
       return cache;
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => {});
       throw err;
     }
+  } catch (err) {
+    if (signal.aborted) throw new ApiError('CANCELLED', 'map cache build cancelled');
+    throw err;
   } finally {
+    signal.removeEventListener('abort', stop);
     conn.closeSync();
   }
 }

@@ -1,4 +1,5 @@
 import type { ColumnBatch } from './columns.ts';
+import type { JobInfo } from './jobs.ts';
 import type { ExportedFile } from './sql.ts';
 import type { Method, NoArgs } from './method.ts';
 import type { ScoringRun } from './scoring.ts';
@@ -180,6 +181,14 @@ export interface MapExtent {
   levelMax: number;
 }
 
+/** The map's position cache, which makes unfiltered viewports cheap; built as a 'map.cache' job. */
+export interface MapCacheStatus {
+  /** The cache matches the lake as it is now. */
+  current: boolean;
+  /** The latest build since the workspace opened: running, or how it ended. */
+  job: JobInfo | null;
+}
+
 export interface SelectionRequest extends MapFilter {
   x0: number;
   x1: number;
@@ -256,4 +265,7 @@ export interface InvestigateApi {
   'map.density': Method<DensityRequest, DensityGrid>;
   'map.overlay': Method<OverlayRequest, Overlay>;
   'map.select': Method<SelectionRequest, SelectedPlayer[]>;
+  'map.cacheStatus': Method<NoArgs, MapCacheStatus>;
+  /** Starts building the cache (also after a cancel), or returns the running build; null when it is current. */
+  'map.buildCache': Method<NoArgs, JobInfo | null>;
 }

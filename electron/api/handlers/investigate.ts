@@ -38,8 +38,10 @@ export function investigateHandlers(s: AppServices): HandlersFor<InvestigateApi>
       return exportBanList(s.ws, { ...optionalRun(r.runId), ...optionalCutoff(r.cutoff), ...(r.include ? { include: r.include } : {}) });
     },
     'map.extent': () => mapExtent(s.ws),
-    'map.density': (r) => density(s.ws, r),
+    'map.density': (r) => density(s.ws, r, () => s.mapCache.usable()),
     'map.overlay': (r) => overlay(s.ws, { ...r, ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
     'map.select': (r) => selectPlayers(s.ws, { ...r, ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
+    'map.cacheStatus': () => s.mapCache.status(),
+    'map.buildCache': () => s.mapCache.build(),
   };
 }
