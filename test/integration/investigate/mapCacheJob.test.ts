@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,6 +155,36 @@ describe('a build cancelled inside a DuckDB statement', () => {
       expect((await h.app.services.jobs.wait(status.job!.id)).state).toBe('done');
       expect(await h.count('SELECT sum(n) FROM rz_map_cells')).toBe(ROWS);
       expect(await h.call('map.buildCache', {})).toBeNull();
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('a build killed mid-statement', () => {
+  it('leaves no half cache: the workspace reopens with the previous one (here none), and builds again', async () => {
+    const path = join(dir, 'killed.duckdb');
+    const setup = await createApp(path, () => {});
+    await importPath(setup.services.ws, lakeDir());
+    await setup.close();
+
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'buildMapCacheChild.mjs'), path], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      // Inside the sort, with rows already written to the new tables in the open transaction.
+      if ([...stderr.matchAll(/^(\d+) step 3/gm)].some((m) => Number(m[1]) > 35)) child.kill('SIGKILL');
+    });
+    const [, signal] = (await new Promise((resolve) => child.on('close', (...a) => resolve(a)))) as [number | null, string | null];
+    expect(signal, stderr).toBe('SIGKILL');
+
+    const h = await harness('killed');
+    try {
+      expect(await h.count('SELECT count(*) FROM rz_map_meta')).toBe(0);
+      expect(await h.count('SELECT count(*) FROM rz_map_cells')).toBe(0);
+      expect(await h.count('SELECT count(*) FROM rz_map_xy')).toBe(0);
+      expect(await mapCache(h.app.services.ws)).not.toBeNull();
+      expect(await h.count('SELECT sum(n) FROM rz_map_cells')).toBe(ROWS);
     } finally {
       await h.close();
     }
