@@ -2,6 +2,7 @@
  * Forgetting ledger entries: a file imported and later deleted from disk otherwise keeps its rows
  * forever, because the import only ever looks at files that exist.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { ForgetSummary } from '../../shared/api/lake.ts';
 import type { Workspace } from '../workspace/workspace.ts';
@@ -44,12 +45,9 @@ export async function forgetFiles(ws: Workspace, fileIds: readonly number[]): Pr
       if (unknown.length) throw new ApiError('NOT_FOUND', `no ledger entry with file_id ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ', …' : ''}`);
       const synced = known.filter((r) => !r[2]).map((r) => String(r[1]));
       if (synced.length) throw new ApiError('BAD_REQUEST', `${synced[0]}${synced.length > 1 ? ` and ${synced.length - 1} more` : ''} came from an S3 sync; the sync manages its objects`);
-      let rows = 0;
-      for (const spec of Object.values(STREAMS)) rows += (await conn.run(`DELETE FROM ${spec.table} WHERE file_id IN (${list})`)).rowsChanged;
-      const quarantined = (await conn.run(`DELETE FROM lake_quarantine WHERE file_id IN (${list})`)).rowsChanged;
-      const files = (await conn.run(`DELETE FROM lake_file WHERE file_id IN (${list})`)).rowsChanged;
+      const removed = await deleteFiles(conn, ids);
       await conn.run('COMMIT');
-      return { files, rows, quarantined };
+      return removed;
     } catch (e) {
       await conn.run('ROLLBACK').catch(() => undefined);
       throw e;
@@ -57,6 +55,16 @@ export async function forgetFiles(ws: Workspace, fileIds: readonly number[]): Pr
   } finally {
     conn.closeSync();
   }
+}
+
+/** Deletes ledger entries with their rows and quarantined lines; the caller holds the transaction (import replaces files this way too). */
+export async function deleteFiles(conn: DuckDBConnection, fileIds: readonly number[]): Promise<ForgetSummary> {
+  const list = idList(fileIds);
+  let rows = 0;
+  for (const spec of Object.values(STREAMS)) rows += (await conn.run(`DELETE FROM ${spec.table} WHERE file_id IN (${list})`)).rowsChanged;
+  const quarantined = (await conn.run(`DELETE FROM lake_quarantine WHERE file_id IN (${list})`)).rowsChanged;
+  const files = (await conn.run(`DELETE FROM lake_file WHERE file_id IN (${list})`)).rowsChanged;
+  return { files, rows, quarantined };
 }
 
 /** Forgets every local entry whose file is gone, as checked now. */

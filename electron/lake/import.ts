@@ -17,6 +17,7 @@ import type { ImportProgress, ImportSummary, LakeFile, QuarantineEntry } from '.
 import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { findObjects, type LakeObject } from './discover.ts';
+import { deleteFiles } from './forget.ts';
 import { stageObject } from './readers.ts';
 import { checkedColumn, columnsStruct, readerType } from './sqlSpec.ts';
 import { promoteStaged, windowSql, type StagedCounts, type Target, type Window } from './stage.ts';
@@ -172,12 +173,7 @@ async function inTransaction<T>(conn: DuckDBConnection, planned: Planned[], work
   await conn.run('BEGIN TRANSACTION');
   try {
     const old = planned.map((p) => p.oldId).filter((id): id is number => id !== null);
-    if (old.length) {
-      const list = old.join(', ');
-      for (const spec of Object.values(STREAMS)) await conn.run(`DELETE FROM ${spec.table} WHERE file_id IN (${list})`);
-      await conn.run(`DELETE FROM lake_quarantine WHERE file_id IN (${list})`);
-      await conn.run(`DELETE FROM lake_file WHERE file_id IN (${list})`);
-    }
+    if (old.length) await deleteFiles(conn, old);
     const ids = (await conn.runAndReadAll(`SELECT nextval('lake_file_seq')::INTEGER FROM range(${planned.length})`)).getRows().map((r) => Number(r[0]));
     const result = await work(ids);
     await conn.run('COMMIT');
