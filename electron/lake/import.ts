@@ -32,8 +32,12 @@ export interface ImportOptions {
   identity?: (file: LakeObject) => { key: string; version: string };
 }
 
-/** Fast-path batches: enough to keep DuckDB's reader busy; smaller ones cancel sooner and, measured, use less memory and write a tighter file. */
-const BATCH_BYTES = 64 * 1024 * 1024;
+/**
+ * Fast-path batches. Measured at 20M rows (3.2 GB of JSON): 256 MB batches import in 10.5–11 s, 64 MB
+ * ones in 17.5 s, at about the same peak memory (~0.7 GB); 512 MB gained nothing and took more memory.
+ * Cancel does not wait for a batch: it interrupts DuckDB mid-statement.
+ */
+const BATCH_BYTES = 256 * 1024 * 1024;
 const BATCH_FILES = 256;
 
 interface Planned {
