@@ -8,7 +8,7 @@ import { currentMapCache, ledgerFingerprint, mapCache, type MapCache } from './m
 export const MAP_CACHE_JOB = 'map.cache';
 
 /** `workspace.changed` reasons that change the lake's ledger, and so the cache. */
-const LEDGER_CHANGES = new Set(['lake.import', 's3.sync']);
+const LEDGER_CHANGES = new Set(['lake.import', 'lake.forget', 's3.sync']);
 
 /**
  * Builds the map's position cache as a job: right after an import or sync, or when the map finds it
