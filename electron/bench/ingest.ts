@@ -66,8 +66,10 @@ export async function benchIngest(opts: BenchOptions = {}): Promise<BenchRow[]> 
           row('rows/s ÷ count(*)', rate(imp) / rate(count), 'ratio', `count(*) ${Math.round(rate(count)).toLocaleString('en-US')} rows/s; target ≥ 0.7`),
           row('rows/s ÷ typed scan', rate(imp) / rate(scan), 'ratio', `scan ${Math.round(rate(scan)).toLocaleString('en-US')} rows/s`),
           row('rows/s ÷ DuckDB CTAS', rate(imp) / rate(ctas), 'ratio', `CTAS ${Math.round(rate(ctas)).toLocaleString('en-US')} rows/s`),
-          // DuckDB's own ceiling for the issue's ratio: its CTAS parses and stores the same rows, as any import must.
-          row('DuckDB CTAS ÷ count(*)', rate(ctas) / rate(count), 'ratio', 'DuckDB itself writing these rows, against the same reference'),
+          // DuckDB's own ceilings for the issue's ratio: any import must at least read every value with its
+          // type (the typed scan, storing nothing) and then store it (CTAS does both, as DuckDB does them).
+          row('DuckDB typed scan ÷ count(*)', rate(scan) / rate(count), 'ratio', 'reading the values, storing nothing'),
+          row('DuckDB CTAS ÷ count(*)', rate(ctas) / rate(count), 'ratio', 'DuckDB itself reading and storing these rows'),
           row('workspace size', imp.dbBytes / 1e6, 'MB', `${(imp.dbBytes / ctas.dbBytes).toFixed(2)}× DuckDB CTAS (${(ctas.dbBytes / 1e6).toFixed(0)} MB)`),
           row('workspace size ÷ CTAS', imp.dbBytes / ctas.dbBytes, 'ratio'),
           row('peak memory', imp.maxRssBytes / 1e6, 'MB', `count(*) ${(count.maxRssBytes / 1e6).toFixed(0)} MB, CTAS ${(ctas.maxRssBytes / 1e6).toFixed(0)} MB`),
