@@ -4,6 +4,7 @@ import { createApp, type App } from '../api/app.ts';
 import { demoWorkspacePath, loadDemoIfEmpty } from '../api/demo.ts';
 import { CONTENT_SECURITY_POLICY } from '../api/http.ts';
 import { resolveWorkspacePath } from '../workspace/paths.ts';
+import { isOwnRequest, isTrustedSender, WEB_PREFERENCES } from './security.ts';
 
 // The main process stays thin: one window with locked-down settings, IPC ↔ the same router as browser mode.
 let redzone: App | null = null;
@@ -13,9 +14,7 @@ const rendererUrl = process.env.ELECTRON_RENDERER_URL; // set by electron-vite d
 
 function fromOurWindow(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  if (!window || event.sender !== window.webContents || !frame || frame !== window.webContents.mainFrame) return false;
-  const url = new URL(frame.url);
-  return rendererUrl ? url.origin === new URL(rendererUrl).origin : url.protocol === 'file:';
+  return isTrustedSender({ fromOurWindow: !!window && event.sender === window.webContents, mainFrame: !!frame && frame === window?.webContents.mainFrame, url: frame?.url ?? '' }, rendererUrl);
 }
 
 function workspaceFlag(): string | undefined {
@@ -34,11 +33,7 @@ async function start() {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   // No remote content: anything that is not our own page is refused.
-  ses.webRequest.onBeforeRequest((details, callback) => {
-    const url = details.url;
-    const ours = url.startsWith('file:') || url.startsWith('devtools:') || url.startsWith('data:') || url.startsWith('blob:') || (rendererUrl !== undefined && url.startsWith(rendererUrl));
-    callback({ cancel: !ours });
-  });
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isOwnRequest(details.url, rendererUrl) }));
 
   ipcMain.handle('rz:call', (event, method: unknown, request: unknown) => {
     if (!fromOurWindow(event)) return { ok: false, error: { code: 'FORBIDDEN', message: 'unknown sender' } };
@@ -54,14 +49,7 @@ async function start() {
     height: 900,
     title: 'Redzone',
     backgroundColor: '#111418',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
+    webPreferences: { ...WEB_PREFERENCES, preload: join(import.meta.dirname, '../preload/index.cjs') },
   });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (e) => e.preventDefault());
