@@ -30,7 +30,7 @@ export async function createServices(workspacePath: string, events = new EventBu
   const ws = await openWorkspace(workspacePath, SCHEMA_COMPONENTS);
   await rememberRecent(ws.path).catch(() => {}); // a read-only home folder must not stop the app
   const jobs = new JobRunner(events);
-  return { ws, events, jobs, console: new SqlConsole(ws), scoring: new ScoringService(ws, jobs, events, () => createScoringPool()), mapCache: new MapCacheService(ws, jobs, events) };
+  return { ws, events, jobs, console: new SqlConsole(ws, (p) => events.emit('sql.progress', p)), scoring: new ScoringService(ws, jobs, events, () => createScoringPool()), mapCache: new MapCacheService(ws, jobs, events) };
 }
 
 /** Cancels running jobs and waits (briefly) for them to stop, so nothing touches DuckDB after it closes. */

@@ -2,6 +2,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { JobProgress } from '../../shared/api/jobs.ts';
 import { throwIfCancelled } from '../api/jobs.ts';
+import { enableQueryProgress, watchQueryProgress } from '../workspace/progress.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 
 /**
@@ -81,26 +82,19 @@ async function build(ws: Workspace, { signal = new AbortController().signal, onP
   const step = async (i: number, sql: string, params?: Record<string, DuckDBValue>) => {
     throwIfCancelled(signal);
     const { label, weight } = STEPS[i];
-    // DuckDB says -1 (unknown) between pipelines of a statement; the bar never goes back.
-    let best = 0;
-    const report = (pct: number) => {
-      best = Math.min(100, Math.max(best, pct));
-      onProgress?.({ done: Math.round(done + (weight * best) / 100), total: 100, unit: '%', message: `step ${i + 1} of ${STEPS.length}: ${label}` });
-    };
+    const report = (pct: number) =>
+      onProgress?.({ done: Math.round(done + (weight * pct) / 100), total: 100, unit: '%', message: `step ${i + 1} of ${STEPS.length}: ${label}` });
     report(0);
-    const timer = setInterval(() => report(conn.progress.percentage), POLL_MS);
+    const stopWatching = watchQueryProgress(conn, report, POLL_MS);
     try {
       return await conn.runAndReadAll(sql, params);
     } finally {
-      clearInterval(timer);
+      stopWatching();
       done += weight;
     }
   };
   try {
-    // Query progress is tracked only with the progress bar on; it must never print (stdout is the CLI's --json).
-    await conn.run('SET enable_progress_bar_print = false');
-    await conn.run('SET enable_progress_bar = true');
-    await conn.run('SET progress_bar_time = 0');
+    await enableQueryProgress(conn);
     // One transaction from the ledger read to the last insert: the cache matches the snapshot it names,
     // and a cancelled or killed build leaves the previous cache (or none), never half of one.
     await conn.run('BEGIN TRANSACTION');

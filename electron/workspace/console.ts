@@ -4,10 +4,11 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlRunRequest, SqlRunResult } from '../../shared/api/sql.ts';
+import type { ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlProgress, SqlRunRequest, SqlRunResult } from '../../shared/api/sql.ts';
 import { splitStatements } from '../../shared/sql/split.ts';
 import { readColumns } from './columns.ts';
 import { PRESET_QUERIES } from './presets.ts';
+import { enableQueryProgress, watchQueryProgress } from './progress.ts';
 import { quoteLiteral } from './sqlText.ts';
 import type { Workspace } from './workspace.ts';
 
@@ -36,7 +37,10 @@ export class SqlConsole {
   private results = new Map<string, KeptResult>();
   private seq = 0;
 
-  constructor(private ws: Workspace) {}
+  constructor(
+    private ws: Workspace,
+    private onProgress: (p: SqlProgress) => void = () => {},
+  ) {}
 
   async run(req: SqlRunRequest): Promise<SqlRunResult> {
     const statements = splitStatements(req.sql);
@@ -46,9 +50,20 @@ export class SqlConsole {
     this.running.set(req.queryId, conn);
     let kept: KeptResult | undefined;
     let rowsChanged: number | undefined;
+    let stopWatching = () => {};
+    // Progress per statement: DuckDB's estimate restarts with each one.
+    const watch = (i: number) => {
+      stopWatching();
+      stopWatching = watchQueryProgress(conn, (percentage) => this.onProgress({ queryId: req.queryId, statement: i + 1, statements: statements.length, percentage }));
+    };
     try {
-      for (const s of statements.slice(0, -1)) await conn.run(s.text);
+      await enableQueryProgress(conn);
+      for (const [i, s] of statements.slice(0, -1).entries()) {
+        watch(i);
+        await conn.run(s.text);
+      }
       const last = statements.at(-1)!.text;
+      watch(statements.length - 1);
       const type = await conn.prepare(last).then((p) => p.statementType, () => undefined);
       if (type === StatementType.SELECT) kept = await this.keepAsTable(conn, last);
       if (!kept) {
@@ -61,12 +76,14 @@ export class SqlConsole {
         }
       }
     } catch (e) {
+      stopWatching();
       this.running.delete(req.queryId);
       conn.closeSync();
       const err = sqlError(e);
       await this.record(req.sql, started, null, err.message);
       throw err;
     }
+    stopWatching();
     this.running.delete(req.queryId);
     const elapsedMs = Date.now() - started;
     const out: SqlRunResult = { queryId: req.queryId, columns: kept?.columns ?? [], rowCount: kept?.rowCount ?? 0, statements: statements.length, elapsedMs };

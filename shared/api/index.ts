@@ -4,7 +4,7 @@ import type { JobsApi } from './jobsApi.ts';
 import type { LakeApi } from './lake.ts';
 import type { S3Api } from './s3.ts';
 import type { ScoringApi } from './scoring.ts';
-import type { SqlApi } from './sql.ts';
+import type { SqlApi, SqlProgress } from './sql.ts';
 import type { StreamsApi } from './streams.ts';
 import type { WorkspaceApi } from './workspace.ts';
 
@@ -26,6 +26,8 @@ export interface ApiEvents {
   job: JobInfo;
   /** The workspace's tables changed (import, sync, scoring): views refresh. */
   'workspace.changed': { reason: string };
+  /** A SQL console query's progress, a few times a second while it runs. */
+  'sql.progress': SqlProgress;
 }
 export type ApiEventName = keyof ApiEvents & string;
 

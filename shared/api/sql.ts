@@ -22,6 +22,16 @@ export interface SqlRunResult {
   firstPage?: ColumnBatch;
 }
 
+/** A running query's progress, as DuckDB estimates it (pushed as the `sql.progress` event). */
+export interface SqlProgress {
+  queryId: string;
+  /** 1-based statement running now, of `statements`. */
+  statement: number;
+  statements: number;
+  /** 0–100, DuckDB's estimate; never goes back within a statement. */
+  percentage: number;
+}
+
 export interface SqlPageRequest {
   resultId: string;
   offset: number;

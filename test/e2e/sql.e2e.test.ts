@@ -16,6 +16,7 @@ describe('SQL console in Chromium (browser mode)', () => {
     await rz.page.keyboard.press('Control+A');
     await rz.page.keyboard.press('Delete');
     await editor.fill(sql);
+    if (sql.includes(';\n')) await rz.page.keyboard.press('Control+A'); // several statements: run the selection
     await rz.page.keyboard.press('Control+Enter');
   }
 
@@ -42,6 +43,17 @@ describe('SQL console in Chromium (browser mode)', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     await typeAndRun('SELECT 7 AS seven');
     await expect.poll(() => rz.page.getByTestId('status').textContent()).toContain('1 rows');
+  });
+
+  it("shows a long query's progress from DuckDB while it runs, and cancels it", async () => {
+    // A table scan reports progress (range() does not); the selection runs both statements.
+    await typeAndRun(`CREATE TEMP TABLE t AS SELECT range AS i FROM range(20000000);\nSELECT count(*) FROM t WHERE md5(md5(md5(i::VARCHAR))) LIKE '%abc%';`);
+    await expect.poll(() => rz.page.getByTestId('status').textContent(), { timeout: 20_000 }).toMatch(/\d+% · statement 2 of 2 · Running/);
+    await expect.poll(async () => Number((await rz.page.getByTestId('status').textContent())?.match(/(\d+)%/)?.[1] ?? 0)).toBeGreaterThan(0);
+    await rz.screenshot('sql-progress');
+    await rz.page.getByTestId('cancel').click();
+    await expect.poll(() => rz.page.getByTestId('sql-error').textContent()).toMatch(/cancel/i);
+    await expect.poll(() => rz.page.getByTestId('query-progress').count()).toBe(0);
   });
 
   it('scrolls a 1,000,000-row result by fetching windows on demand', async () => {

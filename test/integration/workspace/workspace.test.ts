@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { numberValues } from '../../../shared/api/columns.ts';
+import type { SqlProgress } from '../../../shared/api/sql.ts';
 import { SqlConsole } from '../../../electron/workspace/console.ts';
 import { openWorkspace, type Workspace } from '../../../electron/workspace/workspace.ts';
 
@@ -84,6 +85,31 @@ describe('workspace (real DuckDB)', () => {
     expect((await ws.db.runAndReadAll('SELECT 1')).getRows()).toEqual([[1]]);
     const history = await sql.history();
     expect(history.map((h) => h.error === null)).toEqual([true, false]);
+  });
+
+  it("reports a long query's progress per statement, rising, until it is cancelled", async () => {
+    const ws = await openTracked(join(dir, 'p.duckdb'));
+    const seen: SqlProgress[] = [];
+    let enough: () => void;
+    const twoRising = new Promise<void>((r) => (enough = r));
+    const sql = new SqlConsole(ws, (p) => {
+      seen.push(p);
+      if (seen.filter((s) => s.percentage > 0).length >= 2) enough();
+    });
+    // range() reports no progress; a table scan does (a temp table lives on the query's connection).
+    const run = sql.run({ sql: 'CREATE TEMP TABLE t AS SELECT range AS i FROM range(30000000); SELECT i % 1000003 AS g, count(*), sum(i) FROM t GROUP BY 1 ORDER BY 3 DESC', queryId: 'slow' });
+    await Promise.race([twoRising, new Promise((_, fail) => setTimeout(() => fail(new Error(`progress: ${JSON.stringify(seen)}`)), 10_000))]);
+    sql.cancel('slow');
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    const last = seen.at(-1)!;
+    expect(last).toMatchObject({ queryId: 'slow', statement: 2, statements: 2 });
+    expect(last.percentage).toBeGreaterThan(0);
+    expect(last.percentage).toBeLessThan(100);
+    const percentages = seen.filter((p) => p.statement === 2).map((p) => p.percentage);
+    expect(percentages).toEqual([...percentages].sort((a, b) => a - b));
+    const count = seen.length;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(seen.length).toBe(count); // nothing after the query ended
   });
 
   it('pages a large result by windows and exports it', async () => {
