@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,27 @@ describe('workspace (real DuckDB)', () => {
     expect(await readFile(path, 'utf8')).toBe('these are my notes, not a database\n'.repeat(100));
     await writeFile(join(dir, 'empty.duckdb'), '');
     await expect(openWorkspace(join(dir, 'empty.duckdb'))).rejects.toMatchObject({ code: 'WORKSPACE_INVALID' });
+  });
+
+  it('says which process holds a workspace that is open elsewhere', async () => {
+    const path = join(dir, 'held.duckdb');
+    (await openWorkspace(path)).close();
+    // Another process (as another Redzone would) holds DuckDB's write lock until told to exit.
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', `import { DuckDBInstance } from '@duckdb/node-api'; await DuckDBInstance.create(process.argv[1]); console.log('ready'); process.stdin.once('data', () => process.exit(0));`, path], {
+      cwd: join(import.meta.dirname, '../../..'),
+    });
+    try {
+      await new Promise((ready, fail) => {
+        holder.stdout.once('data', ready);
+        holder.once('exit', (code) => fail(new Error(`holder exited with ${code}`)));
+      });
+      await expect(openWorkspace(path)).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringMatching(new RegExp(`open in another program \\(.*PID ${holder.pid}\\)`)) });
+    } finally {
+      holder.stdin.write('\n');
+      await new Promise((r) => holder.once('exit', r));
+    }
+    const reopened = await openTracked(path);
+    expect((await reopened.db.runAndReadAll('SELECT 1')).getRows()).toEqual([[1]]);
   });
 
   it('refuses a workspace from a newer Redzone without changing it', async () => {
