@@ -18,10 +18,6 @@ export function parseHour(text: string, name: string): number {
   return ms;
 }
 
-export function formatHour(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 13);
-}
-
 export interface HourRange {
   /** Start of the first hour, epoch ms. */
   from: number;

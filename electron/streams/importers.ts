@@ -65,10 +65,6 @@ const SHAPES: Record<DemoKind, Shape> = {
   },
 };
 
-export function defaultTable(kind: DemoKind): string {
-  return SHAPES[kind].table;
-}
-
 /**
  * Loads a file of one of the three reference shapes into its table: good lines are appended, bad
  * ones go to rz_stream_quarantine with the reason, so loaded + quarantined = the file's non-blank
