@@ -1,10 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { loadConfig, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
+import { getHomeDir, loadConfig, NODE_REGION_CONFIG_OPTIONS, parseKnownFiles } from '@smithy/core/config';
 import { StandardRetryStrategy } from '@smithy/core/retry';
+import { join } from 'node:path';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { S3Source } from '../../shared/api/s3.ts';
-import { describeS3Error } from './errors.ts';
+import { describeS3Error, missingProfileError, type ProfileSetup } from './errors.ts';
 
 export interface S3Connection {
   client: S3Client;
@@ -21,6 +22,27 @@ export interface ConnectOptions {
   concurrency?: number;
   /** A request with no bytes moving for this long is retried. */
   idleTimeoutMs?: number;
+}
+
+/** The shared files the SDK reads, where it looks for them. */
+function sharedFiles(): string[] {
+  return [process.env.AWS_CONFIG_FILE || join(getHomeDir(), '.aws', 'config'), process.env.AWS_SHARED_CREDENTIALS_FILE || join(getHomeDir(), '.aws', 'credentials')];
+}
+
+/**
+ * What the shared files declare for a profile. Read afresh (the SDK otherwise keeps the first read for the
+ * life of the process), which also refreshes the SDK's copy: a profile added while the app runs is seen.
+ */
+export async function profileSetup(profile: string): Promise<ProfileSetup> {
+  const profiles = await parseKnownFiles({ ignoreCache: true });
+  const declared = profiles[profile];
+  if (!declared) return 'missing';
+  return Object.keys(declared).some((k) => k.startsWith('sso_')) ? 'sso' : 'other';
+}
+
+/** The profile the credentials come from: the source's, else AWS_PROFILE for the default chain. */
+function profileInForce(source: Pick<S3Source, 'profile'>): string | undefined {
+  return source.profile ?? (process.env.AWS_PROFILE || undefined);
 }
 
 /** Region as the AWS CLI finds it: the source, then AWS_REGION, then the profile; never the instance metadata. */
@@ -42,6 +64,8 @@ export function credentialsFor(profile: string | undefined) {
 }
 
 export async function connect(source: S3Source, options: ConnectOptions = {}): Promise<S3Connection> {
+  // Before the region: a mistyped profile would otherwise be reported as a missing region.
+  if (source.profile && (await profileSetup(source.profile)) === 'missing') throw missingProfileError(source.profile, sharedFiles());
   const region = await resolveRegion(source);
   const retry = new StandardRetryStrategy(options.maxAttempts ?? 5);
   const client = new S3Client({
@@ -70,6 +94,9 @@ export async function checkCredentials(conn: S3Connection, source: S3Source): Pr
   try {
     await conn.client.config.credentials();
   } catch (e) {
-    throw describeS3Error(e, { bucket: source.bucket, profile: source.profile, region: conn.region, endpoint: source.endpoint });
+    const profile = profileInForce(source);
+    const setup = profile ? await profileSetup(profile).catch(() => undefined) : undefined;
+    if (profile && setup === 'missing') throw missingProfileError(profile, sharedFiles());
+    throw describeS3Error(e, { bucket: source.bucket, profile, region: conn.region, endpoint: source.endpoint, ...(setup ? { profileSetup: setup } : {}) });
   }
 }

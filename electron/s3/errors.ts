@@ -6,7 +6,12 @@ export interface ErrorContext {
   profile?: string;
   region?: string;
   endpoint?: string;
+  /** What the shared AWS files declare for `profile`, when looked up: a credential failure then names its real cause. */
+  profileSetup?: ProfileSetup;
 }
+
+/** A named profile is missing from ~/.aws, signs in through SSO, or gets its credentials another way (keys, process, role…). */
+export type ProfileSetup = 'missing' | 'sso' | 'other';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE', 'ENETDOWN', 'ECONNABORTED']);
 
@@ -35,12 +40,42 @@ function networkCode(e: SdkErrorShape | undefined, depth = 0): string | undefine
   return networkCode(e.cause as SdkErrorShape | undefined, depth + 1);
 }
 
+/** Credential providers wrap a socket failure into a message ("Error: connect ECONNREFUSED …") and drop its code. */
+function networkCodeInText(message: string): string | undefined {
+  return message.match(/\b[A-Z]{5,}\b/g)?.find((w) => NETWORK_CODES.has(w));
+}
+
 function where(ctx: ErrorContext): string {
   return `s3://${ctx.bucket}/${ctx.key ?? ''}`;
 }
 
 function loginHint(profile?: string): string {
   return `aws sso login${profile ? ` --profile ${profile}` : ''}`;
+}
+
+/** A profile name that no shared file declares: a typo or the wrong machine, not a login problem. */
+export function missingProfileError(profile: string, files: string[]): ApiError {
+  return new ApiError('NO_CREDENTIALS', `There is no AWS profile "${profile}" in ${files.join(' or ')}: check the profile name (\`aws configure list-profiles\` lists them).`);
+}
+
+/**
+ * Credential-provider failures of an SSO profile, sorted by what the analyst has to do. The SDK's own
+ * messages say which ("Token is expired", "…has expired", "Cannot refresh", "The SSO session … was not
+ * found or is invalid"); none of them carries the token.
+ */
+function ssoFailure(message: string, ctx: ErrorContext, profileText: string): ApiError | undefined {
+  const bySdkText = /\bsso\b/i.test(message);
+  if (!bySdkText && ctx.profileSetup !== 'sso') return undefined;
+  const login = `run \`${loginHint(ctx.profile)}\` and sync again`;
+  if (bySdkText && /expired|cannot refresh/i.test(message)) return new ApiError('NO_CREDENTIALS', `The AWS SSO session for ${profileText} has expired: ${login}.`);
+  if (bySdkText && /not found|invalid|login/i.test(message)) {
+    return new ApiError('NO_CREDENTIALS', `There is no AWS SSO session for ${profileText} (never signed in, or ~/.aws/sso/cache was cleared): ${login}.`);
+  }
+  const net = networkCodeInText(message);
+  if (net) return new ApiError('NO_CREDENTIALS', `Cannot reach AWS SSO for ${profileText} (${net}): the network is down. Everything already synced still works offline.`);
+  // The portal refused a token that looks valid here: signed out elsewhere, revoked, or no such role.
+  const refusal = message.match(/\b\w+Exception\b/)?.[0];
+  return new ApiError('NO_CREDENTIALS', `AWS SSO refused the session for ${profileText}${refusal ? ` (${refusal})` : ''}: ${login}; if it persists, check sso_account_id and sso_role_name in the profile.`);
 }
 
 /**
@@ -57,8 +92,9 @@ export function describeS3Error(e: unknown, ctx: ErrorContext): ApiError {
   const profileText = ctx.profile ? `profile "${ctx.profile}"` : 'the default credential chain';
 
   if (name === 'AbortError' || name === 'CancelledError') return new ApiError('CANCELLED', 'cancelled');
-  if (/sso/i.test(message) && /(expired|refresh|token|login)/i.test(message)) {
-    return new ApiError('NO_CREDENTIALS', `The SSO session for ${profileText} has expired or was never started: run \`${loginHint(ctx.profile)}\` and sync again.`);
+  if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
+    const sso = ssoFailure(message, ctx, profileText);
+    if (sso) return sso;
   }
   if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || name === 'TokenRefreshRequired') {
     return new ApiError('NO_CREDENTIALS', `The AWS credentials from ${profileText} have expired: refresh them (for SSO: \`${loginHint(ctx.profile)}\`) and sync again.`);

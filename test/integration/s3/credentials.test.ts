@@ -99,7 +99,7 @@ describe('credentials and failures', () => {
 
   it('an SSO profile without a live session says to run aws sso login', async () => {
     const r = await planned({ source: source({ profile: 'analyst' }) });
-    expect(r).toMatchObject({ ok: false, error: { code: 'NO_CREDENTIALS', message: expect.stringContaining('run `aws sso login --profile analyst`') } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'NO_CREDENTIALS', message: expect.stringMatching(/^There is no AWS SSO session for profile "analyst" .*run `aws sso login --profile analyst`/) } });
   });
 
   it('network down: the sync fails with one message and the app keeps working', async () => {

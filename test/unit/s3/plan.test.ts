@@ -84,6 +84,20 @@ describe('error messages', () => {
     }
   });
 
+  it('sorts SSO failures by what to do, from the SDK\'s own messages', () => {
+    const sso = { ...ctx, profileSetup: 'sso' as const };
+    const cases: [unknown, RegExp][] = [
+      [sdk('CredentialsProviderError', undefined, "Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile."), /^The AWS SSO session for profile "analyst" has expired: run `aws sso login --profile analyst`/],
+      [sdk('CredentialsProviderError', undefined, "Value not present for 'clientId' in SSO Token. Cannot refresh. To refresh this SSO session run 'aws sso login'"), /has expired/],
+      [sdk('CredentialsProviderError', undefined, 'The SSO session token associated with profile=analyst was not found or is invalid.'), /^There is no AWS SSO session for profile "analyst" \(never signed in/],
+      [sdk('CredentialsProviderError', undefined, 'Error: connect ECONNREFUSED 127.0.0.1:9'), /^Cannot reach AWS SSO for profile "analyst" \(ECONNREFUSED\)/],
+      [sdk('CredentialsProviderError', undefined, 'ForbiddenException: No access'), /^AWS SSO refused the session for profile "analyst" \(ForbiddenException\)/],
+    ];
+    for (const [e, re] of cases) expect(describeS3Error(e, sso)).toMatchObject({ code: 'NO_CREDENTIALS', message: expect.stringMatching(re) });
+    // Another kind of profile keeps the generic message: its failure is not about SSO.
+    expect(describeS3Error(sdk('CredentialsProviderError', undefined, 'Error: connect ECONNREFUSED 127.0.0.1:9'), { ...ctx, profileSetup: 'other' }).message).toMatch(/^No AWS credentials/);
+  });
+
   it('never repeats a key or a secret', () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     const err = describeS3Error(sdk('WeirdError', 500, `AKIAIOSFODNN7EXAMPLE ${secret} failed`), ctx);
