@@ -16,9 +16,9 @@ export {
   type Forest,
   type ForestParams,
 } from './forest.ts';
-export { StreamingForest, resolveStreamingParams, type StreamingParams } from './streaming.ts';
+export { StreamingForest, resolveStreamingParams, type StreamingParams, type StreamingForestState } from './streaming.ts';
 export { shingle } from './shingle.ts';
-export { serializeForest, deserializeForest } from './serialize.ts';
+export { serializeForest, deserializeForest, serializeStreamingForest, deserializeStreamingForest } from './serialize.ts';
 export { dedupeRows, scatter, type Deduped } from './dedupe.ts';
 export { checkPoints } from './validate.ts';
 export { mean, sd, cutoff, spearman, type CutoffRule } from './stats.ts';

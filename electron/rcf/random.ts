@@ -1,3 +1,5 @@
+import { RcfInputError } from './errors.ts';
+
 /**
  * Seeded PRNG: xoshiro128** with splitmix32 seeding. Pure 32-bit integer math, so a seed gives the same
  * stream on every platform and in every worker — the basis of "deterministic for a given seed".
@@ -31,6 +33,22 @@ export class Rng {
     this.c = x = mix32(x);
     this.d = mix32(x);
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1; // the all-zero state is a fixed point
+  }
+
+  /** The generator's four state words, to save a stream mid-way and go on later (fromState). */
+  state(): Uint32Array {
+    return Uint32Array.of(this.a, this.b, this.c, this.d);
+  }
+
+  /** A generator that continues exactly where the one whose state() this is stopped. */
+  static fromState(words: ArrayLike<number>): Rng {
+    if (words.length !== 4 || (words[0] | words[1] | words[2] | words[3]) === 0) throw new RcfInputError('not a random generator state');
+    const rng = new Rng(0);
+    rng.a = words[0] | 0;
+    rng.b = words[1] | 0;
+    rng.c = words[2] | 0;
+    rng.d = words[3] | 0;
+    return rng;
   }
 
   nextU32(): number {

@@ -1,4 +1,12 @@
+import { RcfInputError } from './errors.ts';
 import { checkInt } from './validate.ts';
+
+/** A shingler's whole state: the ring of the last `size` rows, where the next row goes, how many are in. */
+export interface ShinglerState {
+  ring: Float64Array;
+  next: number;
+  filled: number;
+}
 
 /**
  * Shingling (Kinesis shingleSize): a series of `dims`-value rows becomes points of its last `size` rows,
@@ -12,6 +20,23 @@ export class Shingler {
   constructor(readonly dims: number, readonly size: number) {
     checkInt(size, 'shingleSize', 1, 1 << 16);
     this.ring = new Float64Array(dims * size);
+  }
+
+  /** The live state (not a copy); see restore. */
+  get state(): ShinglerState {
+    return { ring: this.ring, next: this.next, filled: this.filled };
+  }
+
+  /** A shingler that goes on from a saved state (which it takes over). */
+  static restore(dims: number, size: number, state: ShinglerState): Shingler {
+    const s = new Shingler(dims, size);
+    if (state.ring.length !== s.ring.length || !(state.next >= 0 && state.next < size) || !(state.filled >= 0 && state.filled <= size)) {
+      throw new RcfInputError('the shingle state does not fit the shingle size');
+    }
+    s.ring = state.ring;
+    s.next = state.next;
+    s.filled = state.filled;
+    return s;
   }
 
   get full(): boolean {

@@ -3,7 +3,7 @@ import { attributionScores } from './forest.ts';
 import { allocNodes, randomCut, setLeaf, type NodeArrays } from './nodes.ts';
 import { Rng } from './random.ts';
 import { attributeTree, makeScratch, scoreTree, type Scratch } from './score.ts';
-import { Shingler } from './shingle.ts';
+import { Shingler, type ShinglerState } from './shingle.ts';
 import { checkInt, checkNumber, checkPoints } from './validate.ts';
 
 /** Streaming hyperparameters, named after Kinesis RANDOM_CUT_FOREST's. */
@@ -40,6 +40,35 @@ export function resolveStreamingParams(p: StreamingParams = {}): Required<Stream
 const INITIAL_ACCEPT_FRACTION = 0.125;
 
 /**
+ * Everything a StreamingTree carries from one offer to the next: the tree (node arrays, root, free list),
+ * its reservoir (heap of weights and slots, size, the sampled points) and its random stream.
+ */
+export interface StreamingTreeState {
+  root: number;
+  nodes: NodeArrays;
+  /** Free node ids as a stack: free[0 .. freeTop) are available, the top is taken first. */
+  free: Int32Array;
+  freeTop: number;
+  weights: Float64Array;
+  slots: Int32Array;
+  size: number;
+  stored: Float64Array;
+  rng: Uint32Array;
+}
+
+/** A StreamingForest's whole state between rows: what serializeStreamingForest writes. */
+export interface StreamingForestState {
+  inputDims: number;
+  params: Required<StreamingParams>;
+  /** The slice of the forest's trees this instance owns. */
+  trees: { from: number; to: number };
+  /** Rows pushed so far (scores start at outputAfter). */
+  seen: number;
+  shingler: ShinglerState;
+  treeStates: StreamingTreeState[];
+}
+
+/**
  * A forest that learns as it scores: each row is scored, then offered to every tree's sampler. Trees are
  * independent, so a forest can own a slice of the trees (`trees`) and several slices run in parallel
  * give the same sums as one forest. Tree t always uses random stream t of the seed.
@@ -52,6 +81,7 @@ export class StreamingForest {
   private scratch: Scratch;
   private one = new Float64Array(1);
   private seen = 0;
+  private range: { from: number; to: number };
 
   constructor(readonly inputDims: number, params: StreamingParams = {}, trees?: { from: number; to: number }) {
     checkInt(inputDims, 'dims', 1);
@@ -62,10 +92,45 @@ export class StreamingForest {
     const to = trees?.to ?? numTrees;
     checkInt(from, 'first tree', 0, numTrees);
     checkInt(to, 'last tree', from, numTrees);
+    this.range = { from, to };
     for (let t = from; t < to; t++) this.trees.push(new StreamingTree(dims, samplesPerTree, timeDecay, new Rng(seed, t)));
     this.shingler = new Shingler(inputDims, shingleSize);
     this.point = new Float64Array(dims);
     this.scratch = makeScratch(samplesPerTree, dims);
+  }
+
+  /**
+   * The forest's live state (its arrays, not copies): process more rows and it changes. Serialise it
+   * (serializeStreamingForest) to keep the forest and go on later with restore.
+   */
+  get state(): StreamingForestState {
+    return {
+      inputDims: this.inputDims,
+      params: { ...this.params },
+      trees: { ...this.range },
+      seen: this.seen,
+      shingler: this.shingler.state,
+      treeStates: this.trees.map((t) => t.state),
+    };
+  }
+
+  /** A forest that goes on exactly where the one whose state this is stopped (it takes over the arrays). */
+  static restore(state: StreamingForestState): StreamingForest {
+    const { from, to } = state.trees;
+    const forest = new StreamingForest(state.inputDims, state.params, { from, to: from });
+    checkInt(to, 'last tree', from, forest.params.numTrees);
+    if (state.treeStates.length !== to - from) throw new RcfInputError(`the state has ${state.treeStates.length} trees for trees ${from}..${to}`);
+    forest.range = { from, to };
+    forest.seen = checkInt(state.seen, 'rows seen', 0);
+    forest.shingler = Shingler.restore(state.inputDims, forest.params.shingleSize, state.shingler);
+    const { samplesPerTree, timeDecay } = forest.params;
+    for (const t of state.treeStates) forest.trees.push(new StreamingTree(forest.dims, samplesPerTree, timeDecay, Rng.fromState(t.rng), t));
+    return forest;
+  }
+
+  /** Rows pushed so far. */
+  get rowsSeen(): number {
+    return this.seen;
   }
 
   /** Whether the next row will get a score. */
@@ -174,17 +239,35 @@ class StreamingTree {
   /** Sampled points by slot, kept to delete them from the tree when evicted. */
   private stored: Float64Array;
 
-  constructor(dims: number, private capacity: number, private decay: number, private rng: Rng) {
+  /** A fresh tree, or with `saved` one that goes on from a saved state (taking over its arrays). */
+  constructor(dims: number, private capacity: number, private decay: number, private rng: Rng, saved?: StreamingTreeState) {
     this.dims = dims;
+    this.path = new Int32Array(capacity + 1);
+    this.ext = new Float64Array(2 * dims);
+    if (saved) {
+      checkTreeState(saved, dims, capacity);
+      this.nodes = saved.nodes;
+      this.root = saved.root;
+      this.free = saved.free;
+      this.freeTop = saved.freeTop;
+      this.weights = saved.weights;
+      this.slots = saved.slots;
+      this.size = saved.size;
+      this.stored = saved.stored;
+      return;
+    }
     this.nodes = allocNodes(2 * capacity, dims);
     this.free = new Int32Array(2 * capacity);
     for (let i = 0; i < this.free.length; i++) this.free[i] = this.free.length - 1 - i;
     this.freeTop = this.free.length;
-    this.path = new Int32Array(capacity + 1);
-    this.ext = new Float64Array(2 * dims);
     this.weights = new Float64Array(capacity);
     this.slots = new Int32Array(capacity);
     this.stored = new Float64Array(capacity * dims);
+  }
+
+  get state(): StreamingTreeState {
+    const { root, nodes, free, freeTop, weights, slots, size, stored } = this;
+    return { root, nodes, free, freeTop, weights, slots, size, stored, rng: this.rng.state() };
   }
 
   offer(point: Float64Array, t: number): void {
@@ -376,4 +459,33 @@ class StreamingTree {
     rangeSum[node] = sum;
     return changed;
   }
+}
+
+/**
+ * Shapes and the scalars a tree indexes with, so a bad state is refused here rather than corrupting
+ * the tree later. The node contents are trusted as written (the format is the library's own).
+ */
+function checkTreeState(s: StreamingTreeState, dims: number, capacity: number): void {
+  const nodes = 2 * capacity;
+  const n = s.nodes;
+  const shapes: [string, number, number][] = [
+    ['left', n.left.length, nodes],
+    ['right', n.right.length, nodes],
+    ['parent', n.parent.length, nodes],
+    ['cutDim', n.cutDim.length, nodes],
+    ['cutValue', n.cutValue.length, nodes],
+    ['mass', n.mass.length, nodes],
+    ['rangeSum', n.rangeSum.length, nodes],
+    ['box', n.box.length, nodes * 2 * dims],
+    ['free list', s.free.length, nodes],
+    ['weights', s.weights.length, capacity],
+    ['slots', s.slots.length, capacity],
+    ['sampled points', s.stored.length, capacity * dims],
+  ];
+  for (const [name, got, want] of shapes) if (got !== want) throw new RcfInputError(`tree state: ${name} holds ${got} values, expected ${want}`);
+  if (n.dims !== dims) throw new RcfInputError(`tree state: ${n.dims} dimensions, expected ${dims}`);
+  checkInt(s.root, 'tree state root', -1, nodes - 1);
+  checkInt(s.freeTop, 'tree state free-list top', 0, nodes);
+  checkInt(s.size, 'tree state sample size', 0, capacity);
+  if ((s.root < 0) !== (s.size === 0)) throw new RcfInputError('tree state: the tree and its sample disagree about being empty');
 }
