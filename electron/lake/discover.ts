@@ -8,7 +8,7 @@ import { constants, gunzipSync } from 'node:zlib';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { LakeFile } from '../../shared/api/lake.ts';
 import { parsePartition, parseStream, type Partition } from './layout.ts';
-import { splitCsvLine } from './readers.ts';
+import { splitCsvLine } from './csvRecords.ts';
 import type { StreamName } from './streams.ts';
 
 export interface LakeObject {

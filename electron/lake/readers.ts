@@ -1,12 +1,14 @@
 /**
  * Reads one object record by record into the staging table (see stage.ts), keeping line numbers:
- * JSON (lines, back-to-back records, arrays) and CSV through a byte scanner, Parquet through DuckDB.
- * A truncated gzip stream keeps every record before the cut and reports the cut as a bad line.
+ * JSON (lines, back-to-back records, arrays) through a byte scanner, CSV as records that may span
+ * lines (see csvRecords.ts), Parquet through DuckDB. A truncated gzip stream keeps every record
+ * before the cut and reports the cut as a bad line.
  */
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
+import { CsvRecordReader, LineSplitter, type CsvRecord, type PhysicalLine } from './csvRecords.ts';
 import type { LakeObject } from './discover.ts';
 import { parsePiece, RecordScanner, type Piece } from './records.ts';
 import { RAW_LIMIT, resetStage, stageTable } from './stage.ts';
@@ -19,8 +21,15 @@ export async function stageObject(conn: DuckDBConnection, object: LakeObject, sp
   try {
     const names = spec.columns.map((c) => c.name);
     const sink = new StageSink(appender, names.length);
-    const handle = object.format === 'csv' ? csvHandler(names, sink) : (p: Piece) => sink.add(p.line, parsePiece(p, names), p.text);
-    await scan(object, handle, sink, signal);
+    let cut: Cut | null;
+    if (object.format === 'csv') {
+      const csv = new CsvRecordReader(csvHandler(names, sink));
+      cut = await scan(object, new LineSplitter(), (l) => csv.push(l.line, l.text), signal);
+      csv.end();
+    } else {
+      cut = await scan(object, new RecordScanner(), (p: Piece) => sink.add(p.line, parsePiece(p, names), p.text), signal);
+    }
+    if (cut) sink.add(cut.line, { reason: cut.reason }, cut.text);
   } finally {
     appender.closeSync();
   }
@@ -51,9 +60,22 @@ class StageSink {
   }
 }
 
-/** Streams the object (gunzipping by magic, not by name) through the record scanner. */
-async function scan(object: LakeObject, handle: (p: Piece) => void, sink: StageSink, signal?: AbortSignal): Promise<void> {
-  const scanner = new RecordScanner();
+/** Where a stream broke off: the piece it cut, or the break itself at the line reached. */
+interface Cut {
+  line: number;
+  text: string;
+  reason: string;
+}
+
+/** What splits the bytes: JSON records (RecordScanner) or physical lines (LineSplitter). */
+interface ByteScanner<P extends PhysicalLine> {
+  readonly currentLine: number;
+  push(chunk: Buffer, emit: (p: P) => void): void;
+  end(emit: (p: P) => void): void;
+}
+
+/** Streams the object (gunzipping by magic, not by name) through the scanner; returns where it broke, if it did. */
+async function scan<P extends PhysicalLine>(object: LakeObject, scanner: ByteScanner<P>, handle: (p: P) => void, signal?: AbortSignal): Promise<Cut | null> {
   const file = createReadStream(object.path);
   const input = object.compression === 'gzip' ? file.pipe(createGunzip()) : file;
   if (object.compression === 'gzip') file.on('error', (e) => input.destroy(e));
@@ -68,14 +90,14 @@ async function scan(object: LakeObject, handle: (p: Piece) => void, sink: StageS
   } finally {
     file.destroy();
   }
-  if (!broken) return scanner.end(handle);
+  if (!broken) {
+    scanner.end(handle);
+    return null;
+  }
   // Everything before the break is kept; the piece it cut off, or the break itself, is one bad line.
-  let cut = false;
-  scanner.end((p) => {
-    cut = true;
-    sink.add(p.line, { reason: `cut off: ${describe(broken!)}` }, p.text);
-  });
-  if (!cut) sink.add(scanner.currentLine, { reason: describe(broken) }, '');
+  let cut: Cut | null = null;
+  scanner.end((p) => (cut = { line: p.line, text: p.text, reason: `cut off: ${describe(broken!)}` }));
+  return cut ?? { line: scanner.currentLine, text: '', reason: describe(broken) };
 }
 
 function describe(e: Error): string {
@@ -86,46 +108,27 @@ function describe(e: Error): string {
 }
 
 /**
- * CSV as Glue writes it: a header naming the columns (any order), then one row per line. The scanner
- * hands over lines (a CSV row is "garbage" to a JSON scanner, which is exactly a line).
+ * CSV as Glue writes it: a header naming the columns (any order), then one record per row; a quoted
+ * field may span lines, and the record keeps the number of its first line.
  */
-function csvHandler(names: string[], sink: StageSink): (p: Piece) => void {
+function csvHandler(names: string[], sink: StageSink): (r: CsvRecord) => void {
   let index: number[] | null = null;
   let width = 0;
   let headerError: string | null = null;
-  return (p) => {
-    const cells = splitCsvLine(p.text);
+  return (r) => {
+    if ('reason' in r) return sink.add(r.line, r, r.text);
     if (index === null) {
-      const header = cells.map((c) => c.trim().toLowerCase());
+      const header = r.fields.map((c) => c.trim().toLowerCase());
       width = header.length;
       index = names.map((n) => header.indexOf(n));
       const missing = names.filter((_, i) => index![i] < 0);
       if (missing.length) headerError = `the CSV header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
       return;
     }
-    if (headerError) return sink.add(p.line, { reason: headerError }, p.text);
-    if (cells.length !== width) return sink.add(p.line, { reason: `expected ${width} fields, found ${cells.length}` }, p.text);
-    sink.add(p.line, { values: index.map((i) => (cells[i] === '' ? null : cells[i])) }, p.text);
+    if (headerError) return sink.add(r.line, { reason: headerError }, r.text);
+    if (r.fields.length !== width) return sink.add(r.line, { reason: `expected ${width} fields, found ${r.fields.length}` }, r.text);
+    sink.add(r.line, { values: index.map((i) => (r.fields[i] === '' ? null : r.fields[i])) }, r.text);
   };
-}
-
-/** One CSV line into fields (RFC 4180 quotes within the line). */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') out.push(field), (field = '');
-    else field += ch;
-  }
-  out.push(field);
-  return out;
 }
 
 /** Parquet rows as text with their row numbers; a file DuckDB cannot read at all fails here (the caller quarantines it). */

@@ -75,7 +75,7 @@ describe('import of bad input', () => {
     expect(summary.quarantined.every((q) => q.file.startsWith(root()) && q.line >= 0 && q.reason.length > 0)).toBe(true);
   });
 
-  it('keeps loaded + quarantined = lines for every file', async () => {
+  it('keeps loaded + quarantined = records for every file', async () => {
     const all = await rows(ws, `SELECT f.key, f.records, f.rows, f.quarantined, (SELECT count(*) FROM playlog p WHERE p.source = f.key) AS in_view,
                                   (SELECT count(*) FROM lake_quarantine q WHERE q.file_id = f.file_id AND q.line > 0) AS q_lines FROM lake_file f`);
     for (const f of all) {
@@ -250,7 +250,7 @@ describe('formats and S3 options', () => {
     }
   });
 
-  it('quarantines CSV lines by number and a CSV whose header lacks a column', async () => {
+  it('quarantines CSV records by line number and a CSV whose header lacks a column', async () => {
     const out = join(dir, 'csv-bad/playlog/year=2018/month=10/day=12/hour=05');
     const header = 'posnewx,posnewy,posnewz,posoldx,posoldy,posoldz,pidx,idx,action,createdate';
     await put(join(out, 'part-0.csv'), `${header}\n1,2,0,1,2,0,7,1,0,2018-10-12 05:00:00\n1,2,0,1,2,0,x,2,0,2018-10-12 05:00:01\n1,2,0\n`);
@@ -289,6 +289,45 @@ describe('formats and S3 options', () => {
     expect(await importPath(ws, out)).toMatchObject({ files: 1, rows: 2 });
     expect(await importPath(ws, join(dir, 'single'))).toMatchObject({ files: 0, skipped: 1 });
     expect(JSON.parse(JSON.stringify(await readFile(out, 'utf8')))).toContain('posnewx');
+  });
+});
+
+describe('CSV records that span lines', () => {
+  const header = 'pidx,uclass,ulevel,utimestamp';
+  // A line break, a comma, escaped quotes and leading spaces inside one quoted field.
+  const uclass = 'Ranger\n  the "quiet" one, level 2';
+  const quoted = `"${uclass.replaceAll('"', '""')}"`;
+  const at = (root: string, hour: string) => join(root, `userlog/year=2018/month=10/day=12/hour=${hour}/part-0.csv`);
+
+  it('load whole on the careful path, as DuckDB reads them on the fast path, and a bad line is quarantined by its number', async () => {
+    const root = join(dir, 'csv-multiline');
+    // The same record in both files; the second also holds a bad line, so DuckDB refuses it and the careful path reads it.
+    await put(at(root, '05'), `${header}\n1,Warrior,3,2018-10-12 05:00:00\n2,${quoted},4,2018-10-12 05:00:01\n3,Mage,5,2018-10-12 05:00:02\n`);
+    await put(at(root, '06'), `${header}\n1,Warrior,3,2018-10-12 06:00:00\n2,${quoted},4,2018-10-12 06:00:01\n3,oops\n4,Mage,5,2018-10-12 06:00:02\n`);
+    const ws = await workspace('csv-multiline');
+    const s = await importPath(ws, root);
+    expect(s.quarantined.map((q) => [q.file.slice(-18), q.line, q.reason])).toEqual([['hour=06/part-0.csv', 5, 'expected 4 fields, found 2']]);
+    expect(await rows(ws, `SELECT records, rows, quarantined FROM lake_file ORDER BY key`)).toEqual([
+      { records: 3, rows: 3, quarantined: 0 },
+      { records: 4, rows: 3, quarantined: 1 },
+    ]);
+    expect(await rows(ws, `SELECT hour, uclass, ulevel FROM lake_userlog_data WHERE pidx = 2 ORDER BY hour`)).toEqual([
+      { hour: 5, uclass, ulevel: 4 },
+      { hour: 6, uclass, ulevel: 4 },
+    ]);
+  });
+
+  it('a stray quote near the top costs its own line, not the file: the good lines after it load', async () => {
+    const root = join(dir, 'csv-stray-quote');
+    // More lines after the stray quote than one record may span (10,000).
+    const after = Array.from({ length: 12_000 }, (_, i) => `${100 + i},Mage,5,2018-10-12 05:${String(Math.floor(i / 200) % 60).padStart(2, '0')}:00`);
+    await put(at(root, '05'), [header, '1,Warrior,3,2018-10-12 05:00:00', '2,"Ranger,4,2018-10-12 05:00:01', ...after, ''].join('\n'));
+    const ws = await workspace('csv-stray-quote');
+    const s = await importPath(ws, root);
+    expect(s.quarantined.map((q) => [q.line, q.reason])).toEqual([[3, 'unterminated quoted field (no closing quote within 10,000 lines)']]);
+    expect(await rows(ws, `SELECT records, rows, quarantined FROM lake_file`)).toEqual([{ records: 12_002, rows: 12_001, quarantined: 1 }]);
+    const [q] = await rows(ws, `SELECT raw FROM lake_quarantine`);
+    expect(q.raw).toBe('2,"Ranger,4,2018-10-12 05:00:01');
   });
 });
 

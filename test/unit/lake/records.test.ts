@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePiece, RecordScanner, type Piece } from '../../../electron/lake/records.ts';
-import { splitCsvLine } from '../../../electron/lake/readers.ts';
+import { splitCsvLine } from '../../../electron/lake/csvRecords.ts';
 
 function scan(text: string, chunk = 7): Piece[] {
   const out: Piece[] = [];
