@@ -9,7 +9,7 @@
  *   Whole objects only ever commit, so an import killed at any moment leaves no partial object behind.
  * - Careful path: an object DuckDB refuses (a bad line, `}{` records, a JSON array, truncated gzip,
  *   garbage, a missing column) is staged record by record (stage.ts, readers.ts) in its own
- *   transaction: every good row loads, every bad line is quarantined with its line number and reason.
+ *   transaction: every good row loads, every bad record is quarantined with the line it starts on and why.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';

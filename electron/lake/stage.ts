@@ -1,14 +1,14 @@
 /**
  * The careful path, for objects DuckDB's readers refuse as a whole: every record goes into a temp
- * staging table as text with its line number (or the reason it is not a record at all), then DuckDB
- * casts and checks it. Good rows move to the stream's table, bad ones to the quarantine, each with
- * its own reason — so one bad line costs exactly one line.
+ * staging table as text with the line it starts on (or the reason it is not a record at all), then
+ * DuckDB casts and checks it. Good rows move to the stream's table, bad ones to the quarantine, each
+ * with its own reason — so one bad record costs exactly that record.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
 import type { StreamSpec } from './streams.ts';
 
-/** Longest raw text kept per quarantined line; the object itself stays where it is. */
+/** Longest raw text kept per quarantined record; the object itself stays where it is. */
 export const RAW_LIMIT = 10_000;
 
 export function stageTable(spec: StreamSpec): string {
