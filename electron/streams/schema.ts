@@ -2,7 +2,8 @@ import type { SchemaComponent } from '../workspace/schema.ts';
 
 /**
  * Stream definitions, scored runs, every scored window, and the analyst's marks. Marks belong to a
- * stream's (key, window), not to a run, so re-scoring keeps them.
+ * stream's (key, window), not to a run, so re-scoring keeps them. Version 2: each key's streaming
+ * forest as the latest run left it (rz_stream_state, see continuation.ts), and how a run was last scored.
  */
 export const streamsSchema: SchemaComponent = {
   name: 'streams',
@@ -52,5 +53,22 @@ export const streamsSchema: SchemaComponent = {
        reason VARCHAR NOT NULL,
        imported_at TIMESTAMP NOT NULL
      );`,
+    `CREATE TABLE rz_stream_state (
+       stream VARCHAR NOT NULL,
+       key VARCHAR NOT NULL,
+       run_id VARCHAR NOT NULL,
+       basis JSON NOT NULL,
+       first_window TIMESTAMP NOT NULL,
+       learned BIGINT NOT NULL,
+       last_window TIMESTAMP NOT NULL,
+       history VARCHAR NOT NULL,
+       state BLOB NOT NULL,
+       saved_at TIMESTAMP NOT NULL,
+       PRIMARY KEY (stream, key)
+     );
+     ALTER TABLE rz_stream_run ADD COLUMN mode VARCHAR DEFAULT 'rescore';
+     ALTER TABLE rz_stream_run ADD COLUMN new_windows BIGINT;
+     ALTER TABLE rz_stream_run ADD COLUMN continuations INTEGER DEFAULT 0;
+     ALTER TABLE rz_stream_run ADD COLUMN rescore_reason VARCHAR;`,
   ],
 };

@@ -9,11 +9,15 @@ export interface KeyPoints {
   key: string;
   /** One row of `dims` measures per window, in time order. */
   points: Float64Array;
+  /** The key's saved forest: `points` are the windows after the ones it has learned. */
+  resume?: Uint8Array;
 }
 
 export interface ScoreKeysOptions {
   signal?: AbortSignal;
   workers?: number;
+  /** Send back each key's forest as it was before its last window (KeyScores.state). */
+  save?: boolean;
   onKeyDone?(windowsDone: number): void;
 }
 
@@ -27,12 +31,13 @@ interface Reply {
   index: number;
   scores?: Float64Array;
   attribution?: Float64Array;
+  state?: Uint8Array;
   error?: string;
 }
 
 /**
- * Scores every key's windows with its own streaming forest. A key's windows go in order through one
- * worker; keys are independent, so they spread over a few workers, largest first.
+ * Scores every key's windows with its own streaming forest (a fresh one, or the key's saved forest to
+ * carry on from). A key's windows go in order through one worker; keys are independent, so they spread over a few workers, largest first.
  */
 export const scoreKeysInWorkers: WindowScorer = (keys, dims, forest, opts = {}) => {
   const count = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), keys.length));
@@ -56,7 +61,8 @@ export const scoreKeysInWorkers: WindowScorer = (keys, dims, forest, opts = {}) 
     const feed = (w: Worker) => {
       if (next >= order.length) return;
       const index = order[next++];
-      w.postMessage({ index, points: keys[index].points, dims, forest });
+      const { points, resume } = keys[index];
+      w.postMessage({ index, points, dims, forest, resume, save: opts.save });
     };
     if (keys.length === 0) return resolve([]);
     if (opts.signal?.aborted) return onAbort();
@@ -66,7 +72,7 @@ export const scoreKeysInWorkers: WindowScorer = (keys, dims, forest, opts = {}) 
       w.on('message', (r: Reply) => {
         if (failed) return;
         if (r.error !== undefined) return stop(new ApiError('INTERNAL', `scoring "${keys[r.index].key}" failed: ${r.error}`));
-        results[r.index] = { scores: r.scores!, attribution: r.attribution! };
+        results[r.index] = { scores: r.scores!, attribution: r.attribution!, ...(r.state ? { state: r.state } : {}) };
         opts.onKeyDone?.(keys[r.index].points.length / dims);
         if (++finished === keys.length) {
           stop();

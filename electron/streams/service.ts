@@ -11,6 +11,7 @@ import type {
   ForestSettings,
   KeySeries,
   MarkRequest,
+  ScoreMode,
   StreamAlert,
   StreamAlerts,
   StreamDefinition,
@@ -30,7 +31,9 @@ import { resolveForest, validateDefinition } from './definition.ts';
 import { generateStreamDemo } from './generate/index.ts';
 import { importStreamFile } from './importers.ts';
 import { sourceSql, windowedMeasuresSql } from './measures.ts';
+import { forestBasis, historyDigest, planContinue, type KeyWindows, type SavedForest } from './continuation.ts';
 import { scoreKeysInWorkers, type KeyPoints, type WindowScorer } from './scorer.ts';
+import type { KeyScores } from './streamScore.ts';
 import { resolveCutoff, scoreStats } from './threshold.ts';
 
 export interface WorkContext {
@@ -87,7 +90,7 @@ export class StreamsService {
     return def;
   }
 
-  /** Removes the definition with its runs and marks. */
+  /** Removes the definition with its runs, marks and saved forests. */
   async delete(name: string): Promise<void> {
     await this.get(name);
     const conn = await this.ws.connect();
@@ -96,6 +99,7 @@ export class StreamsService {
         await conn.run(`DELETE FROM rz_stream_window WHERE run_id IN (SELECT id FROM rz_stream_run WHERE stream = $1)`, [name]);
         await conn.run(`DELETE FROM rz_stream_run WHERE stream = $1`, [name]);
         await conn.run(`DELETE FROM rz_stream_mark WHERE stream = $1`, [name]);
+        await conn.run(`DELETE FROM rz_stream_state WHERE stream = $1`, [name]);
         await conn.run(`DELETE FROM rz_stream WHERE name = $1`, [name]);
       });
     } finally {
@@ -104,97 +108,103 @@ export class StreamsService {
   }
 
   /**
-   * Computes the windowed measures, scores every key's windows in order with its own streaming
-   * forest (score, then update), and stores the run with every window's score and attribution.
+   * Computes the windowed measures and scores each key's windows in order with its own streaming
+   * forest (score, then update). `rescore` (the default) scores every window into a new run; `continue`
+   * carries each key's saved forest on over the windows after the ones it has scored and extends that
+   * run, with the scores one uninterrupted run gives (continuation.ts), or rescores and says why when
+   * it cannot. Either way every key's forest is saved for the next continue, in the same transaction as
+   * the scores, so a cancelled or failed scoring leaves the previous run and forests as they were.
    */
-  async score(name: string, overrides: { forest?: Partial<ForestSettings>; threshold?: Threshold } = {}, ctx: WorkContext = NO_CONTEXT): Promise<StreamRun> {
+  async score(
+    name: string,
+    overrides: { forest?: Partial<ForestSettings>; threshold?: Threshold; mode?: ScoreMode } = {},
+    ctx: WorkContext = NO_CONTEXT,
+  ): Promise<StreamRun> {
     const started = Date.now();
     const definition = await this.get(name);
     const forest = resolveForest({ ...definition.forest, ...overrides.forest });
-    const threshold = overrides.threshold ? validateThreshold(overrides.threshold) : definition.threshold;
+    const basis = forestBasis(definition, forest);
     const conn = await this.ws.connect();
     try {
       ctx.progress({ done: 0, total: 0, unit: 'windows', message: 'computing windowed measures' });
       const batch = await readColumns(await conn.run(windowedMeasuresSql(definition)));
-      const keyColumn = batch.columns[0];
       const times = numberValues(batch.columns[1]);
       const measureColumns = batch.columns.slice(2).map(numberValues);
       const dims = measureColumns.length;
-      const keys = splitByKey(keyColumn, batch.rowCount);
-      const perKey: KeyPoints[] = keys.map(({ key, from, to }) => {
+      const keys: KeyRows[] = splitByKey(batch.columns[0], batch.rowCount).map(({ key, from, to }) => {
         const points = new Float64Array((to - from) * dims);
         for (let r = from; r < to; r++) for (let d = 0; d < dims; d++) points[(r - from) * dims + d] = measureColumns[d][r];
-        return { key, points };
+        return { key, from, to, firstWindow: times[from], points };
       });
+      const plan = overrides.mode === 'continue' ? planContinue(await this.savedForests(name), basis, keys, dims) : undefined;
+      const continuation = plan && 'continuation' in plan ? plan.continuation : undefined;
+      const rescoreReason = plan && 'rescore' in plan ? plan.rescore : null;
+      const base = continuation ? await this.run(continuation.runId) : undefined;
+      // A continue keeps the run's threshold (it may have been re-cut) unless the definition's changed since.
+      const keepRunThreshold = base && JSON.stringify(base.definition.threshold) === JSON.stringify(definition.threshold);
+      const threshold = overrides.threshold ? validateThreshold(overrides.threshold) : keepRunThreshold ? base.threshold : definition.threshold;
+      // Windows each key's saved forest has learned: its scoring resumes right after them.
+      const skip = keys.map((k) => (continuation?.saved.has(k.key) ? continuation.learned : 0));
+      const work: KeyPoints[] = keys.map((k, i) => ({ key: k.key, points: k.points.subarray(skip[i] * dims), resume: continuation?.saved.get(k.key)?.state }));
       let done = 0;
-      const total = batch.rowCount;
-      ctx.progress({ done, total, unit: 'windows', message: `scoring ${keys.length} key${keys.length === 1 ? '' : 's'}` });
-      const scored = await this.scorer(perKey, dims, forest, {
+      const total = work.reduce((n, w) => n + w.points.length / dims, 0);
+      const keyCount = `${keys.length} key${keys.length === 1 ? '' : 's'}`;
+      ctx.progress({ done, total, unit: 'windows', message: continuation ? `continuing ${keyCount} from their saved forests` : `scoring ${keyCount}` });
+      const scored = await this.scorer(work, dims, forest, {
         signal: ctx.signal,
+        save: true,
         onKeyDone: (n) => ctx.progress({ done: (done += n), total, unit: 'windows' }),
       });
       if (ctx.signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
-      const stats = scoreStats(scored.flatMap((s) => [...s.scores]));
-      const cutoff = resolveCutoff(threshold, stats);
-      const run: StreamRun = {
-        id: randomUUID(),
-        stream: name,
-        createdAt: new Date(started).toISOString(),
-        definition,
-        forest,
-        threshold,
-        cutoff,
-        scoreMean: stats.mean,
-        scoreSd: stats.sd,
-        keys: keys.length,
-        windows: total,
-        scoredWindows: stats.count,
-        alerts: scored.reduce((n, s) => n + s.scores.filter((x) => x >= cutoff).length, 0),
-        elapsedMs: 0,
-      };
-      ctx.progress({ done: total, total, unit: 'windows', message: 'saving scores' });
+      ctx.progress({ done: total, total, unit: 'windows', message: 'saving scores and forests' });
+      const runId = base?.id ?? randomUUID();
       await inTransaction(conn, async () => {
-        const appender = await conn.createAppender('rz_stream_window');
-        keys.forEach(({ key, from, to }, k) => {
-          const { scores, attribution } = scored[k];
-          for (let r = from; r < to; r++) {
-            const i = r - from;
-            appender.appendVarchar(run.id);
-            appender.appendVarchar(key);
-            appender.appendTimestamp(timestampValue(BigInt(Math.round(times[r] * 1000))));
-            appender.appendList(measureColumns.map((c) => c[r]), DOUBLE_LIST);
-            if (Number.isFinite(scores[i])) {
-              appender.appendDouble(scores[i]);
-              appender.appendList(Array.from(attribution.subarray(i * dims, (i + 1) * dims)), DOUBLE_LIST);
-            } else {
-              appender.appendNull();
-              appender.appendNull();
-            }
-            appender.endRow();
-          }
-        });
-        appender.closeSync();
-        run.elapsedMs = Date.now() - started;
-        await conn.run(`INSERT INTO rz_stream_run VALUES ($1, $2, $3::TIMESTAMP, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
-          run.id,
-          name,
-          run.createdAt,
-          JSON.stringify(definition),
-          JSON.stringify(forest),
-          JSON.stringify(threshold),
-          cutoff,
-          stats.mean,
-          stats.sd,
-          run.keys,
-          run.windows,
-          run.scoredWindows,
-          run.elapsedMs,
-        ]);
+        if (base && continuation) {
+          // The windows the forests had not learned (the last one of the previous scoring) are scored again.
+          const resumeAt = continuation.firstWindow + continuation.learned * definition.windowSeconds * 1000;
+          await conn.run(`DELETE FROM rz_stream_window WHERE run_id = $1 AND window_start >= make_timestamp($2::BIGINT * 1000)`, [runId, resumeAt]);
+        }
+        await appendWindows(conn, runId, keys, skip, times, measureColumns, scored);
+        const stats = scoreStats(numberValues((await readColumns(await conn.run(RUN_SCORES_SQL, [runId]))).columns[0]));
+        const cutoff = resolveCutoff(threshold, stats);
+        const values = [runId, JSON.stringify(definition), JSON.stringify(threshold), cutoff, stats.mean, stats.sd, keys.length, batch.rowCount, stats.count, Date.now() - started];
+        if (base) {
+          await conn.run(
+            `UPDATE rz_stream_run SET definition = $2, threshold = $3, cutoff = $4, score_mean = $5, score_sd = $6, keys = $7, windows = $8, scored_windows = $9,
+               elapsed_ms = $10, mode = 'continue', new_windows = $11, continuations = continuations + 1, rescore_reason = NULL WHERE id = $1`,
+            [...values, batch.rowCount - base.windows],
+          );
+        } else {
+          await conn.run(
+            `INSERT INTO rz_stream_run (id, definition, threshold, cutoff, score_mean, score_sd, keys, windows, scored_windows, elapsed_ms, stream, created_at, forest, mode, new_windows, continuations, rescore_reason)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::TIMESTAMP, $13, 'rescore', $8, 0, $14)`,
+            [...values, name, new Date(started).toISOString(), JSON.stringify(forest), rescoreReason],
+          );
+        }
+        await saveForests(conn, name, runId, basis, keys, skip, times, dims, scored);
       });
-      return run;
+      return await this.run(runId);
     } finally {
       conn.closeSync();
     }
+  }
+
+  /** Each key's forest as the stream's latest scoring left it. */
+  private async savedForests(stream: string): Promise<SavedForest[]> {
+    const rows = await this.rows(
+      `SELECT key, run_id, basis, epoch_ms(first_window) AS first_window, learned, history, state FROM rz_stream_state WHERE stream = $1 ORDER BY key`,
+      [stream],
+    );
+    return rows.map((r) => ({
+      key: String(r.key),
+      runId: String(r.run_id),
+      basis: String(r.basis),
+      firstWindow: Number(r.first_window),
+      learned: Number(r.learned),
+      history: String(r.history),
+      // A copy of just these bytes: the blob may be a view of a larger buffer, which a worker message would copy whole.
+      state: new Uint8Array(r.state as Uint8Array),
+    }));
   }
 
   async runs(stream?: string): Promise<StreamRun[]> {
@@ -368,6 +378,66 @@ export class StreamsService {
   }
 }
 
+/** A key's rows of the measure query (from, to) with its windows' measures, windows × measures. */
+interface KeyRows extends KeyWindows {
+  from: number;
+  to: number;
+}
+
+/** A run's scores in the order a full run computes its statistics in: by key, then time. */
+const RUN_SCORES_SQL = `SELECT score FROM rz_stream_window WHERE run_id = $1 AND score IS NOT NULL ORDER BY key, window_start`;
+
+/** Appends each key's scored windows (its rows after the first skip[k]) to the run. */
+async function appendWindows(conn: DuckDBConnection, runId: string, keys: KeyRows[], skip: number[], times: Float64Array, measureColumns: Float64Array[], scored: KeyScores[]): Promise<void> {
+  const dims = measureColumns.length;
+  const appender = await conn.createAppender('rz_stream_window');
+  keys.forEach(({ key, from, to }, k) => {
+    const { scores, attribution } = scored[k];
+    for (let r = from + skip[k]; r < to; r++) {
+      const i = r - from - skip[k];
+      appender.appendVarchar(runId);
+      appender.appendVarchar(key);
+      appender.appendTimestamp(timestampValue(BigInt(Math.round(times[r] * 1000))));
+      appender.appendList(measureColumns.map((c) => c[r]), DOUBLE_LIST);
+      if (Number.isFinite(scores[i])) {
+        appender.appendDouble(scores[i]);
+        appender.appendList(Array.from(attribution.subarray(i * dims, (i + 1) * dims)), DOUBLE_LIST);
+      } else {
+        appender.appendNull();
+        appender.appendNull();
+      }
+      appender.endRow();
+    }
+  });
+  appender.closeSync();
+}
+
+/**
+ * Replaces the stream's saved forests with this scoring's: each key's forest before its last window,
+ * with how many windows it has learned and a digest of their measures (what a continue checks).
+ */
+async function saveForests(conn: DuckDBConnection, stream: string, runId: string, basis: string, keys: KeyRows[], skip: number[], times: Float64Array, dims: number, scored: KeyScores[]): Promise<void> {
+  await conn.run(`DELETE FROM rz_stream_state WHERE stream = $1`, [stream]);
+  const appender = await conn.createAppender('rz_stream_state');
+  const now = timestampValue(BigInt(Date.now()) * 1000n);
+  const micros = (ms: number) => timestampValue(BigInt(Math.round(ms * 1000)));
+  keys.forEach((k, i) => {
+    const learned = Math.max(skip[i], k.to - k.from - 1);
+    appender.appendVarchar(stream);
+    appender.appendVarchar(k.key);
+    appender.appendVarchar(runId);
+    appender.appendVarchar(basis);
+    appender.appendTimestamp(micros(k.firstWindow));
+    appender.appendBigInt(BigInt(learned));
+    appender.appendTimestamp(micros(times[k.to - 1]));
+    appender.appendVarchar(historyDigest(k.points, learned, dims));
+    appender.appendBlob(scored[i].state!);
+    appender.appendTimestamp(now);
+    appender.endRow();
+  });
+  appender.closeSync();
+}
+
 /** Contiguous row ranges per key (the measure query orders by key). */
 function splitByKey(column: Column, rowCount: number): { key: string; from: number; to: number }[] {
   const out: { key: string; from: number; to: number }[] = [];
@@ -395,6 +465,10 @@ function toRun(r: Record<string, unknown>): StreamRun {
     scoredWindows: Number(r.scored_windows),
     alerts: Number(r.alerts),
     elapsedMs: Number(r.elapsed_ms),
+    mode: r.mode === 'continue' ? 'continue' : 'rescore',
+    newWindows: Number(r.new_windows ?? r.windows),
+    continuations: Number(r.continuations ?? 0),
+    ...(r.rescore_reason ? { rescoreReason: String(r.rescore_reason) } : {}),
   };
 }
 

@@ -1,39 +1,66 @@
 import type { ForestSettings } from '../../shared/api/streams.ts';
-import { StreamingForest } from '../rcf/index.ts';
+import { deserializeStreamingForest, RcfInputError, serializeStreamingForest, StreamingForest } from '../rcf/index.ts';
 
 export interface KeyScores {
   /** One per window; NaN until the forest outputs (outputAfter points and a full shingle). */
   scores: Float64Array;
   /** windows × measures: each window's score split by measure (summed over shingle positions). */
   attribution: Float64Array;
+  /** With `save`: the forest just before the last window (serialised), where the next run carries on. */
+  state?: Uint8Array;
+}
+
+export interface KeyStreamOptions {
+  /** A forest saved by an earlier call (`state`): the windows continue its stream. */
+  resume?: Uint8Array;
+  /**
+   * Save the forest before the last window: the newest window may still be filling (its log not all
+   * synced), so the next run scores it again from that state, with whatever it holds by then.
+   */
+  save?: boolean;
 }
 
 /**
  * One key's windows through one streaming forest (the library's), in time order: each full shingle is
  * scored, then learned (Kinesis RANDOM_CUT_FOREST's score-then-update). `points` holds `measures` values
- * per window. Window t gets a score once t ≥ outputAfter and at least one shingle has been learned
- * (t ≥ shingleSize); before that it is NaN.
+ * per window. Window t of the key's whole stream gets a score once t ≥ outputAfter and at least one
+ * shingle has been learned (t ≥ shingleSize); before that it is NaN. With `resume`, the windows are
+ * those after the saved forest's, and the scores are exactly what one run over all of them gives.
  */
-export function scoreKeyStream(points: Float64Array, measures: number, settings: ForestSettings): KeyScores {
-  const forest = new StreamingForest(measures, {
+export function scoreKeyStream(points: Float64Array, measures: number, settings: ForestSettings, opts: KeyStreamOptions = {}): KeyScores {
+  const params = {
     numTrees: settings.numTrees,
     samplesPerTree: settings.samplesPerTree,
     shingleSize: settings.shingleSize,
     timeDecay: settings.timeDecay,
     outputAfter: settings.outputAfter,
     seed: settings.seed,
-  });
+  };
+  const forest = opts.resume ? deserializeStreamingForest(opts.resume) : new StreamingForest(measures, params);
+  if (forest.inputDims !== measures || Object.entries(params).some(([k, v]) => forest.params[k as keyof typeof params] !== v)) {
+    throw new RcfInputError('the saved forest was built with other settings or measures');
+  }
+  const start = forest.rowsSeen;
   const n = points.length / measures;
-  const { scores: raw, attribution: parts } = forest.processWithAttribution(points);
+  const held = opts.save && n > 0 ? n - 1 : n;
+  const head = forest.processWithAttribution(points.subarray(0, held * measures));
+  const state = opts.save ? serializeStreamingForest(forest) : undefined;
+  const tail = forest.processWithAttribution(points.subarray(held * measures));
   const scores = new Float64Array(n).fill(NaN);
   const attribution = new Float64Array(n * measures);
   const width = 2 * forest.dims;
   const first = Math.max(settings.outputAfter, settings.shingleSize);
-  for (let t = first; t < n; t++) {
-    scores[t] = raw[t];
-    // Point dimension j is measure j % measures of one shingle row; high and low parts both count.
-    const o = t * width;
-    for (let j = 0; j < forest.dims; j++) attribution[t * measures + (j % measures)] += parts[o + 2 * j] + parts[o + 2 * j + 1];
-  }
-  return { scores, attribution };
+  const collect = (part: { scores: Float64Array; attribution: Float64Array }, from: number) => {
+    for (let i = 0; i < part.scores.length; i++) {
+      const w = from + i;
+      if (start + w < first) continue;
+      scores[w] = part.scores[i];
+      // Point dimension j is measure j % measures of one shingle row; high and low parts both count.
+      const o = i * width;
+      for (let j = 0; j < forest.dims; j++) attribution[w * measures + (j % measures)] += part.attribution[o + 2 * j] + part.attribution[o + 2 * j + 1];
+    }
+  };
+  collect(head, 0);
+  collect(tail, held);
+  return { scores, attribution, ...(state ? { state } : {}) };
 }

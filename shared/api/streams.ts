@@ -62,6 +62,14 @@ export type StreamDefinitionInput = Omit<StreamDefinition, 'windowSeconds' | 'fo
   threshold?: Threshold;
 };
 
+/**
+ * rescore: every window from scratch, a new run. continue: each key's saved forest carries on over the
+ * windows after the ones it has scored (new keys start fresh) and the latest run grows by them; the
+ * scores are those one uninterrupted run gives. A continue that cannot (definition changed, scored
+ * windows' data changed, nothing saved) rescores and says why.
+ */
+export type ScoreMode = 'rescore' | 'continue';
+
 export interface StreamRun {
   id: string;
   stream: string;
@@ -79,7 +87,16 @@ export interface StreamRun {
   /** Windows with a score (after outputAfter and a full shingle). */
   scoredWindows: number;
   alerts: number;
+  /** Of the latest scoring (a continue's own time). */
   elapsedMs: number;
+  /** How the latest scoring of this run went: a rescore made it, a continue extended it. */
+  mode: ScoreMode;
+  /** Windows the latest scoring added to the run (all of them for a rescore). */
+  newWindows: number;
+  /** Times the run has been continued. */
+  continuations: number;
+  /** Set when a continue was asked for but every window had to be scored again: why. */
+  rescoreReason?: string;
 }
 
 export interface StreamSummary {
@@ -169,8 +186,8 @@ export interface StreamsApi {
   'streams.list': Method<NoArgs, StreamSummary[]>;
   'streams.define': Method<{ definition: StreamDefinitionInput }, StreamDefinition>;
   'streams.delete': Method<{ name: string }, NoArgs>;
-  /** Starts scoring; the job's result is the StreamRun. */
-  'streams.score': Method<{ name: string; forest?: Partial<ForestSettings>; threshold?: Threshold }, JobInfo>;
+  /** Starts scoring (mode rescore unless told); the job's result is the StreamRun. */
+  'streams.score': Method<{ name: string; forest?: Partial<ForestSettings>; threshold?: Threshold; mode?: ScoreMode }, JobInfo>;
   'streams.runs': Method<{ name?: string }, StreamRun[]>;
   'streams.alerts': Method<{ runId: string }, StreamAlerts>;
   /** Re-resolves a run's threshold (no re-scoring) and returns the run with its new cutoff. */

@@ -28,9 +28,11 @@ export function streamsHandlers(s: AppServices): HandlersFor<StreamsApi> {
     },
     'streams.score': async (r) => {
       const name = requireString(r.name, 'name');
+      if (r.mode !== undefined && r.mode !== 'continue' && r.mode !== 'rescore') throw new ApiError('BAD_REQUEST', '"mode" must be continue or rescore');
       await streams.get(name); // NOT_FOUND now, not as a failed job
-      return s.jobs.start('streams.score', `Score stream ${name}`, async (ctx) => {
-        const run = await streams.score(name, { forest: r.forest, threshold: r.threshold }, ctx);
+      const title = r.mode === 'continue' ? `Score new windows of stream ${name}` : `Score stream ${name}`;
+      return s.jobs.start('streams.score', title, async (ctx) => {
+        const run = await streams.score(name, { forest: r.forest, threshold: r.threshold, mode: r.mode }, ctx);
         changed('streams.score');
         return run;
       });

@@ -37,7 +37,11 @@ cut forest per key (Kinesis RANDOM_CUT_FOREST: score, then update), alerts above
         forest: [--shingle 1] [--trees 100] [--samples 256] [--decay 1/(10·samples)] [--output-after samples/4] [--seed 42]
         [--threshold 2.5 | 3sigma]   alert at a fixed score (default 2.5) or at mean + kσ of the run
   stream list
-  stream score NAME [forest flags] [--threshold T]     score every key; prints the run
+  stream score NAME [forest flags] [--threshold T] [--continue]
+        score every key; prints the run. --continue: carry each key's saved forest on over the windows
+        after the ones it has scored (after importing more data) and extend the latest run, with the
+        scores one full run gives; if the definition, forest or scored windows' data changed, it
+        rescores everything and says why
   stream alerts (NAME | --run ID) [--threshold T] [--labels FILE] [--limit N]
         the run's alerts, worst first; --threshold re-cuts the run; --labels compares with a labels file
   stream mark NAME --key K --window "2024-05-06 09:43:20" --verdict tp|fp|clear [--note TEXT]
@@ -72,6 +76,7 @@ export const streamCommand: Command = {
       verdict: { type: 'string' },
       note: { type: 'string' },
       out: { type: 'string' },
+      continue: { type: 'boolean' },
       ...FOREST_FLAGS,
     });
     const app = await openAppFromFlag(values.workspace);
@@ -149,9 +154,15 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
   async score({ app, io, values, positionals }) {
     if (positionals.length !== 1) throw new CliError('give the stream name: stream score NAME');
     const threshold = str(values.threshold) ? parseThreshold(values.threshold as string) : undefined;
-    const job = await callOrFail<JobInfo>(app, 'streams.score', { name: positionals[0], forest: forestFlags(values), ...(threshold ? { threshold } : {}) });
+    const mode = values.continue ? 'continue' : 'rescore';
+    const job = await callOrFail<JobInfo>(app, 'streams.score', { name: positionals[0], forest: forestFlags(values), ...(threshold ? { threshold } : {}), mode });
     const run = await runJob<StreamRun>(app, io, job);
-    io.out(values.json ? JSON.stringify(runSummary(run)) : `Run ${run.id}: ${runLine(run)}`);
+    if (values.json) io.out(JSON.stringify(runSummary(run)));
+    else {
+      if (run.mode === 'continue') io.out(`Continued: ${run.newWindows.toLocaleString('en-US')} new window${run.newWindows === 1 ? '' : 's'} scored by the saved forests`);
+      if (run.rescoreReason) io.out(`Rescored: ${run.rescoreReason}`);
+      io.out(`Run ${run.id}: ${runLine(run)}`);
+    }
     return 0;
   },
 

@@ -30,4 +30,27 @@ describe('scoreKeyStream (the rcf library streaming forest)', () => {
     for (let t = 32; t < 600; t++) expect(attribution[t * 3] + attribution[t * 3 + 1] + attribution[t * 3 + 2]).toBeCloseTo(scores[t], 10);
     expect(attribution[450 * 3 + 2] / scores[450]).toBeGreaterThan(0.8);
   });
+
+  it('carries on from a saved forest: saved before the last window, resumed, the same scores as one call', () => {
+    const settings = resolveForest({ numTrees: 15, samplesPerTree: 48, shingleSize: 3, outputAfter: 6, seed: 8 });
+    const points = windows(300, 2, 4);
+    const once = scoreKeyStream(points, 2, settings);
+    // Stops at 4 (before any output), 100 and 299 (one window left): each time the last window is held back.
+    let state: Uint8Array | undefined;
+    let at = 0;
+    const scores: number[] = [];
+    const attribution: number[] = [];
+    for (const end of [5, 101, 300, 300]) {
+      const part = scoreKeyStream(points.subarray(at * 2, end * 2), 2, settings, { resume: state, save: true });
+      // The held-back window is scored now and again in the next part; keep the later score.
+      scores.splice(at, Infinity, ...part.scores);
+      attribution.splice(at * 2, Infinity, ...part.attribution);
+      state = part.state;
+      at = Math.max(at, end - 1);
+    }
+    expect(scores).toEqual(Array.from(once.scores));
+    expect(attribution).toEqual(Array.from(once.attribution));
+    expect(() => scoreKeyStream(points, 2, { ...settings, seed: 9 }, { resume: state })).toThrow(/other settings/);
+    expect(() => scoreKeyStream(points.subarray(0, 30), 3, settings, { resume: state })).toThrow(/other settings or measures/);
+  });
 });
