@@ -69,20 +69,20 @@ export function historyDigest(points: Float64Array, windows: number, measures: n
 /**
  * Whether the saved forests can carry on over the data as it is now, exactly as one uninterrupted run
  * would: same basis, every saved key still there with the windows it learned unchanged (same first
- * window, same measures). Otherwise the reason a continue has to score everything again.
+ * window, same measures). Otherwise why a continue has to score every window again.
  */
 export function planContinue(saved: SavedForest[], basis: string, keys: KeyWindows[], measures: number): ContinuePlan {
-  if (saved.length === 0) return { rescore: 'no saved forests to continue from yet, so every window was scored' };
-  if (saved.some((s) => s.basis !== basis)) return { rescore: 'the definition or forest settings changed since the forests were saved, so every window was scored again' };
+  if (saved.length === 0) return { rescore: 'there are no saved forests to continue from yet' };
+  if (saved.some((s) => s.basis !== basis)) return { rescore: 'the definition or forest settings changed since the forests were saved' };
   const { runId, learned, firstWindow } = saved[0];
-  if (saved.some((s) => s.runId !== runId || s.learned !== learned || s.firstWindow !== firstWindow)) return { rescore: 'the saved forests do not belong to one run, so every window was scored again' };
+  if (saved.some((s) => s.runId !== runId || s.learned !== learned || s.firstWindow !== firstWindow)) return { rescore: 'the saved forests do not belong to one run' };
   const byKey = new Map(keys.map((k) => [k.key, k]));
   for (const s of saved) {
     const now = byKey.get(s.key);
     const key = `key "${s.key || '(all)'}"`;
-    if (!now) return { rescore: `${key} is no longer in the data, so every window was scored again` };
+    if (!now) return { rescore: `${key} is no longer in the data` };
     if (now.firstWindow !== s.firstWindow || now.points.length < s.learned * measures || historyDigest(now.points, s.learned, measures) !== s.history) {
-      return { rescore: `data in already-scored windows of ${key} changed (late, earlier or removed rows), so every window was scored again` };
+      return { rescore: `data in already-scored windows of ${key} changed (late, earlier or removed rows)` };
     }
   }
   return { continuation: { runId, saved: new Map(saved.map((s) => [s.key, s])), learned, firstWindow } };

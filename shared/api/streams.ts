@@ -95,7 +95,7 @@ export interface StreamRun {
   newWindows: number;
   /** Times the run has been continued. */
   continuations: number;
-  /** Set when a continue was asked for but every window had to be scored again: why. */
+  /** Set when a continue was asked for but every window had to be scored again: why (e.g. "the definition or forest settings changed since the forests were saved"). */
   rescoreReason?: string;
 }
 

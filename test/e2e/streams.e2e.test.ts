@@ -58,4 +58,34 @@ describe('Metric streams in Chromium (browser mode)', () => {
     await rz.screenshot('streams-toll-marked');
     expect(rz.problems.filter((p) => !/Failed to load resource: .*404/.test(p))).toEqual([]); // the favicon
   });
+
+  it('scores only the new windows after more events arrive ("Score new windows"), as a full scoring would', async () => {
+    const page = rz.page;
+    const db = rz.app.services.ws.db;
+    // The last hour of events has not been synced yet (cut mid-window), then it arrives.
+    const cut = `TIMESTAMP '2024-05-06 10:00:04.5'`;
+    await db.run(`CREATE TABLE toll_late AS SELECT * FROM toll_events WHERE ts >= ${cut}`);
+    await db.run(`DELETE FROM toll_events WHERE ts >= ${cut}`);
+    const summary = page.getByTestId('run-summary');
+    const note = page.getByTestId('score-note');
+    await page.getByTestId('stream-score').click();
+    await expect.poll(() => note.textContent(), { timeout: 120_000 }).toBe('Scored all 5,768 windows'); // 8 stations × 721
+    const partial = await summary.textContent();
+    await db.run(`INSERT INTO toll_events SELECT * FROM toll_late`);
+
+    await page.getByTestId('stream-continue').click();
+    await expect.poll(() => note.textContent(), { timeout: 120_000 }).toBe('2,872 new windows, scored by the saved forests'); // 8 × 359
+    expect(await summary.textContent()).not.toBe(partial);
+    await expect.poll(() => summary.textContent()).toContain('of 8,640 windows');
+    const continued = await summary.textContent();
+    await page.getByTestId('stream-key-plot').locator('.main-svg').first().waitFor();
+    await rz.screenshot('streams-toll-continued');
+    expect(await page.getByTestId('stream-item').first().textContent()).toContain('8,640 windows');
+
+    // A full scoring gives the same cutoff, alerts and score statistics.
+    await page.getByTestId('stream-score').click();
+    await expect.poll(() => note.textContent(), { timeout: 120_000 }).toBe('Scored all 8,640 windows');
+    expect(await summary.textContent()).toBe(continued);
+    expect(rz.problems.filter((p) => !/Failed to load resource: .*404/.test(p))).toEqual([]);
+  });
 });

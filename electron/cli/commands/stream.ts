@@ -160,7 +160,7 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     if (values.json) io.out(JSON.stringify(runSummary(run)));
     else {
       if (run.mode === 'continue') io.out(`Continued: ${run.newWindows.toLocaleString('en-US')} new window${run.newWindows === 1 ? '' : 's'} scored by the saved forests`);
-      if (run.rescoreReason) io.out(`Rescored: ${run.rescoreReason}`);
+      if (run.rescoreReason) io.out(`Scored every window again: ${run.rescoreReason}`);
       io.out(`Run ${run.id}: ${runLine(run)}`);
     }
     return 0;
