@@ -21,6 +21,9 @@ if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) {
 
 const pad8 = (bytes: number) => Math.ceil(bytes / 8) * 8;
 
+/** A copy of bytes[from, to) in its own buffer, also from a Node Buffer (whose slice is a view). */
+const copyOut = (bytes: Uint8Array, from: number, to: number): ArrayBuffer => Uint8Array.prototype.slice.call(bytes, from, to).buffer as ArrayBuffer;
+
 export function serializeForest(f: Forest): Uint8Array {
   const n = f.nodes.left.length;
   const i32 = [f.roots, f.nodes.left, f.nodes.right, f.nodes.cutDim, f.nodes.mass];
@@ -64,12 +67,12 @@ export function deserializeForest(bytes: Uint8Array): Forest {
   // Copy each section out: `bytes` may sit at any offset of a larger buffer, typed arrays need alignment.
   let off = HEADER;
   const i32 = (count: number) => {
-    const a = new Int32Array(bytes.slice(off, off + count * 4).buffer);
+    const a = new Int32Array(copyOut(bytes, off, off + count * 4));
     off += pad8(count * 4);
     return a;
   };
   const f64 = (count: number) => {
-    const a = new Float64Array(bytes.slice(off, off + count * 8).buffer);
+    const a = new Float64Array(copyOut(bytes, off, off + count * 8));
     off += count * 8;
     return a;
   };
@@ -190,7 +193,7 @@ export function deserializeStreamingForest(bytes: Uint8Array): StreamingForest {
   // Copy each section out: `bytes` may sit at any offset of a larger buffer, typed arrays need alignment.
   let off = STREAMING_HEADER;
   const read = <K extends SectionKind>(kind: K, count: number) => {
-    const a = new SECTION_ARRAY[kind](bytes.slice(off, off + count * SECTION_ARRAY[kind].BYTES_PER_ELEMENT).buffer);
+    const a = new SECTION_ARRAY[kind](copyOut(bytes, off, off + count * SECTION_ARRAY[kind].BYTES_PER_ELEMENT));
     off += sectionBytes(kind, count);
     return a as InstanceType<(typeof SECTION_ARRAY)[K]>;
   };
