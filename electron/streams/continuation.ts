@@ -72,7 +72,7 @@ export function historyDigest(points: Float64Array, windows: number, measures: n
  * window, same measures). Otherwise why a continue has to score every window again.
  */
 export function planContinue(saved: SavedForest[], basis: string, keys: KeyWindows[], measures: number): ContinuePlan {
-  if (saved.length === 0) return { rescore: 'there are no saved forests to continue from yet' };
+  if (saved.length === 0) return { rescore: 'there are no saved forests to continue from (none yet, or the stream has too many keys to keep them)' };
   if (saved.some((s) => s.basis !== basis)) return { rescore: 'the definition or forest settings changed since the forests were saved' };
   const { runId, learned, firstWindow } = saved[0];
   if (saved.some((s) => s.runId !== runId || s.learned !== learned || s.firstWindow !== firstWindow)) return { rescore: 'the saved forests do not belong to one run' };

@@ -18,6 +18,12 @@ export interface ScoreKeysOptions {
   workers?: number;
   /** Send back each key's forest as it was before its last window (KeyScores.state). */
   save?: boolean;
+  /**
+   * With `save`: the most saved-forest bytes to hold. Past it (projected from the first forest over all
+   * keys, or reached), no key's forest is kept: a continue needs every key's, and a stream of thousands
+   * of keys would otherwise hold gigabytes and spend minutes serialising.
+   */
+  saveBudgetBytes?: number;
   onKeyDone?(windowsDone: number): void;
 }
 
@@ -48,6 +54,19 @@ export const scoreKeysInWorkers: WindowScorer = (keys, dims, forest, opts = {}) 
     let next = 0;
     let finished = 0;
     let failed = false;
+    let saving = !!opts.save;
+    let savedBytes = 0;
+    const budget = opts.saveBudgetBytes ?? Infinity;
+    const keep = (state: Uint8Array | undefined): Uint8Array | undefined => {
+      if (!saving || !state) return undefined;
+      savedBytes += state.byteLength;
+      if (savedBytes > budget || state.byteLength * keys.length > budget) {
+        saving = false;
+        for (const r of results) if (r) delete r.state;
+        return undefined;
+      }
+      return state;
+    };
     const stop = (e?: unknown) => {
       for (const w of workers) void w.terminate();
       opts.signal?.removeEventListener('abort', onAbort);
@@ -62,7 +81,7 @@ export const scoreKeysInWorkers: WindowScorer = (keys, dims, forest, opts = {}) 
       if (next >= order.length) return;
       const index = order[next++];
       const { points, resume } = keys[index];
-      w.postMessage({ index, points, dims, forest, resume, save: opts.save });
+      w.postMessage({ index, points, dims, forest, resume, save: saving });
     };
     if (keys.length === 0) return resolve([]);
     if (opts.signal?.aborted) return onAbort();
@@ -72,7 +91,8 @@ export const scoreKeysInWorkers: WindowScorer = (keys, dims, forest, opts = {}) 
       w.on('message', (r: Reply) => {
         if (failed) return;
         if (r.error !== undefined) return stop(new ApiError('INTERNAL', `scoring "${keys[r.index].key}" failed: ${r.error}`));
-        results[r.index] = { scores: r.scores!, attribution: r.attribution!, ...(r.state ? { state: r.state } : {}) };
+        const state = keep(r.state);
+        results[r.index] = { scores: r.scores!, attribution: r.attribution!, ...(state ? { state } : {}) };
         opts.onKeyDone?.(keys[r.index].points.length / dims);
         if (++finished === keys.length) {
           stop();

@@ -45,10 +45,14 @@ const DOUBLE_LIST = LIST(DOUBLE);
 const NO_CONTEXT: WorkContext = { signal: new AbortController().signal, progress() {} };
 
 /** Definitions, scoring runs, alerts and marks of metric streams, over one workspace. */
+/** Saved forests a scoring keeps at most (~0.5 MB a key at 100 trees × 256 samples: about 64 keys). */
+const FOREST_BUDGET_BYTES = 32 * 1024 * 1024;
+
 export class StreamsService {
   constructor(
     private ws: Workspace,
     private scorer: WindowScorer = scoreKeysInWorkers,
+    private forestBudgetBytes = FOREST_BUDGET_BYTES,
   ) {}
 
   async list(): Promise<StreamSummary[]> {
@@ -112,8 +116,9 @@ export class StreamsService {
    * forest (score, then update). `rescore` (the default) scores every window into a new run; `continue`
    * carries each key's saved forest on over the windows after the ones it has scored and extends that
    * run, with the scores one uninterrupted run gives (continuation.ts), or rescores and says why when
-   * it cannot. Either way every key's forest is saved for the next continue, in the same transaction as
-   * the scores, so a cancelled or failed scoring leaves the previous run and forests as they were.
+   * it cannot. Either way every key's forest is saved for the next continue (unless together they exceed
+   * the forest budget), in the same transaction as the scores, so a cancelled or failed scoring leaves the
+   * previous run and forests as they were.
    */
   async score(
     name: string,
@@ -153,6 +158,7 @@ export class StreamsService {
       const scored = await this.scorer(work, dims, forest, {
         signal: ctx.signal,
         save: true,
+        saveBudgetBytes: this.forestBudgetBytes,
         onKeyDone: (n) => ctx.progress({ done: (done += n), total, unit: 'windows' }),
       });
       if (ctx.signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
@@ -181,7 +187,9 @@ export class StreamsService {
             [...values, name, new Date(started).toISOString(), JSON.stringify(forest), rescoreReason],
           );
         }
-        await saveForests(conn, name, runId, basis, keys, skip, times, dims, scored);
+        // Over the budget no forest came back: none is kept, so a continue rescores (and says why).
+        if (scored.every((k) => k.state)) await saveForests(conn, name, runId, basis, keys, skip, times, dims, scored);
+        else await conn.run(`DELETE FROM rz_stream_state WHERE stream = $1`, [name]);
       });
       return await this.run(runId);
     } finally {

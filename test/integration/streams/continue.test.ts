@@ -174,4 +174,17 @@ describe('continuing a stream', () => {
     const full = await streams.score(s.name);
     expect(await windowsOf(continued.id)).toEqual(await windowsOf(full.id));
   });
+  it('keeps no forests when together they exceed the budget: the scores are the same and a continue rescores, saying why', async () => {
+    const s = await partialStream('toll-budget');
+    const full = await streams.score(s.name);
+    expect(await savedForests(s.name)).toHaveLength(8);
+    const tight = new StreamsService(ws, undefined, 64 * 1024); // a few kB per key here: 8 keys do not fit
+    const over = await tight.score(s.name);
+    expect(await savedForests(s.name)).toEqual([]); // the earlier forests went too: they belong to an older run
+    expect((await windowsOf(over.id)).map((w) => w.score)).toEqual((await windowsOf(full.id)).map((w) => w.score));
+    await s.addTail();
+    const again = await tight.score(s.name, { mode: 'continue' });
+    expect(again).toMatchObject({ mode: 'rescore' });
+    expect(again.rescoreReason).toMatch(/too many keys/);
+  });
 });
