@@ -35,7 +35,7 @@ export async function createServices(workspacePath: string, events = new EventBu
 
 /** Cancels running jobs and waits (briefly) for them to stop, so nothing touches DuckDB after it closes. */
 export async function closeServices(s: AppServices): Promise<void> {
-  s.mapCache.close();
+  await s.mapCache.close();
   s.jobs.cancelAll();
   await s.jobs.settle(10_000);
   await s.scoring.close();

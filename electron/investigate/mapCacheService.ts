@@ -20,6 +20,7 @@ export class MapCacheService {
   /** The ledger fingerprint of the last build that was cancelled or failed. */
   private stoppedFor: string | null = null;
   private checking: Promise<JobInfo | null> | null = null;
+  private closed = false;
   private unsubscribe: () => void;
 
   constructor(
@@ -50,12 +51,19 @@ export class MapCacheService {
     return { current: (await currentMapCache(this.ws)) !== undefined, job: this.job };
   }
 
-  close(): void {
+  /**
+   * Stops reacting to changes and waits for a staleness check in flight: closing the workspace under
+   * its query left that query pending for ever, and the process (a CLI import) never exited.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
     this.unsubscribe();
+    await this.checking?.catch(() => undefined);
   }
 
   /** One check at a time, so callers arriving together start one job. */
   private ensure(): Promise<JobInfo | null> {
+    if (this.closed) return Promise.resolve(null);
     if (this.job?.state === 'running') return Promise.resolve(this.job);
     return (this.checking ??= this.startIfStale().finally(() => (this.checking = null)));
   }
@@ -63,7 +71,7 @@ export class MapCacheService {
   private async startIfStale(): Promise<JobInfo | null> {
     if ((await currentMapCache(this.ws)) !== undefined) return null;
     const fp = await ledgerFingerprint(this.ws);
-    if (fp === this.stoppedFor) return null;
+    if (fp === this.stoppedFor || this.closed) return null;
     this.job = this.jobs.start(MAP_CACHE_JOB, 'Build map cache', async (ctx) => {
       try {
         return await mapCache(this.ws, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) });
