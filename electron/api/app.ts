@@ -7,7 +7,7 @@ import { scoringHandlers } from './handlers/scoring.ts';
 import { streamsHandlers } from './handlers/streams.ts';
 import { createRouter, type Handlers, type Router } from './router.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
-import { EventBus } from './events.ts';
+import { EventBus } from '../jobs/events.ts';
 import { closeServices, createServices, type AppServices } from './services.ts';
 
 export interface App {

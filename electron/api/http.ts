@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { encodeFrame } from '../../shared/api/wire.ts';
-import type { EventBus } from './events.ts';
+import type { EventBus } from '../jobs/events.ts';
 import type { Router } from './router.ts';
 
 export interface BrowserModeOptions {

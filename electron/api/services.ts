@@ -10,8 +10,8 @@ import { SqlConsole } from '../workspace/console.ts';
 import { rememberRecent } from '../workspace/paths.ts';
 import type { SchemaComponent } from '../workspace/schema.ts';
 import { openWorkspace, type Workspace } from '../workspace/workspace.ts';
-import { EventBus } from './events.ts';
-import { JobRunner } from './jobs.ts';
+import { EventBus } from '../jobs/events.ts';
+import { JobRunner } from '../jobs/runner.ts';
 
 /** Everything the handlers need, built once per workspace. Capabilities add their services here. */
 export interface AppServices {

@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { JobProgress } from '../../shared/api/jobs.ts';
-import { throwIfCancelled } from '../api/jobs.ts';
+import { throwIfCancelled } from '../jobs/context.ts';
 import { enableQueryProgress, watchQueryProgress } from '../workspace/progress.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 

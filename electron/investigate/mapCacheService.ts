@@ -1,7 +1,7 @@
 import type { MapCacheStatus } from '../../shared/api/investigate.ts';
 import type { JobInfo } from '../../shared/api/jobs.ts';
-import type { EventBus } from '../api/events.ts';
-import type { JobRunner } from '../api/jobs.ts';
+import type { EventBus } from '../jobs/events.ts';
+import type { JobRunner } from '../jobs/runner.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { currentMapCache, ledgerFingerprint, mapCache, type MapCache } from './mapCache.ts';
 

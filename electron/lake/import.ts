@@ -22,6 +22,7 @@ import { stageObject } from './readers.ts';
 import { checkedColumn, columnsStruct, readerType } from './sqlSpec.ts';
 import { promoteStaged, windowSql, type StagedCounts, type Target, type Window } from './stage.ts';
 import { STREAMS, type StreamSpec } from './streams.ts';
+import { throwIfCancelled } from '../jobs/context.ts';
 
 export interface ImportOptions {
   signal?: AbortSignal;
@@ -99,7 +100,7 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
       opts.onProgress?.({ ...progress });
     };
     for (const batch of batches(todo)) {
-      checkCancelled(opts.signal);
+      throwIfCancelled(opts.signal, 'import');
       if (batch[0].object.size > 0) {
         const rows = await tryFast(conn, batch, opts.signal);
         if (rows !== null) {
@@ -108,7 +109,7 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
         }
       }
       for (const p of batch) {
-        checkCancelled(opts.signal);
+        throwIfCancelled(opts.signal, 'import');
         const fast = batch.length > 1 ? await tryFast(conn, [p], opts.signal) : null;
         if (fast !== null) record([p], fast, []);
         else record([p], ...(await importCarefully(conn, p, opts.signal)));
@@ -122,10 +123,6 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
     opts.signal?.removeEventListener('abort', interrupt);
     conn.closeSync();
   }
-}
-
-function checkCancelled(signal?: AbortSignal) {
-  if (signal?.aborted) throw new ApiError('CANCELLED', 'import cancelled');
 }
 
 /** Consecutive non-empty objects of one stream, format and compression share a fast-path batch; empty ones go alone. */
@@ -284,7 +281,7 @@ async function importCarefully(conn: DuckDBConnection, p: Planned, signal?: Abor
       unreadable = (e as Error).message;
     }
   }
-  checkCancelled(signal);
+  throwIfCancelled(signal, 'import');
   return inTransaction(conn, [p], async ([fileId]) => {
     const target: Target = { fileId, source: p.key, partition: p.object.partition };
     let counts: StagedCounts = { records: 0, rows: 0, quarantined: 0, outside: 0 };

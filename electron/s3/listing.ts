@@ -1,5 +1,5 @@
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { throwIfCancelled } from '../api/jobs.ts';
+import { throwIfCancelled } from '../jobs/context.ts';
 import { bareEtag } from './etag.ts';
 import { forEachBounded } from './pool.ts';
 

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobProgress } from '../../shared/api/jobs.ts';
 import type { S3Plan, S3Source, S3SyncError, S3SyncSummary } from '../../shared/api/s3.ts';
-import { throwIfCancelled } from '../api/jobs.ts';
+import { throwIfCancelled } from '../jobs/context.ts';
 import { checkCredentials, connect, type ConnectOptions, type S3Connection } from './client.ts';
 import { downloadObject } from './download.ts';
 import { describeS3Error } from './errors.ts';

@@ -35,14 +35,9 @@ import { forestBasis, historyDigest, planContinue, type KeyWindows, type SavedFo
 import { scoreKeysInWorkers, type KeyPoints, type WindowScorer } from './scorer.ts';
 import type { KeyScores } from './streamScore.ts';
 import { resolveCutoff, scoreStats } from './threshold.ts';
-
-export interface WorkContext {
-  signal: AbortSignal;
-  progress(p: { done: number; total: number; unit: string; message?: string }): void;
-}
+import { idleWorkContext, type WorkContext } from '../jobs/context.ts';
 
 const DOUBLE_LIST = LIST(DOUBLE);
-const NO_CONTEXT: WorkContext = { signal: new AbortController().signal, progress() {} };
 
 /** Definitions, scoring runs, alerts and marks of metric streams, over one workspace. */
 /** Saved forests a scoring keeps at most (~0.5 MB a key at 100 trees × 256 samples: about 64 keys). */
@@ -123,7 +118,7 @@ export class StreamsService {
   async score(
     name: string,
     overrides: { forest?: Partial<ForestSettings>; threshold?: Threshold; mode?: ScoreMode } = {},
-    ctx: WorkContext = NO_CONTEXT,
+    ctx: WorkContext = idleWorkContext(),
   ): Promise<StreamRun> {
     const started = Date.now();
     const definition = await this.get(name);
@@ -368,7 +363,7 @@ export class StreamsService {
   }
 
   /** Generates a demo stream into the workspace's data folder, imports it and (unless told not to) defines its stream. */
-  async loadDemo(kind: DemoKind, ctx: WorkContext = NO_CONTEXT, define = true): Promise<DemoLoadResult> {
+  async loadDemo(kind: DemoKind, ctx: WorkContext = idleWorkContext(), define = true): Promise<DemoLoadResult> {
     ctx.progress({ done: 0, total: 3, unit: 'steps', message: `generating the ${kind} demo` });
     const demo = await generateStreamDemo(kind, join(this.ws.dataDir, 'streams-demo'));
     ctx.progress({ done: 1, total: 3, unit: 'steps', message: `importing ${demo.lines.toLocaleString('en-US')} lines` });

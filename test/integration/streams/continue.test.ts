@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamDefinitionInput } from '../../../shared/api/streams.ts';
 import { streamsSchema } from '../../../electron/streams/schema.ts';
-import { StreamsService, type WorkContext } from '../../../electron/streams/service.ts';
+import { StreamsService } from '../../../electron/streams/service.ts';
+import type { WorkContext } from '../../../electron/jobs/context.ts';
 import { openWorkspace, type Workspace } from '../../../electron/workspace/workspace.ts';
 
 let dir: string;

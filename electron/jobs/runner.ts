@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { JobInfo, JobProgress } from '../../shared/api/jobs.ts';
+import type { JobInfo } from '../../shared/api/jobs.ts';
 import type { EventBus } from './events.ts';
 
-export interface JobContext {
-  signal: AbortSignal;
-  /** Report progress; rate and ETA are derived here so every job reports them the same way. */
-  progress(p: Omit<JobProgress, 'rate' | 'etaSeconds'>): void;
-}
+import type { WorkContext } from './context.ts';
+
+/** A job's work gets the shared WorkContext; rate and ETA are derived here so every job reports them the same way. */
+export type JobContext = WorkContext;
 
 interface Entry {
   info: JobInfo;
@@ -104,9 +103,4 @@ export class JobRunner {
     const ended = [...this.jobs.values()].filter((e) => e.info.state !== 'running');
     for (const e of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) this.jobs.delete(e.info.id);
   }
-}
-
-/** Throws CANCELLED when the signal is aborted; long loops call it between units of work. */
-export function throwIfCancelled(signal: AbortSignal): void {
-  if (signal.aborted) throw new ApiError('CANCELLED', 'cancelled');
 }
