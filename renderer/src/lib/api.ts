@@ -1,4 +1,5 @@
 import type { ApiClient, ApiEventName, ApiEvents, ApiMethod, ApiRequest, ApiResponse, JobInfo } from '../../../shared/api/index.ts';
+import { followJob } from '../../../shared/api/followJob.ts';
 import { httpTransport } from './httpTransport.ts';
 import { ipcTransport, type PreloadBridge } from './ipcTransport.ts';
 
@@ -21,27 +22,11 @@ export function on<E extends ApiEventName>(event: E, listener: (payload: ApiEven
 }
 
 /**
- * Follows a job until it ends: calls onUpdate with every progress event and resolves with the final
- * state (done, cancelled or failed). Polls once at the start so a job that ended before the
- * subscription is not missed.
+ * Follows a job until it ends (shared/api/followJob.ts): pass the starting call itself, so an end that
+ * comes before the call returns is never overwritten by its stale "running" snapshot.
  */
-export function watchJob<R = unknown>(job: JobInfo, onUpdate: (job: JobInfo<R>) => void = () => {}): Promise<JobInfo<R>> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (j: JobInfo) => {
-      onUpdate(j as JobInfo<R>);
-      if (j.state !== 'running' && !settled) {
-        settled = true;
-        off();
-        resolve(j as JobInfo<R>);
-      }
-    };
-    const off = on('job', (j) => {
-      if (j.id === job.id) finish(j);
-    });
-    finish(job);
-    if (!settled) call('jobs.get', { id: job.id }).then(finish, () => {});
-  });
+export function watchJob<R = unknown>(job: JobInfo<R> | (() => Promise<JobInfo<R>>), onUpdate: (job: JobInfo<R>) => void = () => {}): Promise<JobInfo<R>> {
+  return followJob(api, job, onUpdate);
 }
 
 /** Unique enough ids for queries the client may cancel before their response arrives. */
