@@ -19,7 +19,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { findObjects, type LakeObject } from './discover.ts';
 import { deleteFiles } from './forget.ts';
 import { stageObject } from './readers.ts';
-import { checkedColumn, columnsStruct, readerType } from './sqlSpec.ts';
+import { checkedColumn, columnsStruct, literalPath, parsedColumn, readerType } from './sqlSpec.ts';
 import { promoteStaged, windowSql, type StagedCounts, type Target, type Window } from './stage.ts';
 import { STREAMS, type StreamSpec } from './streams.ts';
 import { throwIfCancelled } from '../jobs/context.ts';
@@ -210,7 +210,7 @@ async function writeLedgers(conn: DuckDBConnection, entries: { p: Planned; fileI
 
 /** DuckDB's own reader for a batch, with the stream's declared types (CSV and Parquet columns matched by name; batches share one CSV header). */
 function readerSql(spec: StreamSpec, batch: Planned[]): string {
-  const paths = `[${batch.map((p) => quoteLiteral(p.object.path)).join(', ')}]`;
+  const paths = `[${batch.map((p) => quoteLiteral(literalPath(p.object.path))).join(', ')}]`;
   const { format, compression } = batch[0].object;
   const codec = `compression='${compression === 'gzip' ? 'gzip' : 'uncompressed'}'`;
   if (format === 'json') return `read_json(${paths}, columns=${columnsStruct(spec, true)}, format='newline_delimited', ${codec})`;
@@ -244,7 +244,7 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
         `INSERT INTO ${spec.table}
          SELECT nextval('lake_row_seq'), ${spec.columns.map((c) => checkedColumn(c, 'r')).join(', ')},
            coalesce(m.y, year(${time})), coalesce(m.mo, month(${time})), coalesce(m.d, day(${time})), coalesce(m.h, hour(${time})), m.file_id
-         FROM ${readerSql(spec, batch)} r
+         FROM (SELECT ${spec.columns.map((c) => `${parsedColumn(c, 'x')} AS ${quoteIdent(c.name)}`).join(', ')}, x.file_index FROM ${readerSql(spec, batch)} x) r
          JOIN (VALUES ${meta}) m(i, file_id, y, mo, d, h) ON r.file_index = m.i`,
       );
       const list = ids.join(', ');

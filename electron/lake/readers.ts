@@ -11,6 +11,7 @@ import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
 import { CsvRecordReader, LineSplitter, type CsvRecord, type PhysicalLine } from './csvRecords.ts';
 import type { LakeObject } from './discover.ts';
 import { parsePiece, RecordScanner, type Piece } from './records.ts';
+import { literalPath } from './sqlSpec.ts';
 import { RAW_LIMIT, resetStage, stageTable } from './stage.ts';
 import type { StreamSpec } from './streams.ts';
 
@@ -136,6 +137,6 @@ async function stageParquet(conn: DuckDBConnection, object: LakeObject, spec: St
   const cols = spec.columns.map((c) => `CAST(${quoteIdent(c.name)} AS VARCHAR)`).join(', ');
   const raw = `concat_ws(',', ${spec.columns.map((c) => `coalesce(CAST(${quoteIdent(c.name)} AS VARCHAR), 'NULL')`).join(', ')})`;
   await conn.run(
-    `INSERT INTO ${stageTable(spec)} SELECT file_row_number, file_row_number + 1, ${cols}, NULL, ${raw} FROM read_parquet(${quoteLiteral(object.path)}, file_row_number = true)`,
+    `INSERT INTO ${stageTable(spec)} SELECT file_row_number, file_row_number + 1, ${cols}, NULL, ${raw} FROM read_parquet(${quoteLiteral(literalPath(object.path))}, file_row_number = true)`,
   );
 }
