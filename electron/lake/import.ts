@@ -13,6 +13,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
+import { stat } from 'node:fs/promises';
 import type { ImportProgress, ImportSummary, LakeFile, QuarantineEntry } from '../../shared/api/lake.ts';
 import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
 import type { Workspace } from '../workspace/workspace.ts';
@@ -69,13 +70,13 @@ export function importPath(ws: Workspace, root: string, opts: ImportOptions = {}
 }
 
 async function runImport(ws: Workspace, root: string, opts: ImportOptions): Promise<ImportSummary> {
-  const objects = await findObjects(root);
+  const { objects, ignored } = await findObjects(root);
   const conn = await ws.connect();
   const interrupt = () => conn.interrupt();
   opts.signal?.addEventListener('abort', interrupt);
   try {
     const ledger = await readLedger(conn);
-    const summary: ImportSummary = { files: 0, rows: 0, skipped: 0, quarantined: [] };
+    const summary: ImportSummary = { files: 0, rows: 0, skipped: 0, quarantined: [], ignored, warnings: [] };
     const todo: Planned[] = [];
     for (const object of objects) {
       const { key, version } = opts.identity?.(object) ?? { key: object.path, version: `${object.size}:${Math.round(object.mtimeMs)}` };
@@ -89,8 +90,8 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
     }
     const progress: ImportProgress = { done: 0, total: todo.length, unit: 'files', bytesDone: 0, bytesTotal: todo.reduce((s, p) => s + p.object.size, 0), rows: 0 };
     opts.onProgress?.({ ...progress });
-    const record = (done: Planned[], rows: number, quarantined: QuarantineEntry[]) => {
-      summary.files += done.length;
+    const record = (done: Planned[], rows: number, quarantined: QuarantineEntry[], imported = true) => {
+      if (imported) summary.files += done.length;
       summary.rows += rows;
       summary.quarantined.push(...quarantined);
       progress.done += done.length;
@@ -111,8 +112,16 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
       for (const p of batch) {
         throwIfCancelled(opts.signal, 'import');
         const fast = batch.length > 1 ? await tryFast(conn, [p], opts.signal) : null;
-        if (fast !== null) record([p], fast, []);
-        else record([p], ...(await importCarefully(conn, p, opts.signal)));
+        if (fast !== null) {
+          record([p], fast, []);
+          continue;
+        }
+        const careful = await importCarefully(conn, p, opts.signal);
+        if ('retry' in careful) {
+          // Not in the ledger: the next import reads it again.
+          ignored.push({ path: p.key, reason: careful.retry });
+          record([p], 0, [], false);
+        } else record([p], careful.rows, careful.quarantined);
       }
     }
     return summary;
@@ -270,29 +279,67 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
   }
 }
 
-/** Stages one object record by record, then commits its good rows and its quarantine together. */
-async function importCarefully(conn: DuckDBConnection, p: Planned, signal?: AbortSignal): Promise<[number, QuarantineEntry[]]> {
+const READ_ATTEMPTS = 3;
+const RETRY_MS = 200;
+
+/**
+ * Stages one object record by record, then commits its good rows and its quarantine together. A read
+ * that fails for the file system's reasons (vanished, EIO, EACCES) or reads bytes other than the
+ * planned version's is retried, then left out of the ledger (`retry`): only the object's own bytes can
+ * reject it.
+ */
+async function importCarefully(conn: DuckDBConnection, p: Planned, signal?: AbortSignal): Promise<{ rows: number; quarantined: QuarantineEntry[] } | { retry: string }> {
   let unreadable: string | null = null;
-  if (p.object.size > 0) {
+  for (let attempt = 1; p.object.size > 0; attempt++) {
+    let failure: Error | null = null;
     try {
+      unreadable = null;
       await stageObject(conn, p.object, p.spec, signal);
     } catch (e) {
       if (signal?.aborted) throw e;
-      unreadable = (e as Error).message;
+      failure = e as Error;
+      unreadable = failure.message;
     }
+    const transient = (await changedSince(p.object)) ?? (failure && isSystemError(failure) ? describeSystemError(failure) : null);
+    if (!transient) break;
+    if (attempt >= READ_ATTEMPTS) return { retry: `${transient}; tried again at the next import` };
+    await new Promise((r) => setTimeout(r, RETRY_MS * attempt));
+    throwIfCancelled(signal, 'import');
   }
   throwIfCancelled(signal, 'import');
   return inTransaction(conn, [p], async ([fileId]) => {
     const target: Target = { fileId, source: p.key, partition: p.object.partition };
     let counts: StagedCounts = { records: 0, rows: 0, quarantined: 0, outside: 0 };
     if (unreadable !== null) {
-      await conn.run(`INSERT INTO lake_quarantine VALUES ($1, $2, 0, $3, NULL)`, [fileId, p.key, `unreadable ${p.object.format} file: ${unreadable}`]);
-      counts = { records: 0, rows: 0, quarantined: 1, outside: 0 };
+      await conn.run(`INSERT INTO lake_quarantine VALUES ($1, $2, 0, $3, NULL)`, [fileId, p.key, `unreadable ${p.object.format} file: ${unreadable.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '')}`]);
+      // The whole file is the one record it could not read: `rejected`, not `empty`.
+      counts = { records: 1, rows: 0, quarantined: 1, outside: 0 };
     } else if (p.object.size > 0) {
       counts = await promoteStaged(conn, p.spec, target, p.window);
     }
     await writeLedger(conn, p, fileId, counts);
     const bad = (await conn.runAndReadAll(`SELECT line::DOUBLE, reason FROM lake_quarantine WHERE file_id = ${fileId} ORDER BY line`)).getRows();
-    return [counts.rows, bad.map((r) => ({ file: p.key, line: Number(r[0]), reason: String(r[1]) }))];
+    return { rows: counts.rows, quarantined: bad.map((r) => ({ file: p.key, line: Number(r[0]), reason: String(r[1]) })) };
   });
+}
+
+/** Why the file is no longer the version planned (gone, or other size or mtime), or null when it still is. */
+async function changedSince(o: LakeObject): Promise<string | null> {
+  try {
+    const s = await stat(o.path);
+    return s.size === o.size && Math.round(s.mtimeMs) === Math.round(o.mtimeMs) ? null : 'changed while being read';
+  } catch (e) {
+    return describeSystemError(e as Error);
+  }
+}
+
+/** A file-system error (Node's errno errors, DuckDB's IO errors), as opposed to what the bytes say. */
+function isSystemError(e: Error): boolean {
+  return typeof (e as NodeJS.ErrnoException).syscall === 'string' || /^IO Error/.test(e.message);
+}
+
+function describeSystemError(e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'vanished while being read';
+  return `unreadable (${code ?? e.message.split('\n')[0]})`;
 }

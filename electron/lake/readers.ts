@@ -87,6 +87,8 @@ async function scan<P extends PhysicalLine>(object: LakeObject, scanner: ByteSca
       scanner.push(chunk as Buffer, handle);
     }
   } catch (e) {
+    // The file system failing (vanished, EIO) says nothing about the object's bytes: the caller retries.
+    if (typeof (e as NodeJS.ErrnoException).syscall === 'string') throw e;
     broken = e as Error;
   } finally {
     file.destroy();
