@@ -9,6 +9,7 @@ import { ApiError } from '../../shared/api/envelope.ts';
 import type { IgnoredPath, LakeFile } from '../../shared/api/lake.ts';
 import { parsePartition, parseStream, type Partition } from './layout.ts';
 import { splitCsvLine } from './csvRecords.ts';
+import { headText } from './textEncoding.ts';
 import type { StreamName } from './streams.ts';
 
 export interface LakeObject {
@@ -141,7 +142,7 @@ async function identify(path: string, rel: string): Promise<LakeObject | Ignored
   const head = await readHead(path, s.size);
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
   const parquet = head.subarray(0, 4).toString('latin1') === 'PAR1';
-  const text = gzip ? gunzipPrefix(head) : parquet ? '' : head.toString('utf8');
+  const text = gzip ? gunzipPrefix(head) : parquet ? '' : headText(head);
   const name = rel.toLowerCase().replace(/\.gz$/, '');
   const format: LakeObject['format'] = parquet || name.endsWith('.parquet') ? 'parquet' : name.endsWith('.csv') || looksLikeCsv(text) ? 'csv' : 'json';
   if (head.subarray(8, 12).toString('latin1') === 'DUCK') return { path, reason: 'a DuckDB database, not a log' };
@@ -166,7 +167,7 @@ async function readHead(path: string, size: number, at = 0): Promise<Buffer> {
 /** The start of a gzip member, even when the sample ends mid-stream or the file is truncated. */
 function gunzipPrefix(head: Buffer): string {
   try {
-    return gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, SNIFF_BYTES).toString('utf8');
+    return headText(gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, SNIFF_BYTES));
   } catch {
     return '';
   }

@@ -251,7 +251,7 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
         .join(', ');
       await conn.run(
         `INSERT INTO ${spec.table}
-         SELECT nextval('lake_row_seq'), ${spec.columns.map((c) => checkedColumn(c, 'r')).join(', ')},
+         SELECT nextval('lake_row_seq'), ${spec.columns.map((c) => checkedColumn(c, 'r', batch[0].object.format === 'csv')).join(', ')},
            coalesce(m.y, year(${time})), coalesce(m.mo, month(${time})), coalesce(m.d, day(${time})), coalesce(m.h, hour(${time})), m.file_id
          FROM (SELECT ${spec.columns.map((c) => `${parsedColumn(c, 'x')} AS ${quoteIdent(c.name)}`).join(', ')}, x.file_index FROM ${readerSql(spec, batch)} x) r
          JOIN (VALUES ${meta}) m(i, file_id, y, mo, d, h) ON r.file_index = m.i`,

@@ -12,6 +12,7 @@ import { CsvRecordReader, LineSplitter, type CsvRecord, type PhysicalLine } from
 import type { LakeObject } from './discover.ts';
 import { parsePiece, RecordScanner, type Piece } from './records.ts';
 import { literalPath } from './sqlSpec.ts';
+import { utf8Chunks } from './textEncoding.ts';
 import { RAW_LIMIT, resetStage, stageTable } from './stage.ts';
 import type { StreamSpec } from './streams.ts';
 
@@ -82,9 +83,9 @@ async function scan<P extends PhysicalLine>(object: LakeObject, scanner: ByteSca
   if (object.compression === 'gzip') file.on('error', (e) => input.destroy(e));
   let broken: Error | null = null;
   try {
-    for await (const chunk of input) {
+    for await (const chunk of utf8Chunks(input)) {
       if (signal?.aborted) break;
-      scanner.push(chunk as Buffer, handle);
+      scanner.push(chunk, handle);
     }
   } catch (e) {
     // The file system failing (vanished, EIO) says nothing about the object's bytes: the caller retries.
