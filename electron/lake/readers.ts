@@ -29,7 +29,8 @@ export async function stageObject(conn: DuckDBConnection, object: LakeObject, sp
       cut = await scan(object, new LineSplitter(), (l) => csv.push(l.line, l.text), signal);
       csv.end();
     } else {
-      cut = await scan(object, new RecordScanner(), (p: Piece) => sink.add(p.line, parsePiece(p, names), p.text), signal);
+      const numeric = spec.columns.map((c) => c.type !== 'VARCHAR' && c.type !== 'TIMESTAMP');
+      cut = await scan(object, new RecordScanner(), (p: Piece) => sink.add(p.line, parsePiece(p, names, numeric), p.text), signal);
     }
     if (cut) sink.add(cut.line, { reason: cut.reason }, cut.text);
   } finally {

@@ -136,8 +136,11 @@ const KEEP_BYTES = 64 * 1024;
 
 export type Parsed = { values: (string | null)[] } | { reason: string };
 
-/** Why a piece is not a usable record, or its column values as text (DuckDB casts and checks them). */
-export function parsePiece(piece: Piece, columns: readonly string[]): Parsed {
+/**
+ * Why a piece is not a usable record, or its column values as text (DuckDB casts and checks them).
+ * A JSON boolean in a `numeric` column reads as 1 / 0, as DuckDB's reader reads it on the fast path.
+ */
+export function parsePiece(piece: Piece, columns: readonly string[], numeric: readonly boolean[] = []): Parsed {
   if (piece.kind === 'garbage') return { reason: looksBinary(piece.text) ? 'binary data, not JSON' : 'not a JSON object' };
   if (piece.kind === 'unterminated') return { reason: 'unterminated JSON record (cut off)' };
   if (piece.kind === 'oversized') return { reason: `JSON record longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB` };
@@ -152,8 +155,9 @@ export function parsePiece(piece: Piece, columns: readonly string[]): Parsed {
   const missing: string[] = [];
   const nulls: string[] = [];
   const values: (string | null)[] = [];
-  for (const c of columns) {
-    const v = record[c];
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i];
+    const v = typeof record[c] === 'boolean' && numeric[i] ? Number(record[c]) : record[c];
     if (v === undefined) missing.push(c);
     else if (v === null) nulls.push(c);
     else if (typeof v === 'object') return { reason: `${c} is not a scalar value` };
