@@ -27,6 +27,16 @@ interface FieldState {
   fields: string[];
   field: string;
   quoted: boolean;
+  /** At the start of a field: only there does a quote open a quoted field (elsewhere it is a character, as DuckDB reads it). */
+  fresh: boolean;
+  /** Just after a closing quote: only a delimiter or the end of the record may follow. */
+  closed: boolean;
+  /** Text followed a closing quote: the quotes do not pair up as the writer meant. */
+  stray: boolean;
+}
+
+function freshState(): FieldState {
+  return { fields: [], field: '', quoted: false, fresh: true, closed: false, stray: false };
 }
 
 /** Adds `text` to the record being parsed; `quoted` stays true when a quoted field is still open at its end. */
@@ -35,27 +45,46 @@ function parseInto(s: FieldState, text: string): void {
     const ch = text[i];
     if (s.quoted) {
       if (ch === '"' && text[i + 1] === '"') (s.field += '"'), i++;
-      else if (ch === '"') s.quoted = false;
+      else if (ch === '"') (s.quoted = false), (s.closed = true);
       else s.field += ch;
-    } else if (ch === '"') s.quoted = true;
-    else if (ch === ',') s.fields.push(s.field), (s.field = '');
-    else s.field += ch;
+    } else if (ch === ',') {
+      s.fields.push(s.field);
+      s.field = '';
+      s.fresh = true;
+      s.closed = false;
+    } else if (ch === '"' && s.fresh) {
+      s.quoted = true;
+      s.fresh = false;
+    } else {
+      if (s.closed) s.stray = true;
+      s.field += ch;
+      s.fresh = false;
+    }
   }
 }
 
 /** One CSV line into fields (a quote left open runs to the end of the line). */
 export function splitCsvLine(line: string): string[] {
-  const s: FieldState = { fields: [], field: '', quoted: false };
+  const s = freshState();
   parseInto(s, line);
   s.fields.push(s.field);
   return s.fields;
+}
+
+/** A line read alone is a whole record of `width` fields, quotes paired. */
+function wholeRecord(line: string, width: number): boolean {
+  const s = freshState();
+  parseInto(s, line);
+  return !s.quoted && !s.stray && s.fields.length + 1 === width;
 }
 
 /** Physical lines into CSV records; blank lines between records are skipped. */
 export class CsvRecordReader {
   private open: PhysicalLine[] = [];
   private chars = 0;
-  private state: FieldState = { fields: [], field: '', quoted: false };
+  private state: FieldState = freshState();
+  /** Fields in the first record (the header): a record spanning lines must have as many. */
+  private width: number | null = null;
 
   constructor(
     private emit: (r: CsvRecord) => void,
@@ -89,12 +118,22 @@ export class CsvRecordReader {
     this.chars += l.text.length + 1;
     parseInto(this.state, l.text);
     if (!this.state.quoted) {
-      const { fields, field } = this.state;
+      const { fields, field, stray } = this.state;
       fields.push(field);
       const first = this.open[0].line;
+      if (this.open.length > 1) {
+        // A quote that opened on one line and closed lines later is a quoted line break only if the
+        // record is well formed; two stray quotes would otherwise swallow the good lines between them.
+        const width = this.width;
+        const inner = this.open.slice(1, -1);
+        if (stray) return this.giveUp('its closing quote, lines later, is followed by more text');
+        if (width !== null && fields.length !== width) return this.giveUp(`closing it lines later gives ${fields.length} fields, not ${width}`);
+        if (width !== null && inner.some((o) => wholeRecord(o.text, width))) return this.giveUp('the lines before its closing quote are records of their own');
+      }
       const text = this.open.length === 1 ? l.text : this.open.map((o) => o.text).join('\n');
       this.reset();
-      this.emit({ line: first, text, fields });
+      this.width ??= fields.length;
+      this.emit(stray ? { line: first, text, reason: 'text after a closing quote (a stray quote)' } : { line: first, text, fields });
       return null;
     }
     this.state.field += '\n';
@@ -114,7 +153,7 @@ export class CsvRecordReader {
   private reset(): void {
     this.open = [];
     this.chars = 0;
-    this.state = { fields: [], field: '', quoted: false };
+    this.state = freshState();
   }
 }
 

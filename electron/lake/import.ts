@@ -13,13 +13,14 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
+import { stat } from 'node:fs/promises';
 import type { ImportProgress, ImportSummary, LakeFile, QuarantineEntry } from '../../shared/api/lake.ts';
 import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { findObjects, type LakeObject } from './discover.ts';
 import { deleteFiles } from './forget.ts';
 import { stageObject } from './readers.ts';
-import { checkedColumn, columnsStruct, readerType } from './sqlSpec.ts';
+import { checkedColumn, columnsStruct, literalPath, parsedColumn, readerType } from './sqlSpec.ts';
 import { promoteStaged, windowSql, type StagedCounts, type Target, type Window } from './stage.ts';
 import { STREAMS, type StreamSpec } from './streams.ts';
 import { throwIfCancelled } from '../jobs/context.ts';
@@ -31,6 +32,8 @@ export interface ImportOptions {
   eventTime?: Window;
   /** The ledger identity of a local file (default: its absolute path, versioned by size and mtime). */
   identity?: (file: LakeObject) => { key: string; version: string };
+  /** Every object through the careful path (tests check that both paths accept and refuse the same records). */
+  careful?: boolean;
 }
 
 /**
@@ -69,13 +72,13 @@ export function importPath(ws: Workspace, root: string, opts: ImportOptions = {}
 }
 
 async function runImport(ws: Workspace, root: string, opts: ImportOptions): Promise<ImportSummary> {
-  const objects = await findObjects(root);
+  const { objects, ignored } = await findObjects(root);
   const conn = await ws.connect();
   const interrupt = () => conn.interrupt();
   opts.signal?.addEventListener('abort', interrupt);
   try {
     const ledger = await readLedger(conn);
-    const summary: ImportSummary = { files: 0, rows: 0, skipped: 0, quarantined: [] };
+    const summary: ImportSummary = { files: 0, rows: 0, skipped: 0, quarantined: [], ignored, warnings: [] };
     const todo: Planned[] = [];
     for (const object of objects) {
       const { key, version } = opts.identity?.(object) ?? { key: object.path, version: `${object.size}:${Math.round(object.mtimeMs)}` };
@@ -89,8 +92,8 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
     }
     const progress: ImportProgress = { done: 0, total: todo.length, unit: 'files', bytesDone: 0, bytesTotal: todo.reduce((s, p) => s + p.object.size, 0), rows: 0 };
     opts.onProgress?.({ ...progress });
-    const record = (done: Planned[], rows: number, quarantined: QuarantineEntry[]) => {
-      summary.files += done.length;
+    const record = (done: Planned[], rows: number, quarantined: QuarantineEntry[], imported = true) => {
+      if (imported) summary.files += done.length;
       summary.rows += rows;
       summary.quarantined.push(...quarantined);
       progress.done += done.length;
@@ -101,7 +104,7 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
     };
     for (const batch of batches(todo)) {
       throwIfCancelled(opts.signal, 'import');
-      if (batch[0].object.size > 0) {
+      if (batch[0].object.size > 0 && !opts.careful) {
         const rows = await tryFast(conn, batch, opts.signal);
         if (rows !== null) {
           record(batch, rows, []);
@@ -110,9 +113,17 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
       }
       for (const p of batch) {
         throwIfCancelled(opts.signal, 'import');
-        const fast = batch.length > 1 ? await tryFast(conn, [p], opts.signal) : null;
-        if (fast !== null) record([p], fast, []);
-        else record([p], ...(await importCarefully(conn, p, opts.signal)));
+        const fast = batch.length > 1 && !opts.careful ? await tryFast(conn, [p], opts.signal) : null;
+        if (fast !== null) {
+          record([p], fast, []);
+          continue;
+        }
+        const careful = await importCarefully(conn, p, opts.signal);
+        if ('retry' in careful) {
+          // Not in the ledger: the next import reads it again.
+          ignored.push({ path: p.key, reason: careful.retry });
+          record([p], 0, [], false);
+        } else record([p], careful.rows, careful.quarantined);
       }
     }
     return summary;
@@ -210,7 +221,7 @@ async function writeLedgers(conn: DuckDBConnection, entries: { p: Planned; fileI
 
 /** DuckDB's own reader for a batch, with the stream's declared types (CSV and Parquet columns matched by name; batches share one CSV header). */
 function readerSql(spec: StreamSpec, batch: Planned[]): string {
-  const paths = `[${batch.map((p) => quoteLiteral(p.object.path)).join(', ')}]`;
+  const paths = `[${batch.map((p) => quoteLiteral(literalPath(p.object.path))).join(', ')}]`;
   const { format, compression } = batch[0].object;
   const codec = `compression='${compression === 'gzip' ? 'gzip' : 'uncompressed'}'`;
   if (format === 'json') return `read_json(${paths}, columns=${columnsStruct(spec, true)}, format='newline_delimited', ${codec})`;
@@ -242,9 +253,9 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
         .join(', ');
       await conn.run(
         `INSERT INTO ${spec.table}
-         SELECT nextval('lake_row_seq'), ${spec.columns.map((c) => checkedColumn(c, 'r')).join(', ')},
+         SELECT nextval('lake_row_seq'), ${spec.columns.map((c) => checkedColumn(c, 'r', batch[0].object.format === 'csv')).join(', ')},
            coalesce(m.y, year(${time})), coalesce(m.mo, month(${time})), coalesce(m.d, day(${time})), coalesce(m.h, hour(${time})), m.file_id
-         FROM ${readerSql(spec, batch)} r
+         FROM (SELECT ${spec.columns.map((c) => `${parsedColumn(c, 'x')} AS ${quoteIdent(c.name)}`).join(', ')}, x.file_index FROM ${readerSql(spec, batch)} x) r
          JOIN (VALUES ${meta}) m(i, file_id, y, mo, d, h) ON r.file_index = m.i`,
       );
       const list = ids.join(', ');
@@ -270,29 +281,67 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
   }
 }
 
-/** Stages one object record by record, then commits its good rows and its quarantine together. */
-async function importCarefully(conn: DuckDBConnection, p: Planned, signal?: AbortSignal): Promise<[number, QuarantineEntry[]]> {
+const READ_ATTEMPTS = 3;
+const RETRY_MS = 200;
+
+/**
+ * Stages one object record by record, then commits its good rows and its quarantine together. A read
+ * that fails for the file system's reasons (vanished, EIO, EACCES) or reads bytes other than the
+ * planned version's is retried, then left out of the ledger (`retry`): only the object's own bytes can
+ * reject it.
+ */
+async function importCarefully(conn: DuckDBConnection, p: Planned, signal?: AbortSignal): Promise<{ rows: number; quarantined: QuarantineEntry[] } | { retry: string }> {
   let unreadable: string | null = null;
-  if (p.object.size > 0) {
+  for (let attempt = 1; p.object.size > 0; attempt++) {
+    let failure: Error | null = null;
     try {
+      unreadable = null;
       await stageObject(conn, p.object, p.spec, signal);
     } catch (e) {
       if (signal?.aborted) throw e;
-      unreadable = (e as Error).message;
+      failure = e as Error;
+      unreadable = failure.message;
     }
+    const transient = (await changedSince(p.object)) ?? (failure && isSystemError(failure) ? describeSystemError(failure) : null);
+    if (!transient) break;
+    if (attempt >= READ_ATTEMPTS) return { retry: `${transient}; tried again at the next import` };
+    await new Promise((r) => setTimeout(r, RETRY_MS * attempt));
+    throwIfCancelled(signal, 'import');
   }
   throwIfCancelled(signal, 'import');
   return inTransaction(conn, [p], async ([fileId]) => {
     const target: Target = { fileId, source: p.key, partition: p.object.partition };
     let counts: StagedCounts = { records: 0, rows: 0, quarantined: 0, outside: 0 };
     if (unreadable !== null) {
-      await conn.run(`INSERT INTO lake_quarantine VALUES ($1, $2, 0, $3, NULL)`, [fileId, p.key, `unreadable ${p.object.format} file: ${unreadable}`]);
-      counts = { records: 0, rows: 0, quarantined: 1, outside: 0 };
+      await conn.run(`INSERT INTO lake_quarantine VALUES ($1, $2, 0, $3, NULL)`, [fileId, p.key, `unreadable ${p.object.format} file: ${unreadable.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '')}`]);
+      // The whole file is the one record it could not read: `rejected`, not `empty`.
+      counts = { records: 1, rows: 0, quarantined: 1, outside: 0 };
     } else if (p.object.size > 0) {
       counts = await promoteStaged(conn, p.spec, target, p.window);
     }
     await writeLedger(conn, p, fileId, counts);
     const bad = (await conn.runAndReadAll(`SELECT line::DOUBLE, reason FROM lake_quarantine WHERE file_id = ${fileId} ORDER BY line`)).getRows();
-    return [counts.rows, bad.map((r) => ({ file: p.key, line: Number(r[0]), reason: String(r[1]) }))];
+    return { rows: counts.rows, quarantined: bad.map((r) => ({ file: p.key, line: Number(r[0]), reason: String(r[1]) })) };
   });
+}
+
+/** Why the file is no longer the version planned (gone, or other size or mtime), or null when it still is. */
+async function changedSince(o: LakeObject): Promise<string | null> {
+  try {
+    const s = await stat(o.path);
+    return s.size === o.size && Math.round(s.mtimeMs) === Math.round(o.mtimeMs) ? null : 'changed while being read';
+  } catch (e) {
+    return describeSystemError(e as Error);
+  }
+}
+
+/** A file-system error (Node's errno errors, DuckDB's IO errors), as opposed to what the bytes say. */
+function isSystemError(e: Error): boolean {
+  return typeof (e as NodeJS.ErrnoException).syscall === 'string' || /^IO Error/.test(e.message);
+}
+
+function describeSystemError(e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'vanished while being read';
+  return `unreadable (${code ?? e.message.split('\n')[0]})`;
 }

@@ -11,6 +11,8 @@ import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
 import { CsvRecordReader, LineSplitter, type CsvRecord, type PhysicalLine } from './csvRecords.ts';
 import type { LakeObject } from './discover.ts';
 import { parsePiece, RecordScanner, type Piece } from './records.ts';
+import { literalPath } from './sqlSpec.ts';
+import { utf8Chunks } from './textEncoding.ts';
 import { RAW_LIMIT, resetStage, stageTable } from './stage.ts';
 import type { StreamSpec } from './streams.ts';
 
@@ -27,7 +29,8 @@ export async function stageObject(conn: DuckDBConnection, object: LakeObject, sp
       cut = await scan(object, new LineSplitter(), (l) => csv.push(l.line, l.text), signal);
       csv.end();
     } else {
-      cut = await scan(object, new RecordScanner(), (p: Piece) => sink.add(p.line, parsePiece(p, names), p.text), signal);
+      const numeric = spec.columns.map((c) => c.type !== 'VARCHAR' && c.type !== 'TIMESTAMP');
+      cut = await scan(object, new RecordScanner(), (p: Piece) => sink.add(p.line, parsePiece(p, names, numeric), p.text), signal);
     }
     if (cut) sink.add(cut.line, { reason: cut.reason }, cut.text);
   } finally {
@@ -81,11 +84,13 @@ async function scan<P extends PhysicalLine>(object: LakeObject, scanner: ByteSca
   if (object.compression === 'gzip') file.on('error', (e) => input.destroy(e));
   let broken: Error | null = null;
   try {
-    for await (const chunk of input) {
+    for await (const chunk of utf8Chunks(input)) {
       if (signal?.aborted) break;
-      scanner.push(chunk as Buffer, handle);
+      scanner.push(chunk, handle);
     }
   } catch (e) {
+    // The file system failing (vanished, EIO) says nothing about the object's bytes: the caller retries.
+    if (typeof (e as NodeJS.ErrnoException).syscall === 'string') throw e;
     broken = e as Error;
   } finally {
     file.destroy();
@@ -136,6 +141,6 @@ async function stageParquet(conn: DuckDBConnection, object: LakeObject, spec: St
   const cols = spec.columns.map((c) => `CAST(${quoteIdent(c.name)} AS VARCHAR)`).join(', ');
   const raw = `concat_ws(',', ${spec.columns.map((c) => `coalesce(CAST(${quoteIdent(c.name)} AS VARCHAR), 'NULL')`).join(', ')})`;
   await conn.run(
-    `INSERT INTO ${stageTable(spec)} SELECT file_row_number, file_row_number + 1, ${cols}, NULL, ${raw} FROM read_parquet(${quoteLiteral(object.path)}, file_row_number = true)`,
+    `INSERT INTO ${stageTable(spec)} SELECT file_row_number, file_row_number + 1, ${cols}, NULL, ${raw} FROM read_parquet(${quoteLiteral(literalPath(object.path))}, file_row_number = true)`,
   );
 }

@@ -6,7 +6,7 @@
  * (outside a JSON array), so one broken line cannot swallow the lines after it.
  */
 
-export type PieceKind = 'object' | 'garbage' | 'unterminated';
+export type PieceKind = 'object' | 'garbage' | 'unterminated' | 'oversized';
 
 export interface Piece {
   kind: PieceKind;
@@ -40,7 +40,9 @@ export class RecordScanner {
   private startLine = 1;
   private seenContent = false;
   private inArray = false;
-  private carry: Buffer | null = null;
+  /** The start of the piece in progress from earlier chunks: kept as a list (one concat per piece, however long). */
+  private carry: Buffer[] = [];
+  private carried = 0;
 
   /** The line the scanner has reached (for reporting where a stream broke off). */
   get currentLine(): number {
@@ -48,17 +50,16 @@ export class RecordScanner {
   }
 
   push(chunk: Buffer, emit: (p: Piece) => void): void {
-    let buf = chunk;
-    let i = 0;
     let start = 0;
-    if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
-      i = this.carry.length;
-      this.carry = null;
-    }
-    const n = buf.length;
-    for (; i < n; i++) {
-      const b = buf[i];
+    const n = chunk.length;
+    const text = (end: number) => {
+      const bytes = this.carry.length ? Buffer.concat([...this.carry, chunk.subarray(start, end)]) : chunk.subarray(start, end);
+      this.carry = [];
+      this.carried = 0;
+      return bytes.toString('utf8');
+    };
+    for (let i = 0; i < n; i++) {
+      const b = chunk[i];
       if (this.state === NONE) {
         if (b === NL) this.line++;
         else if (b === SP || b === TAB || b === CR) continue;
@@ -78,7 +79,7 @@ export class RecordScanner {
           }
         }
       } else if (b === NL && (this.state === GARBAGE || !this.inArray)) {
-        emit({ kind: this.state === GARBAGE ? 'garbage' : 'unterminated', line: this.startLine, text: buf.toString('utf8', start, i).trimEnd() });
+        emit({ kind: this.state === GARBAGE ? 'garbage' : 'unterminated', line: this.startLine, text: text(i).trimEnd() });
         this.state = NONE;
         this.line++;
       } else if (this.state === OBJECT) {
@@ -90,31 +91,59 @@ export class RecordScanner {
         } else if (b === QUOTE) this.inString = true;
         else if (b === OPEN) this.depth++;
         else if (b === CLOSE && --this.depth === 0) {
-          emit({ kind: 'object', line: this.startLine, text: buf.toString('utf8', start, i + 1) });
+          const piece = text(i + 1);
+          emit(this.tooLong ? { kind: 'oversized', line: this.startLine, text: piece.slice(0, KEEP_BYTES) } : { kind: 'object', line: this.startLine, text: piece });
+          this.tooLong = false;
           this.state = NONE;
         }
       }
     }
-    if (this.state !== NONE) this.carry = buf.subarray(start);
+    if (this.state !== NONE) this.keep(chunk.subarray(start));
+  }
+
+  private tooLong = false;
+
+  /** Garbage is kept only as far as a quarantine shows it; a record only up to MAX_RECORD_BYTES (then it is garbage). */
+  private keep(part: Buffer): void {
+    const cap = this.state === GARBAGE || this.tooLong ? KEEP_BYTES : MAX_RECORD_BYTES;
+    if (this.carried + part.length > cap) {
+      if (this.state === OBJECT && !this.tooLong) this.tooLong = true;
+      part = part.subarray(0, Math.max(0, KEEP_BYTES - this.carried));
+    }
+    if (part.length) {
+      this.carry.push(part);
+      this.carried += part.length;
+    }
   }
 
   /** Flushes a piece the input ended in the middle of. */
   end(emit: (p: Piece) => void): void {
-    if (this.state !== NONE && this.carry) {
-      const text = this.carry.toString('utf8').trimEnd();
+    if (this.state !== NONE && this.carry.length) {
+      const text = Buffer.concat(this.carry).toString('utf8').trimEnd();
       emit({ kind: this.state === GARBAGE ? 'garbage' : 'unterminated', line: this.startLine, text });
     }
     this.state = NONE;
-    this.carry = null;
+    this.carry = [];
+    this.carried = 0;
+    this.tooLong = false;
   }
 }
 
+/** DuckDB's own reader refuses JSON objects past 16 MB by default; the careful path keeps up to this. */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+/** What is kept of garbage (the quarantine shows 10,000 characters of it). */
+const KEEP_BYTES = 64 * 1024;
+
 export type Parsed = { values: (string | null)[] } | { reason: string };
 
-/** Why a piece is not a usable record, or its column values as text (DuckDB casts and checks them). */
-export function parsePiece(piece: Piece, columns: readonly string[]): Parsed {
+/**
+ * Why a piece is not a usable record, or its column values as text (DuckDB casts and checks them).
+ * A JSON boolean in a `numeric` column reads as 1 / 0, as DuckDB's reader reads it on the fast path.
+ */
+export function parsePiece(piece: Piece, columns: readonly string[], numeric: readonly boolean[] = []): Parsed {
   if (piece.kind === 'garbage') return { reason: looksBinary(piece.text) ? 'binary data, not JSON' : 'not a JSON object' };
   if (piece.kind === 'unterminated') return { reason: 'unterminated JSON record (cut off)' };
+  if (piece.kind === 'oversized') return { reason: `JSON record longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB` };
   let value: unknown;
   try {
     value = JSON.parse(piece.text);
@@ -126,8 +155,9 @@ export function parsePiece(piece: Piece, columns: readonly string[]): Parsed {
   const missing: string[] = [];
   const nulls: string[] = [];
   const values: (string | null)[] = [];
-  for (const c of columns) {
-    const v = record[c];
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i];
+    const v = typeof record[c] === 'boolean' && numeric[i] ? Number(record[c]) : record[c];
     if (v === undefined) missing.push(c);
     else if (v === null) nulls.push(c);
     else if (typeof v === 'object') return { reason: `${c} is not a scalar value` };

@@ -6,6 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
+import { invalidTextReason, typedFromText, validText } from './sqlSpec.ts';
 import type { StreamSpec } from './streams.ts';
 
 /** Longest raw text kept per quarantined record; the object itself stays where it is. */
@@ -19,13 +20,6 @@ export function stageTable(spec: StreamSpec): string {
 export async function resetStage(conn: DuckDBConnection, spec: StreamSpec): Promise<void> {
   const cols = spec.columns.map((c) => `${quoteIdent(c.name)} VARCHAR`).join(', ');
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${stageTable(spec)} (rec BIGINT, line BIGINT, ${cols}, reason VARCHAR, raw VARCHAR)`);
-}
-
-/** SQL that is true when the column's text is a valid value of its type (integers must be whole: DuckDB would round '3.7'). */
-function valid(c: StreamSpec['columns'][number]): string {
-  const col = quoteIdent(c.name);
-  const cast = `TRY_CAST(${col} AS ${c.type}) IS NOT NULL`;
-  return c.type === 'INTEGER' || c.type === 'BIGINT' ? `(${cast} AND regexp_full_match(trim(${col}), '[-+]?[0-9]+'))` : cast;
 }
 
 export interface Window {
@@ -66,14 +60,12 @@ export interface StagedCounts {
 /** Moves the staged records into the stream table and the quarantine; call inside the file's transaction. */
 export async function promoteStaged(conn: DuckDBConnection, spec: StreamSpec, target: Target, window: Window | undefined): Promise<StagedCounts> {
   const stage = stageTable(spec);
-  const ok = spec.columns.map(valid).join(' AND ');
+  const ok = spec.columns.map((c) => validText(c, quoteIdent(c.name))).join(' AND ');
   const good = `reason IS NULL AND ${ok}`;
-  const typed = spec.columns.map((c) => `TRY_CAST(${quoteIdent(c.name)} AS ${c.type})`).join(', ');
-  const inWindow = windowSql(spec, window, `TRY_CAST(${quoteIdent(spec.timeColumn)} AS TIMESTAMP)`);
-  const why = `CASE ${spec.columns
-    .map((c) => `WHEN NOT ${valid(c)} THEN ${quoteLiteral(`${c.name} is not a valid ${c.type}: `)} || coalesce(left(${quoteIdent(c.name)}, 80), 'NULL')`)
-    .join(' ')} END`;
-  const time = `TRY_CAST(${quoteIdent(spec.timeColumn)} AS TIMESTAMP)`;
+  const typed = spec.columns.map((c) => typedFromText(c, quoteIdent(c.name))).join(', ');
+  const time = typedFromText(spec.columns.find((c) => c.name === spec.timeColumn)!, quoteIdent(spec.timeColumn));
+  const inWindow = windowSql(spec, window, time);
+  const why = `CASE ${spec.columns.map((c) => `WHEN NOT ${validText(c, quoteIdent(c.name))} THEN ${invalidTextReason(c, quoteIdent(c.name))}`).join(' ')} END`;
   await conn.run(
     `INSERT INTO ${spec.table}
      SELECT nextval('lake_row_seq'), ${typed}, ${partitionSql(spec, target, time)}, ${target.fileId}

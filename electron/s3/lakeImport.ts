@@ -1,5 +1,5 @@
 import { copyFile, link, mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { importPath } from '../lake/import.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import type { Importer } from './sync.ts';
@@ -31,7 +31,13 @@ export function lakeImporter(ws: Workspace): Importer {
         // Files, not bytes: the sync's byte counters are about the network.
         onProgress: (p) => req.onProgress({ done: p.done, total: p.total, unit: p.unit, message: `importing: ${p.rows.toLocaleString('en-US')} rows` }),
       });
-      return { rows: summary.rows };
+      // Staged paths back to keys; the lake's own ledger keys are s3:// URLs.
+      const prefix = `s3://${req.bucket}/`;
+      const ignored = summary.ignored.map((i) => {
+        const key = i.path.startsWith(prefix) ? i.path.slice(prefix.length) : relative(root, i.path).split(sep).join('/');
+        return { key, reason: i.reason };
+      });
+      return { rows: summary.rows, ignored };
     } finally {
       await rm(staging, { recursive: true, force: true });
     }

@@ -24,7 +24,8 @@ export interface ImportRequest {
   signal: AbortSignal;
   onProgress(p: SyncProgress): void;
 }
-export type Importer = (request: ImportRequest) => Promise<{ rows: number }>;
+/** Rows loaded, and the keys the lake passed over (those are not imported). */
+export type Importer = (request: ImportRequest) => Promise<{ rows: number; ignored: { key: string; reason: string }[] }>;
 
 export type SyncProgress = Omit<JobProgress, 'rate' | 'etaSeconds'>;
 
@@ -183,6 +184,7 @@ export async function syncSource(deps: SyncDeps, source: S3Source, options: Sync
     throwIfCancelled(signal);
 
     let rows = 0;
+    let ignored: { key: string; reason: string }[] = [];
     if (toImport.length > 0) {
       // An object imported before for another (always adjacent) range keeps that range's rows too:
       // its rows are replaced for the union of both windows.
@@ -203,7 +205,9 @@ export async function syncSource(deps: SyncDeps, source: S3Source, options: Sync
         onProgress: (p) => options.onProgress?.(p),
       });
       rows = result.rows;
-      await ledger.markImported(source.bucket, toImport, union);
+      ignored = result.ignored;
+      const passedOver = new Set(ignored.map((i) => i.key));
+      await ledger.markImported(source.bucket, toImport.filter((o) => !passedOver.has(o.key)), union);
     }
     return {
       listed: listed.length,
@@ -212,6 +216,7 @@ export async function syncSource(deps: SyncDeps, source: S3Source, options: Sync
       bytes: transferred,
       rows,
       errors,
+      ignored,
     };
   } finally {
     conn.close();

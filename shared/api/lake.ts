@@ -20,6 +20,19 @@ export interface ImportSummary {
   /** Files already imported at the same version. */
   skipped: number;
   quarantined: QuarantineEntry[];
+  /**
+   * Files and folders passed over, with why: hidden, markers, DuckDB files and WALs, not a log by name
+   * and content, unreadable or vanished (not recorded, so the next import tries them again).
+   */
+  ignored: IgnoredPath[];
+  /** Notices that lose nothing, e.g. records that also appear in other files. */
+  warnings: string[];
+}
+
+export interface IgnoredPath {
+  /** Absolute local path (or the S3 URL of a synced object). */
+  path: string;
+  reason: string;
 }
 
 /** Import progress; `done`/`total` count files. */

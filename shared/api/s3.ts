@@ -64,6 +64,11 @@ export interface S3SyncSummary {
   /** Rows imported into the workspace by this sync. */
   rows: number;
   errors: S3SyncError[];
+  /**
+   * Downloaded keys the import passed over, with why (`_SUCCESS`, `.hidden`, `*.tmp`, not a log): never
+   * recorded as imported, so they are offered again by the next sync and reported again.
+   */
+  ignored: { key: string; reason: string }[];
 }
 
 /** A saved source by name, or an unsaved one given in full (the CLI's flags, the panel's draft). */

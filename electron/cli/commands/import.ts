@@ -15,7 +15,11 @@ folders; JSON lines, back-to-back records, CSV with header, Parquet; gzip by mag
 them. Idempotent and incremental: unchanged files are skipped, a changed file replaces its own rows,
 each file commits whole. Bad lines are quarantined with file, line and reason; every good row loads.
   --workspace FILE  workspace file (default: REDZONE_WORKSPACE, then the user-data workspace)
-  --json            print one JSON object: {files, rows, skipped, quarantined: [{file, line, reason}]}
+  --json            print one JSON object: {files, rows, skipped, quarantined: [{file, line, reason}],
+                    ignored: [{path, reason}], warnings: [...]}
+Hidden files, markers (_SUCCESS), partial downloads, DuckDB files and WALs and files that are not
+logs by name and content are passed over and listed; an unreadable or vanishing file is listed too
+and tried again by the next import.
 Ctrl+C cancels; files already committed stay, the rest are imported by the next run.
 
 Example: npm run cli -- import --workspace lab.duckdb /tmp/lab`,
@@ -53,6 +57,12 @@ Example: npm run cli -- import --workspace lab.duckdb /tmp/lab`,
           for (const q of s.quarantined.slice(0, 50)) io.out(`  ${q.file}:${q.line}  ${q.reason}`);
           if (s.quarantined.length > 50) io.out(`  … ${s.quarantined.length - 50} more (import --json lists them all)`);
         }
+        if (s.ignored.length) {
+          io.out(`Passed over ${s.ignored.length} file${s.ignored.length === 1 ? '' : 's'} or folder${s.ignored.length === 1 ? '' : 's'}:`);
+          for (const i of s.ignored.slice(0, 50)) io.out(`  ${i.path}  ${i.reason}`);
+          if (s.ignored.length > 50) io.out(`  … ${s.ignored.length - 50} more (import --json lists them all)`);
+        }
+        for (const w of s.warnings) io.out(`Warning: ${w}`);
       }
       return 0;
     } finally {

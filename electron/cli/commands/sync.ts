@@ -134,5 +134,6 @@ function summaryText(s: S3SyncSummary, seconds: number): string {
   return [
     `Listed ${s.listed} objects: downloaded ${s.downloaded} (${formatBytes(s.bytes)}), ${s.skipped} unchanged; imported ${s.rows.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s.`,
     ...s.errors.map((e) => `  failed ${e.key ?? ''}: ${e.message}`),
+    ...s.ignored.map((i) => `  not imported ${i.key}: ${i.reason}`),
   ].join('\n');
 }
