@@ -84,6 +84,7 @@ export async function scoreRun(
   req: ScoreRequest,
   signal: AbortSignal,
   progress: (p: ScoreProgress) => void,
+  opts: { batchRows?: number } = {},
 ): Promise<ScoringRun> {
   const started = Date.now();
   const rule = req.cutoff === undefined ? DEFAULT_CUTOFF : parseCutoffOrFail(req.cutoff);
@@ -102,7 +103,7 @@ export async function scoreRun(
   let writer: RunWriter | null = null;
   try {
     writer = await RunWriter.begin(ws);
-    await scoreInto(ws, source, session, writer, signal, progress);
+    await scoreInto(ws, source, session, writer, signal, progress, opts.batchRows ?? BATCH_ROWS);
     if (signal.aborted) throw new ApiError('CANCELLED', 'scoring cancelled');
     progress({ done: writer.appended, total: writer.appended, unit: 'rows', message: 'saving scores' });
     const id = await writer.finish({
@@ -196,7 +197,15 @@ interface Memo {
 }
 
 /** Streams the source in batches through the forest into the writer, each distinct row scored once. */
-async function scoreInto(ws: Workspace, source: FeatureSource, session: ForestSession, writer: RunWriter, signal: AbortSignal, progress: (p: ScoreProgress) => void): Promise<void> {
+async function scoreInto(
+  ws: Workspace,
+  source: FeatureSource,
+  session: ForestSession,
+  writer: RunWriter,
+  signal: AbortSignal,
+  progress: (p: ScoreProgress) => void,
+  batchRows: number,
+): Promise<void> {
   const dims = source.featureColumns.length;
   const keyOffset = source.hasPidx ? 2 : 1;
   const total = await countRows(ws, source, signal);
@@ -215,7 +224,7 @@ async function scoreInto(ws: Workspace, source: FeatureSource, session: ForestSe
   progress({ done: 0, total, unit: 'rows', message: `scoring ${total.toLocaleString('en-US')} rows` });
   try {
     await withQuery(ws, `SELECT ${cast.join(', ')} FROM (${source.select}) AS q`, signal, async (result) => {
-      for await (const batch of fixedBatches(result, BATCH_ROWS)) {
+      for await (const batch of fixedBatches(result, batchRows)) {
         if (signal.aborted) throw new ApiError('CANCELLED', 'scoring cancelled');
         const points = interleave(batch, keyOffset, source);
         checkPointsOrFail(points, dims, source.featureColumns);
