@@ -89,13 +89,28 @@ export async function benchLab(opts: BenchOptions = {}): Promise<BenchRow[]> {
     const out: BenchRow[] = [];
     const limit = process.env.REDZONE_MEMORY_LIMIT ? `, REDZONE_MEMORY_LIMIT=${process.env.REDZONE_MEMORY_LIMIT}` : '';
     const size = `${objects.keys.length} objects, ${(objects.bytes / 1e6).toFixed(0)} MB, ${rows.toLocaleString('en-US')} rows${limit}`;
-    const row = (c: string, metric: string, value: number, unit: string, note?: string): BenchRow => ({ suite: 'lab', case: c, metric, value, unit, ...(note ? { note } : {}) });
+    const row = (c: string, metric: string, value: number, unit: string, note?: string): BenchRow => ({
+      suite: 'lab',
+      case: c,
+      metric,
+      value,
+      unit,
+      ...(note ? { note } : {}),
+    });
     const report = (c: string, s: Step, note?: string) => out.push(row(c, 'wall', s.ms / 1000, 's', note), row(c, 'peak RSS', s.maxRssBytes / 1e6, 'MB'));
 
     // Yardsticks first, each cleaned up before the product's own run so disk holds one workspace at a time.
-    const plain = await measured(['--import', 'tsx', join(import.meta.dirname, 'labGetChild.ts'), server.endpoint, BUCKET, lake, join(scratch, 'plain'), String(CONCURRENCY)], env, timing);
+    const plain = await measured(
+      ['--import', 'tsx', join(import.meta.dirname, 'labGetChild.ts'), server.endpoint, BUCKET, lake, join(scratch, 'plain'), String(CONCURRENCY)],
+      env,
+      timing,
+    );
     await rm(join(scratch, 'plain'), { recursive: true, force: true });
-    const ctas = await measured(['--import', 'tsx', join(import.meta.dirname, 'ingestChild.ts'), 'ctas', join(lake, 'playlog'), join(scratch, 'ctas.duckdb'), 'gzip'], env, timing);
+    const ctas = await measured(
+      ['--import', 'tsx', join(import.meta.dirname, 'ingestChild.ts'), 'ctas', join(lake, 'playlog'), join(scratch, 'ctas.duckdb'), 'gzip'],
+      env,
+      timing,
+    );
     await rm(join(scratch, 'ctas.duckdb'), { force: true });
     const imported = await measured([cli, 'import', '--workspace', join(scratch, 'import.duckdb'), '--json', lake], env, timing);
     await rm(join(scratch, 'import.duckdb'), { force: true });
@@ -103,9 +118,31 @@ export async function benchLab(opts: BenchOptions = {}): Promise<BenchRow[]> {
 
     const ws = join(scratch, 'lab.duckdb');
     const wsArg = ['--workspace', ws];
-    const sync = await measured([cli, 'sync', ...wsArg, '--bucket', BUCKET, '--prefix', 'playlog/', '--prefix', 'userlog/', '--from', objects.from, '--to', objects.to, '--endpoint', server.endpoint, '--json'], env, timing);
+    const sync = await measured(
+      [
+        cli,
+        'sync',
+        ...wsArg,
+        '--bucket',
+        BUCKET,
+        '--prefix',
+        'playlog/',
+        '--prefix',
+        'userlog/',
+        '--from',
+        objects.from,
+        '--to',
+        objects.to,
+        '--endpoint',
+        server.endpoint,
+        '--json',
+      ],
+      env,
+      timing,
+    );
     const synced = JSON.parse(sync.stdout) as { downloaded: number; rows: number; errors: unknown[] };
-    if (synced.errors.length || synced.downloaded !== objects.keys.length) throw new Error(`lab bench: sync downloaded ${synced.downloaded} of ${objects.keys.length} objects, errors ${JSON.stringify(synced.errors.slice(0, 3))}`);
+    if (synced.errors.length || synced.downloaded !== objects.keys.length)
+      throw new Error(`lab bench: sync downloaded ${synced.downloaded} of ${objects.keys.length} objects, errors ${JSON.stringify(synced.errors.slice(0, 3))}`);
     await rm(join(scratch, 'lab.data', 's3'), { recursive: true, force: true }); // the cache is not needed past the import
     const score = await measured([cli, 'score', ...wsArg, '--features', 'points', '--trees', '200', '--samples', '1000', '--seed', '1', '--json'], env, timing);
     const flagged = await measured([cli, 'flagged', ...wsArg, '--json'], env, timing);
@@ -114,10 +151,18 @@ export async function benchLab(opts: BenchOptions = {}): Promise<BenchRow[]> {
     const run = JSON.parse(score.stdout) as { rows: number; flaggedRows: number; elapsedMs: number };
     const players = JSON.parse(flagged.stdout) as { total: number };
     report('plain GetObject loop', plain, `${size}; concurrency ${CONCURRENCY}; the sync's yardstick`);
-    report('sync (download + import)', sync, `${synced.rows.toLocaleString('en-US')} rows; ${(plain.ms / sync.ms).toFixed(2)}× the plain loop's speed incl. its import`);
+    report(
+      'sync (download + import)',
+      sync,
+      `${synced.rows.toLocaleString('en-US')} rows; ${(plain.ms / sync.ms).toFixed(2)}× the plain loop's speed incl. its import`,
+    );
     report('import (folder)', imported, `${(ctas.ms / imported.ms).toFixed(2)}× DuckDB CTAS's speed`);
     report('DuckDB CTAS', ctas, 'CREATE TABLE AS read_json of the same play-log files');
-    report('score 200 × 1000', score, `${run.rows.toLocaleString('en-US')} rows, ${run.flaggedRows.toLocaleString('en-US')} above the cut-off; scoring ${(run.elapsedMs / 1000).toFixed(1)} s in the run`);
+    report(
+      'score 200 × 1000',
+      score,
+      `${run.rows.toLocaleString('en-US')} rows, ${run.flaggedRows.toLocaleString('en-US')} above the cut-off; scoring ${(run.elapsedMs / 1000).toFixed(1)} s in the run`,
+    );
     report('flagged', flagged, `${players.total.toLocaleString('en-US')} players`);
     report('export-bans', bans);
     const steps = [sync, score, flagged, bans];
@@ -140,7 +185,8 @@ async function scoreChecksum(ws: string): Promise<number> {
   const instance = await DuckDBInstance.create(ws, { access_mode: 'READ_ONLY', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
   const conn = await instance.connect();
   try {
-    const r = await conn.runAndReadAll(`SELECT bit_xor(hash(p.pidx, p.idx, p.createdate, p.posnewx, p.posnewy, p.posnewz, p.posoldx, p.posoldy, p.posoldz, p.action, s.score)) % 1000000007
+    const r =
+      await conn.runAndReadAll(`SELECT bit_xor(hash(p.pidx, p.idx, p.createdate, p.posnewx, p.posnewy, p.posnewz, p.posoldx, p.posoldy, p.posoldz, p.action, s.score)) % 1000000007
       FROM rz_score s JOIN lake_playlog_data p USING (row_id) WHERE s.run_id = (SELECT max(run_id) FROM rz_score_run)`);
     return Number(r.getRows()[0][0]);
   } finally {
@@ -148,4 +194,3 @@ async function scoreChecksum(ws: string): Promise<number> {
     instance.closeSync();
   }
 }
-

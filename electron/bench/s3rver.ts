@@ -75,10 +75,18 @@ export interface LakeObjects {
 
 export async function lakeObjects(lake: string): Promise<LakeObjects> {
   const entries = await readdir(lake, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).filter((f) => /^(playlog|userlog)[\\/]/.test(relative(lake, f))).sort();
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .filter((f) => /^(playlog|userlog)[\\/]/.test(relative(lake, f)))
+    .sort();
   const keys = files.map((f) => relative(lake, f).split('\\').join('/'));
   const bytes = (await Promise.all(files.map((f) => stat(f)))).reduce((n, s) => n + s.size, 0);
-  const hours = keys.map((k) => /(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\//.exec(k)).filter((m) => m !== null).map((m) => `${m[1]}-${m[2]}-${m[3]}T${m[4]}`).sort();
+  const hours = keys
+    .map((k) => /(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\//.exec(k))
+    .filter((m) => m !== null)
+    .map((m) => `${m[1]}-${m[2]}-${m[3]}T${m[4]}`)
+    .sort();
   return { files, keys, bytes, from: hours[0], to: hours.at(-1)! };
 }
 

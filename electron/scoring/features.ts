@@ -34,7 +34,11 @@ const SETS: Record<FeatureSet, { columns: string[]; from: string; features: stri
   // The lab's choice: where the player stands.
   points: { columns: ['posnewx', 'posnewy'], from: 'playlog', features: ['posnewx', 'posnewy'] },
   // Where, how far and how soon: a teleport or a speed hack is a long step or a short gap.
-  movement: { columns: ['x', 'y', 'step', 'dt_seconds'], from: 'movement', features: ['posnewx AS x', 'posnewy AS y', 'step', 'coalesce(dt_seconds, 0) AS dt_seconds'] },
+  movement: {
+    columns: ['x', 'y', 'step', 'dt_seconds'],
+    from: 'movement',
+    features: ['posnewx AS x', 'posnewy AS y', 'step', 'coalesce(dt_seconds, 0) AS dt_seconds'],
+  },
 };
 
 /**
@@ -84,7 +88,10 @@ export async function querySource(ws: Workspace, sql: string): Promise<FeatureSo
   const hasPidx = numeric.some((c) => c.name === 'pidx');
   const features = numeric.filter((c) => c.name !== 'row_id' && c.name !== 'pidx').map((c) => c.name);
   if (features.length === 0) {
-    throw new ApiError('BAD_REQUEST', `the query has no numeric columns to score (columns: ${described.map((c) => `${c.name} ${c.type}`).join(', ') || 'none'})`);
+    throw new ApiError(
+      'BAD_REQUEST',
+      `the query has no numeric columns to score (columns: ${described.map((c) => `${c.name} ${c.type}`).join(', ') || 'none'})`,
+    );
   }
   const key = keyed ? 'row_id' : '(row_number() OVER () - 1) AS row_id';
   const select = `SELECT ${key}${hasPidx ? ', pidx' : ''}, ${features.map(quoteIdent).join(', ')} FROM (${text}) AS q`;

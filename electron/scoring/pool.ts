@@ -62,8 +62,7 @@ export interface PoolOptions {
   entry?: URL;
 }
 
-const defaultEntry = () =>
-  import.meta.url.endsWith('.ts') ? new URL('./worker.ts', import.meta.url) : new URL('./scoreWorker.js', import.meta.url);
+const defaultEntry = () => (import.meta.url.endsWith('.ts') ? new URL('./worker.ts', import.meta.url) : new URL('./scoreWorker.js', import.meta.url));
 
 /** A unit of work for one worker. `make` builds the message afresh, so a retried chunk can be sent again
  * after its first copy was transferred to a worker that died. */
@@ -346,7 +345,12 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
   };
 }
 
-async function train(run: (make: () => TaskMessage) => Promise<FromWorker>, samples: Float64Array, dims: number, params: Required<ForestParams>): Promise<Uint8Array> {
+async function train(
+  run: (make: () => TaskMessage) => Promise<FromWorker>,
+  samples: Float64Array,
+  dims: number,
+  params: Required<ForestParams>,
+): Promise<Uint8Array> {
   const msg = await run(() => ({ type: 'train', task: 0, samples: samples.slice(), dims, params }));
   if (msg.type !== 'trained') throw new Error(`unexpected ${msg.type} reply`);
   return msg.model;

@@ -194,7 +194,9 @@ export class RunWriter {
           'SELECT count(*)::DOUBLE, sum(score::DECIMAL(18, 9))::DOUBLE, sum(score::DECIMAL(18, 9) * score::DECIMAL(18, 9))::DOUBLE, min(score), max(score) FROM rz_score WHERE run_id = $1',
           [id],
         )
-      ).getRows()[0].map((v) => Number(v ?? 0));
+      )
+        .getRows()[0]
+        .map((v) => Number(v ?? 0));
       const mean = count ? sum / count : 0;
       const sd = count ? Math.sqrt(Math.max(0, squares / count - mean * mean)) : 0;
       const value = await cutoffOn(conn, { id, mean, sd, min, rows: count }, run.cutoff);

@@ -14,7 +14,12 @@ import { getRun, parseCutoffOrFail, RunWriter } from './runs.ts';
 
 /** The part of the RCF worker pool the service uses: train a forest, then score chunks with it, off the main thread. */
 export interface ForestScorer {
-  openForest(samples: Float64Array, dims: number, params: Required<ForestParams>, opts: { signal?: AbortSignal; columns?: readonly string[] }): Promise<ForestSession>;
+  openForest(
+    samples: Float64Array,
+    dims: number,
+    params: Required<ForestParams>,
+    opts: { signal?: AbortSignal; columns?: readonly string[] },
+  ): Promise<ForestSession>;
 }
 
 export interface ScoreProgress {
@@ -98,7 +103,11 @@ export async function scoreRun(
   const dims = source.featureColumns.length;
   progress({ done: 0, total: 0, unit: 'rows', message: `sampling ${source.featureColumns.join(', ')}` });
   const pool = await readSample(ws, source, params, signal);
-  if (pool.length === 0) throw new ApiError('BAD_REQUEST', source.keyedByPlaylog ? 'there are no play-log rows to score: import or load the demo data set first' : 'the feature query returned no rows');
+  if (pool.length === 0)
+    throw new ApiError(
+      'BAD_REQUEST',
+      source.keyedByPlaylog ? 'there are no play-log rows to score: import or load the demo data set first' : 'the feature query returned no rows',
+    );
   const session = await guard(signal, () => scorer.openForest(drawSamples(pool, dims, params), dims, params, { signal, columns: source.featureColumns }));
   let writer: RunWriter | null = null;
   try {
@@ -209,7 +218,11 @@ async function scoreInto(
   const dims = source.featureColumns.length;
   const keyOffset = source.hasPidx ? 2 : 1;
   const total = await countRows(ws, source, signal);
-  const cast = [`row_id::BIGINT AS row_id`, ...(source.hasPidx ? ['pidx::INTEGER AS pidx'] : []), ...source.featureColumns.map((c) => `${quoteIdent(c)}::DOUBLE`)];
+  const cast = [
+    `row_id::BIGINT AS row_id`,
+    ...(source.hasPidx ? ['pidx::INTEGER AS pidx'] : []),
+    ...source.featureColumns.map((c) => `${quoteIdent(c)}::DOUBLE`),
+  ];
   const newMemo = (): Memo => ({ rows: new RowMemo(dims, 1 << 16), scores: new Float64Array(1 << 16) });
   let memo = newMemo();
   const pending: Pending[] = [];
@@ -222,38 +235,37 @@ async function scoreInto(
     progress({ done: writer.appended, total, unit: 'rows', message: 'scoring' });
   };
   progress({ done: 0, total, unit: 'rows', message: `scoring ${total.toLocaleString('en-US')} rows` });
-  try {
-    await withQuery(ws, `SELECT ${cast.join(', ')} FROM (${source.select}) AS q`, signal, async (result) => {
-      for await (const batch of fixedBatches(result, batchRows)) {
-        if (signal.aborted) throw new ApiError('CANCELLED', 'scoring cancelled');
-        const points = interleave(batch, keyOffset, source);
-        checkPointsOrFail(points, dims, source.featureColumns);
-        if (memo.rows.bytes > MEMO_BYTES) memo = newMemo();
-        const m = memo;
-        const before = m.rows.count;
-        const ids = new Int32Array(batch.rowCount);
-        m.rows.add(points, ids);
-        if (m.rows.count > m.scores.length) {
-          const grown = new Float64Array(Math.max(m.rows.count, 2 * m.scores.length));
-          grown.set(m.scores);
-          m.scores = grown;
-        }
-        const fresh = m.rows.count - before;
-        // The memo's array may have grown by the time the scores arrive: write into whichever it holds then.
-        const scored = fresh === 0 ? Promise.resolve() : session.score(m.rows.rows(before, m.rows.count)).then((s) => {
-                if (s.length !== fresh) throw new ApiError('INTERNAL', `the scorer returned ${s.length} scores for ${fresh} rows`);
-                m.scores.set(s, before);
-              });
-        scored.catch(() => {}); // awaited in order by write(); a failure is reported there
-        pending.push({ rowIds: batch.columns[0] as BigInt64Array, pidx: source.hasPidx ? (batch.columns[1] as Int32Array) : null, ids, memo: m, scored });
-        read += batch.rowCount;
-        if (pending.length > AHEAD) await write(pending.shift()!);
+  await withQuery(ws, `SELECT ${cast.join(', ')} FROM (${source.select}) AS q`, signal, async (result) => {
+    for await (const batch of fixedBatches(result, batchRows)) {
+      if (signal.aborted) throw new ApiError('CANCELLED', 'scoring cancelled');
+      const points = interleave(batch, keyOffset, source);
+      checkPointsOrFail(points, dims, source.featureColumns);
+      if (memo.rows.bytes > MEMO_BYTES) memo = newMemo();
+      const m = memo;
+      const before = m.rows.count;
+      const ids = new Int32Array(batch.rowCount);
+      m.rows.add(points, ids);
+      if (m.rows.count > m.scores.length) {
+        const grown = new Float64Array(Math.max(m.rows.count, 2 * m.scores.length));
+        grown.set(m.scores);
+        m.scores = grown;
       }
-    });
-    while (pending.length) await write(pending.shift()!);
-  } finally {
-    pending.length = 0;
-  }
+      const fresh = m.rows.count - before;
+      // The memo's array may have grown by the time the scores arrive: write into whichever it holds then.
+      const scored =
+        fresh === 0
+          ? Promise.resolve()
+          : session.score(m.rows.rows(before, m.rows.count)).then((s) => {
+              if (s.length !== fresh) throw new ApiError('INTERNAL', `the scorer returned ${s.length} scores for ${fresh} rows`);
+              m.scores.set(s, before);
+            });
+      scored.catch(() => {}); // awaited in order by write(); a failure is reported there
+      pending.push({ rowIds: batch.columns[0] as BigInt64Array, pidx: source.hasPidx ? (batch.columns[1] as Int32Array) : null, ids, memo: m, scored });
+      read += batch.rowCount;
+      if (pending.length > AHEAD) await write(pending.shift()!);
+    }
+  });
+  while (pending.length) await write(pending.shift()!);
   if (read === 0) throw new ApiError('BAD_REQUEST', 'there are no rows to score');
 }
 

@@ -36,7 +36,9 @@ describe('scores are a property of the data, not of the import', () => {
     const lake = join(dir, 'lake');
     await generateDemo({ out: lake, players: 60, rows: 40_000, days: 2, seed: 5 });
     // Two halves of the same lake (alternate days), imported A then B into one workspace and B then A into the other.
-    const days = (await readdir(join(lake, 'playlog'), { recursive: true, withFileTypes: true })).filter((e) => e.isDirectory() && /^\d{2}$/.test(e.name) && /\d{4}[\\/]\d{2}$/.test(e.parentPath));
+    const days = (await readdir(join(lake, 'playlog'), { recursive: true, withFileTypes: true })).filter(
+      (e) => e.isDirectory() && /^\d{2}$/.test(e.name) && /\d{4}[\\/]\d{2}$/.test(e.parentPath),
+    );
     expect(days.length).toBeGreaterThanOrEqual(2);
     const halves = [join(dir, 'a'), join(dir, 'b')];
     for (const [i, d] of days.entries()) {
@@ -68,15 +70,19 @@ describe('scores are a property of the data, not of the import', () => {
   it.each<[string, ScoreRequest]>([
     ['points', { features: 'points', trees: 30, samples: 128, seed: 7 }],
     ['a query', { query: 'SELECT row_id, pidx, posnewx, posnewy, posnewz FROM playlog', trees: 20, samples: 64, seed: 2 }],
-  ])('the same files and seed give identical scores and statistics in both workspaces (%s)', async (_, req) => {
-    // Small batches: the scorer streams many of them, in each workspace's own scan order.
-    const runs = await Promise.all(ws.map((w) => scoreRun(w, pool, req, new AbortController().signal, () => {}, { batchRows: 3000 })));
-    expect(runs[0].rows).toBe(runs[1].rows);
-    const [a, b] = await Promise.all(ws.map((w, i) => scoresByEvent(w, runs[i].id)));
-    expect(a).toEqual(b);
-    for (const k of ['mean', 'sd', 'min', 'max', 'cutoffValue', 'flaggedRows'] as const) expect(runs[0][k]).toBe(runs[1][k]);
-    // And a different seed gives a different forest.
-    const other = await scoreRun(ws[0], pool, { ...req, seed: (req.seed ?? 0) + 1 }, new AbortController().signal, () => {});
-    expect(await scoresByEvent(ws[0], other.id)).not.toEqual(a);
-  }, 120_000);
+  ])(
+    'the same files and seed give identical scores and statistics in both workspaces (%s)',
+    async (_, req) => {
+      // Small batches: the scorer streams many of them, in each workspace's own scan order.
+      const runs = await Promise.all(ws.map((w) => scoreRun(w, pool, req, new AbortController().signal, () => {}, { batchRows: 3000 })));
+      expect(runs[0].rows).toBe(runs[1].rows);
+      const [a, b] = await Promise.all(ws.map((w, i) => scoresByEvent(w, runs[i].id)));
+      expect(a).toEqual(b);
+      for (const k of ['mean', 'sd', 'min', 'max', 'cutoffValue', 'flaggedRows'] as const) expect(runs[0][k]).toBe(runs[1][k]);
+      // And a different seed gives a different forest.
+      const other = await scoreRun(ws[0], pool, { ...req, seed: (req.seed ?? 0) + 1 }, new AbortController().signal, () => {});
+      expect(await scoresByEvent(ws[0], other.id)).not.toEqual(a);
+    },
+    120_000,
+  );
 });
