@@ -1,4 +1,5 @@
 import { benchIngest } from './ingest.ts';
+import { benchLab } from './lab.ts';
 import { benchMap } from './map.ts';
 import { benchRcf } from './rcf.ts';
 import { benchSync } from './sync.ts';
@@ -6,10 +7,11 @@ import { benchTransport } from './transport.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
 
 /** Every benchmark suite, by the name `npm run bench -- <name>` takes. */
-export const SUITES: Record<string, { about: string; run: (opts: BenchOptions) => Promise<BenchRow[]> }> = {
+export const SUITES: Record<string, { about: string; run: (opts: BenchOptions) => Promise<BenchRow[]>; onDemand?: boolean }> = {
   ingest: { about: 'Import 2M and 20M generated play-log rows (JSON lines, gzipped), vs DuckDB reading the same files', run: benchIngest },
   transport: { about: '1M rows × 3 numeric columns from DuckDB to the renderer, vs DuckDB alone', run: benchTransport },
   map: { about: 'Map viewport re-bin query at 2M and 20M play-log rows, vs a plain count; map frame time in Chromium', run: benchMap },
   rcf: { about: 'RCF build and score points/s (T100/S256, T200/S1000; 2-D, 10-D; 1 thread and the pool), the score CLI on 1M rows, the 40.5M-row lab job', run: benchRcf },
+  lab: { about: 'The whole lab from a local s3rver: sync, import, score 200×1000, flagged, export-bans; wall and peak RSS per step (--rows N, --lake DIR, --dir DIR, --cli FILE)', run: benchLab, onDemand: true },
   sync: { about: 'S3 sync of the 2M-row demo from a local s3rver, vs a plain parallel GetObject loop', run: benchSync },
 };

@@ -1,32 +1,17 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { startS3rver, S3RVER_KEYS } from '../../test/integration/s3/s3server.ts';
+import { join } from 'node:path';
 import { createApp } from '../api/app.ts';
 import { generateDemo } from '../lake/generate/index.ts';
-import { connect } from '../s3/client.ts';
 import { lakeImporter } from '../s3/lakeImport.ts';
-import { forEachBounded } from '../s3/pool.ts';
 import { syncSource } from '../s3/sync.ts';
+import { plainGetObjects } from './plainGet.ts';
+import { lakeObjects, putLake, startS3rver, S3RVER_KEYS } from './s3rver.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
 
 const BUCKET = 'bench-logs';
 const CONCURRENCY = 8;
 const ROUNDS = 2;
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
 
 /**
  * Issue #4's benchmark: sync of the demo data set from a local s3rver, as a ratio to a plain loop of
@@ -45,29 +30,12 @@ export async function benchSync(opts: BenchOptions = {}): Promise<BenchRow[]> {
   try {
     const lake = join(dir, 'lake');
     await generateDemo({ out: lake, rows, gzip: true });
-    const files = await walk(lake);
-    const objects = files.filter((f) => /(playlog|userlog)/.test(relative(lake, f)));
-    await forEachBounded(objects, CONCURRENCY, new AbortController().signal, async (f) => {
-      await server.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: relative(lake, f).split('\\').join('/'), Body: createReadStream(f), ContentLength: (await stat(f)).size }));
-    });
-    const keys = objects.map((f) => relative(lake, f).split('\\').join('/'));
-    const bytes = (await Promise.all(objects.map((f) => stat(f)))).reduce((n, s) => n + s.size, 0);
-    const hours = keys.map((k) => /(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\//.exec(k)).filter((m) => m !== null).map((m) => `${m[1]}-${m[2]}-${m[3]}T${m[4]}`).sort();
-    const source = { name: 'bench', bucket: BUCKET, prefixes: ['playlog/', 'userlog/'], endpoint: server.endpoint, from: hours[0], to: hours.at(-1)! };
+    const objects = await lakeObjects(lake);
+    await putLake(server, BUCKET, objects, CONCURRENCY);
+    const { keys, bytes } = objects;
+    const source = { name: 'bench', bucket: BUCKET, prefixes: ['playlog/', 'userlog/'], endpoint: server.endpoint, from: objects.from, to: objects.to };
 
-    const plainLoop = async (out: string) => {
-      const conn = await connect(source, { concurrency: CONCURRENCY });
-      const t = performance.now();
-      await forEachBounded(keys, CONCURRENCY, new AbortController().signal, async (key) => {
-        const r = await conn.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-        const path = join(out, key);
-        await mkdir(dirname(path), { recursive: true });
-        await pipeline(r.Body as Readable, createWriteStream(path));
-      });
-      const ms = performance.now() - t;
-      conn.close();
-      return ms;
-    };
+    const plainLoop = (out: string) => plainGetObjects(source, keys, out, CONCURRENCY);
     const sync = async (round: number) => {
       const app = await createApp(join(dir, `ws-${round}`, 'bench.duckdb'), () => {});
       const db = await app.services.ws.connect();

@@ -19,6 +19,6 @@ export {
 export { StreamingForest, resolveStreamingParams, type StreamingParams, type StreamingForestState } from './streaming.ts';
 export { shingle } from './shingle.ts';
 export { serializeForest, deserializeForest, serializeStreamingForest, deserializeStreamingForest } from './serialize.ts';
-export { dedupeRows, scatter, type Deduped } from './dedupe.ts';
+export { dedupeRows, scatter, RowMemo, type Deduped } from './dedupe.ts';
 export { checkPoints } from './validate.ts';
 export { mean, sd, cutoff, spearman, type CutoffRule } from './stats.ts';

@@ -31,10 +31,25 @@ export interface BatchResult {
   model: Uint8Array;
 }
 
+/** A trained forest held by the pool's workers: score rows with it chunk by chunk, then close. */
+export interface ForestSession {
+  /** The serialised forest, for the caller to store. */
+  model: Uint8Array;
+  /** Scores of the rows (no de-duplication here: the caller knows what it has already scored). */
+  score(points: Float64Array): Promise<Float64Array>;
+  /** Frees the workers' copies of the forest; pending scores reject. */
+  close(): void;
+}
+
 export interface ScoringPool {
   readonly size: number;
   /** Trains a forest on `points` (or loads `opts.model`) and scores every row, each distinct row once. */
   scoreBatch(points: Float64Array, dims: number, params: ForestParams, opts?: BatchOptions): Promise<BatchResult>;
+  /**
+   * Trains a forest on `samples` (numTrees blocks, as drawSamples lays them out) in a worker, then keeps it
+   * loaded for chunk after chunk until the session is closed: the scorer streams rows without holding them all.
+   */
+  openForest(samples: Float64Array, dims: number, params: ForestParams, opts?: JobOptions): Promise<ForestSession>;
   /** Streaming score-then-update over rows in order; trees are split across the workers. */
   scoreStream(rows: Float64Array, dims: number, params: StreamingParams, opts?: JobOptions): Promise<{ scores: Float64Array }>;
   close(): Promise<void>;
@@ -47,8 +62,7 @@ export interface PoolOptions {
   entry?: URL;
 }
 
-const defaultEntry = () =>
-  import.meta.url.endsWith('.ts') ? new URL('./worker.ts', import.meta.url) : new URL('./scoreWorker.js', import.meta.url);
+const defaultEntry = () => (import.meta.url.endsWith('.ts') ? new URL('./worker.ts', import.meta.url) : new URL('./scoreWorker.js', import.meta.url));
 
 /** A unit of work for one worker. `make` builds the message afresh, so a retried chunk can be sent again
  * after its first copy was transferred to a worker that died. */
@@ -81,6 +95,8 @@ interface Slot {
 /** Rows per scoring chunk: enough for Z-ordering and per-message costs to pay off, small enough to balance. */
 const CHUNK_MIN = 65536;
 const CHUNK_MAX = 262144;
+/** A session's chunk is split across workers only when each piece keeps at least this many rows. */
+const SESSION_PIECE_MIN = 16384;
 
 export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
   const size = Math.max(1, opts.size ?? availableParallelism() - 1);
@@ -151,8 +167,8 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
     }
   }
 
-  /** Runs a job's tasks; rejects on the first failure or on abort, ending that job's work at once. */
-  async function runJob<T>(signal: AbortSignal | undefined, body: (job: Job, run: (make: () => TaskMessage) => Promise<FromWorker>) => Promise<T>): Promise<T> {
+  /** Starts a job: its tasks run through `run`, `failure` rejects on the first failure or on abort, `end` frees it. */
+  function beginJob(signal: AbortSignal | undefined) {
     if (closed) throw new Error('the scoring pool is closed');
     if (broken) throw broken;
     signal?.throwIfAborted();
@@ -176,11 +192,20 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
         queue.push({ id: nextId++, job, make, attempts: 0, done: resolve });
         dispatch();
       });
+    const end = () => {
+      signal?.removeEventListener('abort', onAbort);
+      stopJob(job);
+    };
+    return { job, run, failure, end };
+  }
+
+  /** Runs a job's tasks; rejects on the first failure or on abort, ending that job's work at once. */
+  async function runJob<T>(signal: AbortSignal | undefined, body: (job: Job, run: (make: () => TaskMessage) => Promise<FromWorker>) => Promise<T>): Promise<T> {
+    const { job, run, failure, end } = beginJob(signal);
     try {
       return await Promise.race([body(job, run), failure]);
     } finally {
-      signal?.removeEventListener('abort', onAbort);
-      stopJob(job);
+      end();
     }
   }
 
@@ -243,6 +268,45 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
     });
   }
 
+  async function openForest(samples: Float64Array, dims: number, params: ForestParams, o: JobOptions = {}): Promise<ForestSession> {
+    const resolved = resolveForestParams(params);
+    checkPoints(samples, dims, o.columns);
+    const { job, run, failure, end } = beginJob(o.signal);
+    try {
+      job.model = await Promise.race([train(run, samples, dims, resolved), failure]);
+    } catch (e) {
+      end();
+      throw e;
+    }
+    const scoreOne = async (points: Float64Array): Promise<Float64Array> => {
+      const msg = await Promise.race([run(() => ({ type: 'score', task: 0, job: job.id, points: points.slice(), attribution: false })), failure]);
+      if (msg.type !== 'scored') throw new Error(`unexpected ${msg.type} reply`);
+      return msg.scores;
+    };
+    return {
+      model: job.model,
+      async score(points) {
+        const n = checkPoints(points, dims, o.columns);
+        // Split so every worker gets a piece, each big enough for Z-ordering to pay off.
+        const pieces = Math.max(1, Math.min(size, Math.floor(n / SESSION_PIECE_MIN)));
+        if (pieces === 1) return scoreOne(points);
+        const out = new Float64Array(n);
+        await Promise.all(
+          Array.from({ length: pieces }, async (_, k) => {
+            const from = Math.floor((k * n) / pieces);
+            const to = Math.floor(((k + 1) * n) / pieces);
+            out.set(await scoreOne(points.subarray(from * dims, to * dims)), from);
+          }),
+        );
+        return out;
+      },
+      close() {
+        job.fail(new Error('the forest session was closed')); // stops chunks still queued or running
+        end();
+      },
+    };
+  }
+
   async function scoreStream(rows: Float64Array, dims: number, params: StreamingParams, o: JobOptions = {}): Promise<{ scores: Float64Array }> {
     const n = checkPoints(rows, dims, o.columns);
     const resolved = resolveStreamingParams(params);
@@ -270,6 +334,7 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
   return {
     size,
     scoreBatch,
+    openForest,
     scoreStream,
     async close() {
       closed = true;
@@ -280,7 +345,12 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
   };
 }
 
-async function train(run: (make: () => TaskMessage) => Promise<FromWorker>, samples: Float64Array, dims: number, params: Required<ForestParams>): Promise<Uint8Array> {
+async function train(
+  run: (make: () => TaskMessage) => Promise<FromWorker>,
+  samples: Float64Array,
+  dims: number,
+  params: Required<ForestParams>,
+): Promise<Uint8Array> {
   const msg = await run(() => ({ type: 'train', task: 0, samples: samples.slice(), dims, params }));
   if (msg.type !== 'trained') throw new Error(`unexpected ${msg.type} reply`);
   return msg.model;

@@ -1,18 +1,13 @@
 import duckdb from '@duckdb/node-bindings';
-import { BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
 import { formatCutoff, parseCutoff, type Cutoff, type ScoringRun } from '../../shared/api/scoring.ts';
-import { cutoff as cutoffOf } from '../rcf/index.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 
-/** What a finished scoring pass hands to storage: the run's parameters, its model and its scores. */
-export interface NewRun extends Pick<ScoringRun, 'features' | 'query' | 'featureColumns' | 'keyedByPlaylog' | 'trees' | 'samples' | 'seed' | 'elapsedMs'> {
+/** What a finished scoring pass stores beside its scores: the run's parameters and its model. */
+export interface RunMeta extends Pick<ScoringRun, 'features' | 'query' | 'featureColumns' | 'keyedByPlaylog' | 'trees' | 'samples' | 'seed' | 'elapsedMs'> {
   cutoff: Cutoff;
   model: Uint8Array;
-  /** Row keys, player ids (or null when the features carry none) and scores, index-aligned. */
-  rowIds: Float64Array;
-  pidx: Float64Array | null;
-  scores: Float64Array;
 }
 
 const RUN_COLUMNS = `run_id, created_at, features, query, feature_columns, keyed_by_playlog, trees, samples, seed, rows, mean, sd, min, max, cutoff, cutoff_value, elapsed_ms, octet_length(model) AS model_bytes`;
@@ -78,11 +73,16 @@ export function parseCutoffOrFail(text: string): Cutoff {
 }
 
 /** The score a cut-off rule means for a stored run: σ from its statistics, top-N from its scores. */
-export async function cutoffValue(ws: Workspace, run: ScoringRun, rule: Cutoff): Promise<number> {
+export function cutoffValue(ws: Workspace, run: ScoringRun, rule: Cutoff): Promise<number> {
+  return cutoffOn(ws.db, run, rule);
+}
+
+/** cutoffValue on a given connection: a run being written sees its own uncommitted scores. */
+async function cutoffOn(db: DuckDBConnection, run: Pick<ScoringRun, 'id' | 'mean' | 'sd' | 'min' | 'rows'>, rule: Cutoff): Promise<number> {
   if (rule.kind === 'sigma') return run.mean + rule.k * run.sd;
   if (rule.kind === 'fixed') return rule.score;
-  if (rule.n >= run.rows) return run.min;
-  const r = await ws.db.runAndReadAll('SELECT score FROM rz_score WHERE run_id = $1 ORDER BY score DESC LIMIT 1 OFFSET $2', [run.id, rule.n - 1]);
+  if (rule.n < 1 || rule.n >= run.rows) return run.min; // top-N beyond the row count flags every row
+  const r = await db.runAndReadAll('SELECT score FROM rz_score WHERE run_id = $1 ORDER BY score DESC LIMIT 1 OFFSET $2', [run.id, rule.n - 1]);
   return Number(r.getRows()[0][0]);
 }
 
@@ -118,65 +118,88 @@ export async function runModel(ws: Workspace, id: number): Promise<Uint8Array> {
   return new Uint8Array((r[0][0] as { bytes: Uint8Array }).bytes); // a copy: aligned for the model's typed-array sections
 }
 
-function stats(scores: Float64Array) {
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i];
-    sum += s;
-    if (s < min) min = s;
-    if (s > max) max = s;
-  }
-  const mean = scores.length ? sum / scores.length : 0;
-  let ss = 0;
-  for (let i = 0; i < scores.length; i++) ss += (scores[i] - mean) ** 2;
-  return { mean, sd: scores.length ? Math.sqrt(ss / scores.length) : 0, min: scores.length ? min : 0, max: scores.length ? max : 0 };
-}
-
 const CHUNK = 2048;
 
 /**
- * Writes a run row and all its scores in one transaction on its own connection: the scores go in through
- * the Appender straight from the typed arrays, chunk by chunk. Returns the run id.
+ * Writes a run: its scores appended batch by batch as they are computed, then the run row, all in one
+ * transaction on a connection of its own, so a run cancelled, failed or killed midway leaves no trace.
+ * Statistics and the cut-off are computed by DuckDB from the stored scores, with exact (DECIMAL) sums so
+ * they do not depend on the order the rows were scored in.
  */
-export async function writeRun(ws: Workspace, run: NewRun, signal?: AbortSignal, onProgress?: (done: number) => void): Promise<number> {
-  const n = run.scores.length;
-  const s = stats(run.scores);
-  const value = cutoffOf(run.scores, run.cutoff);
-  const conn = await ws.connect();
-  try {
-    const id = Number((await conn.runAndReadAll("SELECT nextval('rz_score_run_seq')")).getRows()[0][0]);
-    await conn.run('BEGIN TRANSACTION');
+export class RunWriter {
+  private rows = 0;
+  private readonly chunk = DuckDBDataChunk.create([INTEGER, BIGINT, INTEGER, DOUBLE], CHUNK);
+  private readonly runIds: Int32Array;
+  private readonly noPidx = new Int32Array(CHUNK);
+
+  private constructor(
+    private conn: DuckDBConnection,
+    private appender: DuckDBAppender,
+    readonly id: number,
+  ) {
+    this.runIds = new Int32Array(CHUNK).fill(id);
+  }
+
+  static async begin(ws: Workspace): Promise<RunWriter> {
+    const conn = await ws.connect();
     try {
-      const appender = await conn.createAppender('rz_score');
-      const chunk = DuckDBDataChunk.create([INTEGER, BIGINT, INTEGER, DOUBLE], CHUNK);
-      const runIds = new Int32Array(CHUNK).fill(id);
-      const keys = new BigInt64Array(CHUNK);
-      const pidx = new Int32Array(CHUNK);
-      for (let from = 0; from < n; from += CHUNK) {
-        if (signal?.aborted) throw new ApiError('CANCELLED', 'scoring cancelled');
-        const m = Math.min(CHUNK, n - from);
-        chunk.reset();
-        for (let i = 0; i < m; i++) keys[i] = BigInt(run.rowIds[from + i]);
-        if (run.pidx) for (let i = 0; i < m; i++) pidx[i] = run.pidx[from + i];
-        const vec = (c: number) => duckdb.data_chunk_get_vector(chunk.chunk, c);
-        duckdb.copy_data_to_vector(vec(0), 0, runIds.buffer, 0, m * 4);
-        duckdb.copy_data_to_vector(vec(1), 0, keys.buffer, 0, m * 8);
-        duckdb.copy_data_to_vector(vec(2), 0, pidx.buffer, 0, m * 4);
-        if (!run.pidx) {
-          // No player column: every pidx is NULL (validity bits all clear).
-          duckdb.vector_ensure_validity_writable(vec(2));
-          const cleared = new Uint8Array(Math.ceil(m / 64) * 8);
-          duckdb.copy_data_to_vector_validity(vec(2), 0, cleared.buffer, 0, cleared.byteLength);
-        }
-        duckdb.copy_data_to_vector(vec(3), 0, run.scores.buffer as ArrayBuffer, run.scores.byteOffset + from * 8, m * 8);
-        duckdb.data_chunk_set_size(chunk.chunk, m);
-        appender.appendDataChunk(chunk);
-        if ((from / CHUNK) % 64 === 0) onProgress?.(from + m);
+      const id = Number((await conn.runAndReadAll("SELECT nextval('rz_score_run_seq')")).getRows()[0][0]);
+      await conn.run('BEGIN TRANSACTION');
+      return new RunWriter(conn, await conn.createAppender('rz_score'), id);
+    } catch (e) {
+      conn.closeSync();
+      throw e;
+    }
+  }
+
+  /** Appends scores with their row keys and players (null: the features carry no player; pidx stays NULL). */
+  append(rowIds: BigInt64Array, pidx: Int32Array | null, scores: Float64Array): void {
+    const n = scores.length;
+    const { chunk } = this;
+    const vec = (c: number) => duckdb.data_chunk_get_vector(chunk.chunk, c);
+    const copy = (c: number, a: BigInt64Array | Int32Array | Float64Array, from: number, m: number) =>
+      duckdb.copy_data_to_vector(vec(c), 0, a.buffer as ArrayBuffer, a.byteOffset + from * a.BYTES_PER_ELEMENT, m * a.BYTES_PER_ELEMENT);
+    for (let from = 0; from < n; from += CHUNK) {
+      const m = Math.min(CHUNK, n - from);
+      chunk.reset();
+      copy(0, this.runIds, 0, m);
+      copy(1, rowIds, from, m);
+      if (pidx) copy(2, pidx, from, m);
+      else {
+        copy(2, this.noPidx, 0, m);
+        // No player column: every pidx is NULL (validity bits all clear).
+        duckdb.vector_ensure_validity_writable(vec(2));
+        const cleared = new Uint8Array(Math.ceil(m / 64) * 8);
+        duckdb.copy_data_to_vector_validity(vec(2), 0, cleared.buffer, 0, cleared.byteLength);
       }
-      appender.flushSync();
-      appender.closeSync();
+      copy(3, scores, from, m);
+      duckdb.data_chunk_set_size(chunk.chunk, m);
+      this.appender.appendDataChunk(chunk);
+    }
+    this.rows += n;
+  }
+
+  get appended(): number {
+    return this.rows;
+  }
+
+  /** Stores the run row and commits; returns the run id. */
+  async finish(run: RunMeta): Promise<number> {
+    const { conn, id } = this;
+    try {
+      this.appender.flushSync();
+      this.appender.closeSync();
+      const [count, sum, squares, min, max] = (
+        await conn.runAndReadAll(
+          'SELECT count(*)::DOUBLE, sum(score::DECIMAL(18, 9))::DOUBLE, sum(score::DECIMAL(18, 9) * score::DECIMAL(18, 9))::DOUBLE, min(score), max(score) FROM rz_score WHERE run_id = $1',
+          [id],
+        )
+      )
+        .getRows()[0]
+        .map((v) => Number(v ?? 0));
+      const mean = count ? sum / count : 0;
+      const sd = count ? Math.sqrt(Math.max(0, squares / count - mean * mean)) : 0;
+      const value = await cutoffOn(conn, { id, mean, sd, min, rows: count }, run.cutoff);
       await conn.run(
         `INSERT INTO rz_score_run VALUES ($id, now()::TIMESTAMP, $features, $query, from_json($columns, '["VARCHAR"]'), $keyed, $trees, $samples, $seed, $rows, $mean, $sd, $min, $max, $cutoff, $value, $elapsed, from_base64($model))`,
         {
@@ -188,25 +211,35 @@ export async function writeRun(ws: Workspace, run: NewRun, signal?: AbortSignal,
           trees: run.trees,
           samples: run.samples,
           seed: run.seed,
-          rows: n,
-          mean: s.mean,
-          sd: s.sd,
-          min: s.min,
-          max: s.max,
+          rows: count,
+          mean,
+          sd,
+          min,
+          max,
           cutoff: formatCutoff(run.cutoff),
-          value: Number.isFinite(value) ? value : s.min, // top-N beyond the row count flags every row
+          value,
           elapsed: run.elapsedMs,
           model: Buffer.from(run.model.buffer, run.model.byteOffset, run.model.byteLength).toString('base64'),
         },
       );
       await conn.run('COMMIT');
-      onProgress?.(n);
       return id;
     } catch (e) {
-      await conn.run('ROLLBACK').catch(() => {});
+      await this.abort();
       throw e;
+    } finally {
+      conn.closeSync();
     }
-  } finally {
-    conn.closeSync();
+  }
+
+  /** Rolls everything back (safe to call twice, or after finish failed). */
+  async abort(): Promise<void> {
+    try {
+      this.appender.closeSync();
+    } catch {
+      // already closed, or broken by the failure that brought us here
+    }
+    await this.conn.run('ROLLBACK').catch(() => {});
+    this.conn.closeSync();
   }
 }

@@ -7,7 +7,7 @@ export interface SchemaComponent {
   migrations: string[];
 }
 
-/** The workspace's own bookkeeping: SQL history and saved queries. */
+/** The workspace's own bookkeeping: SQL history, saved queries and settings (v2: rz_setting, e.g. memory_limit). */
 export const workspaceSchema: SchemaComponent = {
   name: 'workspace',
   migrations: [
@@ -21,5 +21,6 @@ export const workspaceSchema: SchemaComponent = {
        error VARCHAR
      );
      CREATE TABLE rz_saved_query (name VARCHAR PRIMARY KEY, sql VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL);`,
+    `CREATE TABLE rz_setting (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);`,
   ],
 };

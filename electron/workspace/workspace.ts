@@ -2,12 +2,15 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdir, open, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ApiError } from '../../shared/api/envelope.ts';
+import { applyStoredMemoryLimit, initialMemorySettings, type MemorySettings } from './memory.ts';
 import { workspaceSchema, type SchemaComponent } from './schema.ts';
 
 export interface Workspace {
   readonly path: string;
   /** Folder beside the workspace file for the S3 cache and exports (deletable, rebuilt on demand). */
   readonly dataDir: string;
+  /** DuckDB's memory limit and spill folder, and where the limit came from. */
+  readonly memory: MemorySettings;
   readonly instance: DuckDBInstance;
   /** The shared connection for short statements. Long or cancellable work takes its own via connect(). */
   readonly db: DuckDBConnection;
@@ -47,12 +50,17 @@ export async function openWorkspace(path: string, components: SchemaComponent[] 
   const file = resolve(path);
   await assertDuckDbFile(file);
   await mkdir(dirname(file), { recursive: true });
+  const dataDir = join(dirname(file), `${file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '')}.data`);
+  let memory = initialMemorySettings(dataDir);
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(file, {
       // Offline app: never fetch an extension at run time (json, parquet, icu are built in).
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
+      // Bounded memory: big sorts, joins and aggregates spill to the data folder instead of growing.
+      memory_limit: memory.limit,
+      temp_directory: memory.tempDirectory,
     });
   } catch (e) {
     const message = (e as Error).message;
@@ -67,15 +75,16 @@ export async function openWorkspace(path: string, components: SchemaComponent[] 
     // UI shows them as UTC: without this a laptop in New York would record local wall time as UTC.
     await db.run(`SET GLOBAL TimeZone = 'UTC'`);
     await migrate(db, [workspaceSchema, ...components]);
+    memory = await applyStoredMemoryLimit(db, memory);
   } catch (e) {
     db.closeSync();
     instance.closeSync();
     throw e;
   }
-  const dataDir = join(dirname(file), `${file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '')}.data`);
   return {
     path: file,
     dataDir,
+    memory,
     instance,
     db,
     connect: () => instance.connect(),

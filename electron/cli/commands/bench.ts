@@ -3,19 +3,23 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { SUITES } from '../../bench/suites.ts';
 import type { BenchRow } from '../../bench/types.ts';
-import { parseCommandArgs } from '../args.ts';
+import { intOption, parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
 
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'Run benchmarks, print a table and write JSON',
   get help() {
-    return `Usage: npm run bench -- [SUITE ...] [--quick] [--out FILE]
+    return `Usage: npm run bench -- [SUITE ...] [--quick] [--out FILE] [--rows N] [--lake DIR] [--dir DIR] [--cli FILE]
 
-Runs the named suites (default: all), prints one table and writes every row as JSON.
+Runs the named suites (default: all but lab, which only runs when named), prints one table and writes every row as JSON.
 Each suite measures ratios side by side in the same run, since machines are noisy.
   --quick     smaller inputs (a smoke run)
   --out FILE  where to write the JSON (default: .bench/latest.json)
+  --rows N    lab: play-log rows (default the lab's 40,529,100; the lake is generated once and reused)
+  --lake DIR  lab: the lake folder (default .bench/lab/lake-N; DIR.complete marks it whole)
+  --dir DIR   lab: scratch folder for the run's workspaces (default .bench/lab)
+  --cli FILE  lab: the CLI entry to run the steps with (default scripts/cli.mjs), to compare builds
 
 Suites:
 ${Object.entries(SUITES)
@@ -23,14 +27,28 @@ ${Object.entries(SUITES)
   .join('\n')}`;
   },
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { quick: { type: 'boolean' }, out: { type: 'string' } });
-    const names = positionals.length ? positionals : Object.keys(SUITES);
+    const { values, positionals } = parseCommandArgs(argv, {
+      quick: { type: 'boolean' },
+      out: { type: 'string' },
+      rows: { type: 'string' },
+      lake: { type: 'string' },
+      dir: { type: 'string' },
+      cli: { type: 'string' },
+    });
+    const opts = {
+      quick: values.quick,
+      ...(values.rows !== undefined ? { rows: intOption(values.rows, 'rows', 0, 1) } : {}),
+      ...(values.lake !== undefined ? { lake: values.lake } : {}),
+      ...(values.dir !== undefined ? { dir: values.dir } : {}),
+      ...(values.cli !== undefined ? { cli: values.cli } : {}),
+    };
+    const names = positionals.length ? positionals : Object.keys(SUITES).filter((n) => !SUITES[n].onDemand);
     const unknown = names.filter((n) => !(n in SUITES));
     if (unknown.length) throw new CliError(`unknown suite ${unknown.join(', ')}; suites: ${Object.keys(SUITES).join(', ')}`);
     const rows: BenchRow[] = [];
     for (const name of names) {
       io.err(`running ${name}…`);
-      rows.push(...(await SUITES[name].run({ quick: values.quick })));
+      rows.push(...(await SUITES[name].run(opts)));
     }
     io.out(table(rows));
     const out = resolve(values.out ?? '.bench/latest.json');

@@ -1,68 +1,12 @@
 /**
- * A real S3 server for the tests: s3rver in a child process (started with --openssl-legacy-provider so
- * paginated listings work), on 127.0.0.1, path-style, with s3rver's static keys. Plus helpers to put
- * Firehose-shaped objects and a fault-injecting proxy (failed, slow or cut object GETs; slow listings).
+ * The tests' S3 helpers: the real s3rver (shared with the benches, electron/bench/s3rver.ts) plus a
+ * fault-injecting proxy (failed, slow or cut object GETs; slow listings).
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 
-export const S3RVER_KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-const SCRIPT = fileURLToPath(new URL('./s3rverProcess.mjs', import.meta.url));
-
-export interface S3Server {
-  endpoint: string;
-  port: number;
-  /** A client with static keys for seeding; checksums only when required (s3rver stores chunk framing otherwise). */
-  client: S3Client;
-  stop(): Promise<void>;
-}
-
-export async function startS3rver(directory: string, buckets: string[], port = 0): Promise<S3Server> {
-  mkdirSync(directory, { recursive: true });
-  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', SCRIPT, directory, String(port), ...buckets], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await Promise.race([
-    new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve)),
-    once(child, 'exit').then(([code]) => Promise.reject(new Error(`s3rver exited with ${code}`))),
-    new Promise<string>((_, reject) => setTimeout(() => reject(new Error('s3rver did not start in 15 s')), 15_000).unref()),
-  ]);
-  const bound = (JSON.parse(line) as { port: number }).port;
-  const endpoint = `http://127.0.0.1:${bound}`;
-  const client = new S3Client({
-    endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: S3RVER_KEYS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  let stopped = false;
-  return {
-    endpoint,
-    port: bound,
-    client,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      client.destroy();
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
-export async function putObject(server: S3Server, bucket: string, key: string, body: Buffer | string): Promise<string> {
-  const r = await server.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-  return (r.ETag ?? '').replaceAll('"', '');
-}
+export { putObject, startS3rver, S3RVER_KEYS, type S3Server } from '../../../electron/bench/s3rver.ts';
 
 /** What the proxy does to the next matching GET object requests; each fault is used once. */
 export type Fault = { status: 500 | 503 } | { delayMs: number } | { truncateAfter: number } | { chunkDelayMs: number };

@@ -86,15 +86,21 @@ describe('scoring runs in the workspace', () => {
     const controller = new AbortController();
     // The scorer finishes, then the job is cancelled before the write: the transaction rolls back.
     const cancelling: ScorerHandle = {
-      async scoreBatch(points, dims, params, opts) {
-        const r = await inProcessScorer.scoreBatch(points, dims, params, opts);
-        controller.abort();
-        return r;
+      async openForest(samples, dims, params, opts) {
+        const session = await inProcessScorer.openForest(samples, dims, params, opts);
+        return {
+          ...session,
+          async score(points) {
+            const r = await session.score(points);
+            controller.abort();
+            return r;
+          },
+        };
       },
       close() {},
     };
     await expect(scoreRun(ws, cancelling, { trees: 5, samples: 16 }, controller.signal, noProgress)).rejects.toMatchObject({ code: 'CANCELLED' });
-    const broken: ScorerHandle = { scoreBatch: async () => ({ scores: new Float64Array(3), model: new Uint8Array(1) }), close() {} };
+    const broken: ScorerHandle = { openForest: async () => ({ model: new Uint8Array(1), score: async () => new Float64Array(3), close() {} }), close() {} };
     await expect(scoreRun(ws, broken, { trees: 5, samples: 16 }, new AbortController().signal, noProgress)).rejects.toThrow();
     expect(Number((await ws.db.runAndReadAll('SELECT count(*) FROM rz_score')).getRows()[0][0])).toBe(before);
     expect(Number((await ws.db.runAndReadAll('SELECT count(*) FROM rz_score_run')).getRows()[0][0])).toBe((await listRuns(ws)).length);
