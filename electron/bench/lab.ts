@@ -100,21 +100,7 @@ export async function benchLab(opts: BenchOptions = {}): Promise<BenchRow[]> {
     const report = (c: string, s: Step, note?: string) => out.push(row(c, 'wall', s.ms / 1000, 's', note), row(c, 'peak RSS', s.maxRssBytes / 1e6, 'MB'));
 
     // Yardsticks first, each cleaned up before the product's own run so disk holds one workspace at a time.
-    const plain = await measured(
-      ['--import', 'tsx', join(import.meta.dirname, 'labGetChild.ts'), server.endpoint, BUCKET, lake, join(scratch, 'plain'), String(CONCURRENCY)],
-      env,
-      timing,
-    );
-    await rm(join(scratch, 'plain'), { recursive: true, force: true });
-    const ctas = await measured(
-      ['--import', 'tsx', join(import.meta.dirname, 'ingestChild.ts'), 'ctas', join(lake, 'playlog'), join(scratch, 'ctas.duckdb'), 'gzip'],
-      env,
-      timing,
-    );
-    await rm(join(scratch, 'ctas.duckdb'), { force: true });
-    const imported = await measured([cli, 'import', '--workspace', join(scratch, 'import.duckdb'), '--json', lake], env, timing);
-    await rm(join(scratch, 'import.duckdb'), { force: true });
-    await rm(join(scratch, 'import.data'), { recursive: true, force: true });
+    const yardsticks = opts.productOnly ? null : await measureYardsticks(cli, server.endpoint, lake, scratch, env, timing);
 
     const ws = join(scratch, 'lab.duckdb');
     const wsArg = ['--workspace', ws];
@@ -150,14 +136,16 @@ export async function benchLab(opts: BenchOptions = {}): Promise<BenchRow[]> {
 
     const run = JSON.parse(score.stdout) as { rows: number; flaggedRows: number; elapsedMs: number };
     const players = JSON.parse(flagged.stdout) as { total: number };
-    report('plain GetObject loop', plain, `${size}; concurrency ${CONCURRENCY}; the sync's yardstick`);
+    if (yardsticks) report('plain GetObject loop', yardsticks.plain, `${size}; concurrency ${CONCURRENCY}; the sync's yardstick`);
     report(
       'sync (download + import)',
       sync,
-      `${synced.rows.toLocaleString('en-US')} rows; ${(plain.ms / sync.ms).toFixed(2)}× the plain loop's speed incl. its import`,
+      `${synced.rows.toLocaleString('en-US')} rows${yardsticks ? `; ${(yardsticks.plain.ms / sync.ms).toFixed(2)}× the plain loop's speed incl. its import` : ''}; ${size}`,
     );
-    report('import (folder)', imported, `${(ctas.ms / imported.ms).toFixed(2)}× DuckDB CTAS's speed`);
-    report('DuckDB CTAS', ctas, 'CREATE TABLE AS read_json of the same play-log files');
+    if (yardsticks) {
+      report('import (folder)', yardsticks.imported, `${(yardsticks.ctas.ms / yardsticks.imported.ms).toFixed(2)}× DuckDB CTAS's speed`);
+      report('DuckDB CTAS', yardsticks.ctas, 'CREATE TABLE AS read_json of the same play-log files');
+    }
     report(
       'score 200 × 1000',
       score,
@@ -167,7 +155,7 @@ export async function benchLab(opts: BenchOptions = {}): Promise<BenchRow[]> {
     report('export-bans', bans);
     const steps = [sync, score, flagged, bans];
     const total = steps.reduce((a, s) => a + s.ms, 0);
-    const peak = Math.max(...steps.map((s) => s.maxRssBytes), imported.maxRssBytes);
+    const peak = Math.max(...steps.map((s) => s.maxRssBytes), yardsticks?.imported.maxRssBytes ?? 0);
     out.push(
       row('S3 → ban list', 'wall', total / 1000, 's', 'sync + score + flagged + export-bans; target ≤ 60 s'),
       row('S3 → ban list', 'max peak RSS', peak / 1e6, 'MB', `any step (import included); target ≤ 1,500 MB; machine ${(totalmem() / 2 ** 30).toFixed(0)} GiB`),
@@ -178,6 +166,26 @@ export async function benchLab(opts: BenchOptions = {}): Promise<BenchRow[]> {
     await server.stop();
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The plain GetObject loop, DuckDB's CTAS and the folder import, each in a process of its own. */
+async function measureYardsticks(cli: string, endpoint: string, lake: string, scratch: string, env: NodeJS.ProcessEnv, timing: string) {
+  const plain = await measured(
+    ['--import', 'tsx', join(import.meta.dirname, 'labGetChild.ts'), endpoint, BUCKET, lake, join(scratch, 'plain'), String(CONCURRENCY)],
+    env,
+    timing,
+  );
+  await rm(join(scratch, 'plain'), { recursive: true, force: true });
+  const ctas = await measured(
+    ['--import', 'tsx', join(import.meta.dirname, 'ingestChild.ts'), 'ctas', join(lake, 'playlog'), join(scratch, 'ctas.duckdb'), 'gzip'],
+    env,
+    timing,
+  );
+  await rm(join(scratch, 'ctas.duckdb'), { force: true });
+  const imported = await measured([cli, 'import', '--workspace', join(scratch, 'import.duckdb'), '--json', lake], env, timing);
+  await rm(join(scratch, 'import.duckdb'), { force: true });
+  await rm(join(scratch, 'import.data'), { recursive: true, force: true });
+  return { plain, ctas, imported };
 }
 
 /** An order-free checksum of the newest run's scores, each keyed by its event's data rather than its row_id. */

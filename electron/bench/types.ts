@@ -19,4 +19,6 @@ export interface BenchOptions {
   dir?: string;
   /** The CLI entry the lab bench runs its steps with (default this checkout's scripts/cli.mjs), to compare builds. */
   cli?: string;
+  /** The lab bench without its yardsticks (GetObject loop, CTAS, folder import): the product's steps only. */
+  productOnly?: boolean;
 }

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '../../shared/api/envelope.ts';
+import type { MemorySettings } from '../../shared/api/workspace.ts';
 
 /**
  * How much memory DuckDB may use, and where it spills past that. Without a limit DuckDB takes up to 80% of
@@ -15,12 +16,6 @@ const DEFAULT_SHARE = 0.25;
 /** Below this DuckDB cannot hold a few row groups per thread and fails instead of spilling. */
 const MIN_BYTES = 128 * 2 ** 20;
 
-export interface MemorySettings {
-  /** The limit as DuckDB is given it, e.g. "6144MB". */
-  limit: string;
-  from: 'env' | 'workspace' | 'default';
-  tempDirectory: string;
-}
 
 const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
 
@@ -63,12 +58,13 @@ export async function applyStoredMemoryLimit(db: DuckDBConnection, settings: Mem
 }
 
 /** Stores the workspace's limit (null: back to the default) and applies it now unless the environment overrides it. */
-export async function setMemoryLimit(db: DuckDBConnection, text: string | null): Promise<MemorySettings['limit']> {
+export async function storeMemoryLimit(db: DuckDBConnection, current: MemorySettings, text: string | null): Promise<MemorySettings> {
   const limit = text === null ? defaultMemoryLimit() : parseMemoryLimit(text);
   if (text === null) await db.run('DELETE FROM rz_setting WHERE key = $1', [SETTING]);
   else await db.run('INSERT OR REPLACE INTO rz_setting VALUES ($1, $2)', [SETTING, text.trim()]);
-  if (!process.env[MEMORY_LIMIT_ENV]?.trim()) await db.run(`SET memory_limit = '${limit}'`);
-  return limit;
+  if (current.from === 'env') return current;
+  await db.run(`SET memory_limit = '${limit}'`);
+  return { ...current, limit, from: text === null ? 'default' : 'workspace' };
 }
 
 async function readSetting(db: DuckDBConnection): Promise<string | null> {

@@ -2,7 +2,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdir, open, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ApiError } from '../../shared/api/envelope.ts';
-import { applyStoredMemoryLimit, initialMemorySettings, type MemorySettings } from './memory.ts';
+import type { MemorySettings } from '../../shared/api/workspace.ts';
+import { applyStoredMemoryLimit, initialMemorySettings, storeMemoryLimit } from './memory.ts';
 import { workspaceSchema, type SchemaComponent } from './schema.ts';
 
 export interface Workspace {
@@ -11,6 +12,8 @@ export interface Workspace {
   readonly dataDir: string;
   /** DuckDB's memory limit and spill folder, and where the limit came from. */
   readonly memory: MemorySettings;
+  /** Stores the workspace's own memory limit (null: the default) and applies it, unless REDZONE_MEMORY_LIMIT is set. */
+  setMemoryLimit(limit: string | null): Promise<MemorySettings>;
   readonly instance: DuckDBInstance;
   /** The shared connection for short statements. Long or cancellable work takes its own via connect(). */
   readonly db: DuckDBConnection;
@@ -84,7 +87,12 @@ export async function openWorkspace(path: string, components: SchemaComponent[] 
   return {
     path: file,
     dataDir,
-    memory,
+    get memory() {
+      return memory;
+    },
+    async setMemoryLimit(limit) {
+      return (memory = await storeMemoryLimit(db, memory, limit));
+    },
     instance,
     db,
     connect: () => instance.connect(),

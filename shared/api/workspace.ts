@@ -10,6 +10,18 @@ export interface WorkspaceInfo {
   recent: string[];
   /** True when the workspace holds no play-log rows yet (the app then offers the demo data set). */
   empty: boolean;
+  memory: MemorySettings;
+}
+
+/**
+ * DuckDB's memory limit (past it, big sorts, joins and aggregates spill to `tempDirectory`) and where the
+ * limit came from: REDZONE_MEMORY_LIMIT, the workspace's own setting, or the default (25% of RAM).
+ */
+export interface MemorySettings {
+  /** As DuckDB is given it, e.g. "6144MiB". */
+  limit: string;
+  from: 'env' | 'workspace' | 'default';
+  tempDirectory: string;
 }
 
 export interface TableInfo {
@@ -23,4 +35,6 @@ export interface WorkspaceApi {
   'workspace.info': Method<NoArgs, WorkspaceInfo>;
   /** Opens (or creates) another workspace file; on failure the current one stays open. */
   'workspace.open': Method<{ path: string }, NoArgs>;
+  /** Stores the workspace's memory limit ("2GB", "512MB", "30%"; null: the default) and applies it now. */
+  'workspace.setMemoryLimit': Method<{ limit: string | null }, MemorySettings>;
 }

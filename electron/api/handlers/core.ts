@@ -34,7 +34,11 @@ export function workspaceHandlers(s: AppServices, openWorkspace: (path: string) 
       const tables = await listTables(s);
       const hasPlaylog = tables.some((t) => t.name === 'playlog');
       const empty = !hasPlaylog || !(await s.ws.db.runAndReadAll('SELECT EXISTS (SELECT 1 FROM playlog)')).getRows()[0][0];
-      return { path: s.ws.path, schema: await s.ws.schemaVersions(), sizeBytes: (await stat(s.ws.path)).size, tables, recent: await readRecent(), empty };
+      return { path: s.ws.path, schema: await s.ws.schemaVersions(), sizeBytes: (await stat(s.ws.path)).size, tables, recent: await readRecent(), empty, memory: s.ws.memory };
+    },
+    'workspace.setMemoryLimit': (r) => {
+      if (r.limit !== null && typeof r.limit !== 'string') throw new ApiError('BAD_REQUEST', '"limit" must be a string such as "2GB", or null for the default');
+      return s.ws.setMemoryLimit(r.limit);
     },
   };
 }

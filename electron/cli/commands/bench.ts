@@ -10,7 +10,7 @@ export const benchCommand: Command = {
   name: 'bench',
   summary: 'Run benchmarks, print a table and write JSON',
   get help() {
-    return `Usage: npm run bench -- [SUITE ...] [--quick] [--out FILE] [--rows N] [--lake DIR] [--dir DIR] [--cli FILE]
+    return `Usage: npm run bench -- [SUITE ...] [--quick] [--out FILE] [--rows N] [--lake DIR] [--dir DIR] [--cli FILE] [--product-only]
 
 Runs the named suites (default: all but lab, which only runs when named), prints one table and writes every row as JSON.
 Each suite measures ratios side by side in the same run, since machines are noisy.
@@ -20,6 +20,7 @@ Each suite measures ratios side by side in the same run, since machines are nois
   --lake DIR  lab: the lake folder (default .bench/lab/lake-N; DIR.complete marks it whole)
   --dir DIR   lab: scratch folder for the run's workspaces (default .bench/lab)
   --cli FILE  lab: the CLI entry to run the steps with (default scripts/cli.mjs), to compare builds
+  --product-only  lab: skip the yardsticks (GetObject loop, CTAS, folder import)
 
 Suites:
 ${Object.entries(SUITES)
@@ -34,6 +35,7 @@ ${Object.entries(SUITES)
       lake: { type: 'string' },
       dir: { type: 'string' },
       cli: { type: 'string' },
+      'product-only': { type: 'boolean' },
     });
     const opts = {
       quick: values.quick,
@@ -41,6 +43,7 @@ ${Object.entries(SUITES)
       ...(values.lake !== undefined ? { lake: values.lake } : {}),
       ...(values.dir !== undefined ? { dir: values.dir } : {}),
       ...(values.cli !== undefined ? { cli: values.cli } : {}),
+      productOnly: values['product-only'],
     };
     const names = positionals.length ? positionals : Object.keys(SUITES).filter((n) => !SUITES[n].onDemand);
     const unknown = names.filter((n) => !(n in SUITES));

@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cliProcess.ts';
 import type { ImportSummary } from '../../../shared/api/lake.ts';
 import { generateDemo } from '../../../electron/lake/generate/index.ts';
 import { lakeSchema } from '../../../electron/lake/schema.ts';
 import { openWorkspace } from '../../../electron/workspace/workspace.ts';
 
-const CLI = join(import.meta.dirname, '../../../scripts/cli.mjs');
 let dir: string;
 
 beforeAll(async () => {
@@ -19,21 +18,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI; `killWhen` sees stderr as it comes and may SIGKILL the process. */
-function cli(args: string[], killWhen?: (stderr: string) => boolean): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, REDZONE_USER_DATA: join(dir, 'userdata') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (killWhen?.(stderr)) child.kill('SIGKILL');
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const cli = (args: string[], killWhen?: (stderr: string) => boolean) => runCli(join(dir, 'userdata'), args, killWhen);
 
 describe('an import killed mid-way', () => {
   it('leaves only whole files behind, and the next run completes with exact counts', async () => {
