@@ -3,6 +3,7 @@
  * forever, because the import only ever looks at files that exist.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { resolve, sep } from 'node:path';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { ForgetSummary } from '../../shared/api/lake.ts';
 import type { Workspace } from '../workspace/workspace.ts';
@@ -65,6 +66,20 @@ export async function deleteFiles(conn: DuckDBConnection, fileIds: readonly numb
   const quarantined = (await conn.run(`DELETE FROM lake_quarantine WHERE file_id IN (${list})`)).rowsChanged;
   const files = (await conn.run(`DELETE FROM lake_file WHERE file_id IN (${list})`)).rowsChanged;
   return { files, rows, quarantined };
+}
+
+/**
+ * The local entries imported from a file or anything under a folder (present on disk or not); the
+ * path is made absolute, as the ledger keeps it. With `dryRun`, what forgetting them would remove.
+ */
+export async function forgetUnder(ws: Workspace, path: string, dryRun = false): Promise<ForgetSummary> {
+  const abs = resolve(path).replace(/[\\/]+$/, '') || sep;
+  const rows = (
+    await ws.db.runAndReadAll(`SELECT file_id FROM lake_file WHERE ${LOCAL_ENTRY} AND (key = $1 OR starts_with(key, $2)) ORDER BY file_id`, [abs, abs.endsWith(sep) ? abs : abs + sep])
+  ).getRows();
+  if (rows.length === 0) throw new ApiError('NOT_FOUND', `no imported file is at or under ${abs}`);
+  const ids = rows.map((r) => Number(r[0]));
+  return dryRun ? forgetSummary(ws, ids) : forgetFiles(ws, ids);
 }
 
 /** Forgets every local entry whose file is gone, as checked now. */

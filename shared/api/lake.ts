@@ -134,8 +134,10 @@ export interface LakeApi {
   'lake.missing': Method<NoArgs, ForgetSummary>;
   /**
    * Removes ledger entries with their rows and quarantined lines, in one transaction: the chosen
-   * `fileIds`, or with `missing` every local entry whose file is gone. A forgotten file still on disk
-   * comes back at the next import. S3-synced entries are refused (the sync owns them).
+   * `fileIds`, or with `missing` every local entry whose file is gone, or with `under` every local entry
+   * at or under that file or folder (made absolute; present on disk or not). `dryRun` (with `under`)
+   * only counts. A forgotten file still on disk comes back at the next import. S3-synced entries are
+   * refused (the sync owns them).
    */
-  'lake.forget': Method<{ fileIds?: number[]; missing?: boolean }, ForgetSummary>;
+  'lake.forget': Method<{ fileIds?: number[]; missing?: boolean; under?: string; dryRun?: boolean }, ForgetSummary>;
 }

@@ -175,7 +175,7 @@ describe('idempotent, incremental import of the demo', () => {
 
   it('adds nothing when the same folder is imported again', async () => {
     const again = await importPath(ws, root);
-    expect(again).toEqual({ files: 0, rows: 0, skipped: generated.files, quarantined: [] });
+    expect(again).toEqual({ files: 0, rows: 0, skipped: generated.files, quarantined: [], ignored: [{ path: join(root, 'labels.csv'), reason: 'not a play log or user log (by name and content)' }], warnings: [] });
     const [c] = await rows(ws, `SELECT count(*) AS n FROM playlog`);
     expect(c.n).toBe(30_000);
   });

@@ -78,7 +78,7 @@ describe('syncSource', () => {
 
     const progress: SyncProgress[] = [];
     const summary = await run(source(), (p) => progress.push(p));
-    expect(summary).toEqual({ listed: 4, downloaded: 4, skipped: 0, bytes: plan.totals.new.bytes, rows: 260, errors: [] });
+    expect(summary).toEqual({ listed: 4, downloaded: 4, skipped: 0, bytes: plan.totals.new.bytes, rows: 260, errors: [], ignored: [] });
     expect(await count('SELECT count(*) FROM playlog')).toBe(250);
     expect(await count(`SELECT count(*) FROM playlog WHERE createdate >= '2018-10-09 02:00:00'`)).toBe(0);
     expect(await count('SELECT count(*) FROM userlog')).toBe(10);
@@ -91,7 +91,7 @@ describe('syncSource', () => {
   it('re-syncing an unchanged range transfers 0 bytes and changes nothing', async () => {
     proxy.seen.length = 0;
     const before = await count('SELECT count(*) FROM lake_file');
-    expect(await run(source())).toEqual({ listed: 4, downloaded: 0, skipped: 4, bytes: 0, rows: 0, errors: [] });
+    expect(await run(source())).toEqual({ listed: 4, downloaded: 0, skipped: 4, bytes: 0, rows: 0, errors: [], ignored: [] });
     expect(objectGets()).toEqual([]);
     expect(await count('SELECT count(*) FROM playlog')).toBe(250);
     expect(await count('SELECT count(*) FROM lake_file')).toBe(before);
@@ -185,5 +185,24 @@ describe('syncSource', () => {
     proxy.inject(key.split('/').pop()!, { status: 503 }, { truncateAfter: 1_000 });
     expect(await run(s)).toMatchObject({ downloaded: 1, rows: 5_000, errors: [] });
     expect(await count('SELECT count(*) FROM playlog WHERE pidx = 12')).toBe(5_000);
+  });
+});
+
+describe('keys the lake passes over', () => {
+  it('are reported with why and never recorded as imported, so every sync offers them again', async () => {
+    const hour = 'odd/2018/10/09/00';
+    const passed = [`${hour}/_started-playlog.json`, `${hour}/.hidden-playlog.json`, `${hour}/playlog-x.json.tmp`];
+    for (const k of passed) await putObject(server, BUCKET, k, playlog('2018-10-09 00:00:00', 5, 41));
+    await putObject(server, BUCKET, `${hour}/playlog-good.json`, playlog('2018-10-09 00:00:00', 5, 42));
+    const odd = source({ prefixes: ['odd/'] });
+    const first = await run(odd);
+    expect(first.rows).toBe(5);
+    expect(first.ignored.map((i) => i.key).sort()).toEqual([...passed].sort());
+    for (const i of first.ignored) expect(i.reason).toMatch(/marker|hidden|partial download/);
+    expect(await count('SELECT count(*) FROM playlog WHERE pidx = 41')).toBe(0);
+    expect(await count(`SELECT count(*) FROM s3_object WHERE key LIKE 'odd/%' AND imported_etag IS NOT NULL`)).toBe(1);
+    const again = await run(odd);
+    expect(again.ignored.map((i) => i.key).sort()).toEqual([...passed].sort());
+    expect(again.rows).toBe(0);
   });
 });
