@@ -54,3 +54,19 @@ export async function createApp(workspacePath: string, log: (line: string) => vo
     close: () => closeServices(services),
   };
 }
+
+/**
+ * Closes the app but gives up after `ms` (SIGTERM and window close must end within 2 s, issue #16):
+ * true when everything closed in time. DuckDB's WAL keeps the workspace consistent either way.
+ */
+export async function closeWithin(app: App, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([app.close().then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

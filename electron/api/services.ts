@@ -39,6 +39,6 @@ export async function closeServices(s: AppServices): Promise<void> {
   s.jobs.cancelAll();
   await s.jobs.settle(10_000);
   await s.scoring.close();
-  s.console.closeAll();
+  await s.console.closeAll();
   s.ws.close();
 }

@@ -1,6 +1,6 @@
 import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
-import { createApp, type App } from '../api/app.ts';
+import { closeWithin, createApp, type App } from '../api/app.ts';
 import { demoWorkspacePath, loadDemoIfEmpty } from '../api/demo.ts';
 import { CONTENT_SECURITY_POLICY } from '../api/http.ts';
 import { resolveWorkspacePath } from '../workspace/paths.ts';
@@ -65,6 +65,7 @@ app.whenReady().then(start, (e) => {
   app.quit();
 });
 app.on('window-all-closed', async () => {
-  await redzone?.close(); // lets running jobs stop and DuckDB checkpoint before the process ends
+  // Lets running jobs stop and DuckDB checkpoint, but never holds the quit longer than 2 s.
+  if (redzone) await closeWithin(redzone, 1500);
   app.quit();
 });

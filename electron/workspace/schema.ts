@@ -21,5 +21,8 @@ export const workspaceSchema: SchemaComponent = {
        error VARCHAR
      );
      CREATE TABLE rz_saved_query (name VARCHAR PRIMARY KEY, sql VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL);`,
+    // How a query ended (ok, failed, cancelled): a cancel was logged as an error.
+    `ALTER TABLE rz_history ADD COLUMN status VARCHAR;
+     UPDATE rz_history SET status = CASE WHEN error IS NULL THEN 'ok' WHEN error = 'query cancelled' THEN 'cancelled' ELSE 'failed' END;`,
   ],
 };

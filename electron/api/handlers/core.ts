@@ -45,8 +45,8 @@ export function sqlHandlers(s: AppServices): HandlersFor<SqlApi> {
       s.console.run({ sql: requireString(r.sql, 'sql'), queryId: requireString(r.queryId, 'queryId'), ...(r.firstPage ? { firstPage: requireNumber(r.firstPage, 'firstPage') } : {}) }),
     'sql.page': (r) => s.console.page({ resultId: requireString(r.resultId, 'resultId'), offset: requireNumber(r.offset, 'offset'), limit: requireNumber(r.limit, 'limit') }),
     'sql.cancel': (r) => ({ cancelled: s.console.cancel(requireString(r.queryId, 'queryId')) }),
-    'sql.close': (r) => {
-      s.console.close(requireString(r.resultId, 'resultId'));
+    'sql.close': async (r) => {
+      await s.console.close(requireString(r.resultId, 'resultId'));
       return {};
     },
     'sql.history': (r) => s.console.history(r.limit ?? 200),
@@ -58,7 +58,7 @@ export function sqlHandlers(s: AppServices): HandlersFor<SqlApi> {
     },
     'sql.export': (r) => {
       if (r.format !== 'csv' && r.format !== 'parquet') throw new ApiError('BAD_REQUEST', '"format" must be csv or parquet');
-      return s.console.export({ resultId: requireString(r.resultId, 'resultId'), format: r.format });
+      return s.console.export({ resultId: requireString(r.resultId, 'resultId'), format: r.format, raw: r.raw === true });
     },
   };
 }
