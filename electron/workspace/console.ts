@@ -12,6 +12,7 @@ import { PRESET_QUERIES } from './presets.ts';
 import { enableQueryProgress, watchQueryProgress } from './progress.ts';
 import { quoteIdent, quoteLiteral } from './sqlText.ts';
 import { ResultStore, type KeptResult } from './results.ts';
+import type { ConsoleSandbox } from './sandbox.ts';
 import type { Workspace } from './workspace.ts';
 
 const MAX_PAGE = 100_000;
@@ -41,6 +42,7 @@ export class SqlConsole {
   constructor(
     private ws: Workspace,
     private onProgress: (p: SqlProgress) => void = () => {},
+    private sandbox?: ConsoleSandbox,
   ) {}
 
   /** A slot among MAX_RUNNING, waiting in line for one if needed; BUSY when the line is full too. */
@@ -79,6 +81,7 @@ export class SqlConsole {
 
   private async runStatements(req: SqlRunRequest, statements: ReturnType<typeof splitStatements>): Promise<SqlRunResult> {
     const started = Date.now();
+    await this.sandbox?.ensure();
     const conn = await this.ws.connect();
     this.running.set(req.queryId, conn);
     let kept: KeptResult | undefined;
@@ -115,7 +118,7 @@ export class SqlConsole {
       stopWatching();
       this.running.delete(req.queryId);
       conn.closeSync();
-      const err = sqlError(e);
+      const err = this.sandbox?.explain((e as Error)?.message ?? '') ?? sqlError(e);
       await this.record(req.sql, started, null, err);
       throw err;
     }

@@ -21,6 +21,9 @@ export interface TableInfo {
 
 export interface WorkspaceApi {
   'workspace.info': Method<NoArgs, WorkspaceInfo>;
-  /** Opens (or creates) another workspace file; on failure the current one stays open. */
-  'workspace.open': Method<{ path: string }, NoArgs>;
+  /**
+   * Opens another workspace file; on failure the current one stays open. A new one is created only with
+   * `create` (the analyst typed or chose that path), as a `.duckdb` file in a folder that exists.
+   */
+  'workspace.open': Method<{ path: string; create?: boolean }, NoArgs>;
 }

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ApiError } from '../../../shared/api/envelope.ts';
 import type { JobsApi } from '../../../shared/api/jobsApi.ts';
 import type { SqlApi } from '../../../shared/api/sql.ts';
@@ -27,7 +28,14 @@ export async function listTables(s: AppServices): Promise<TableInfo[]> {
 export function workspaceHandlers(s: AppServices, openWorkspace: (path: string) => Promise<void>): HandlersFor<WorkspaceApi> {
   return {
     'workspace.open': async (r) => {
-      await openWorkspace(requireString(r.path, 'path'));
+      const path = resolve(requireString(r.path, 'path'));
+      if (!(await stat(path).catch(() => null))) {
+        // Never creates folders, nor files the analyst did not ask for (issue #16, item 4).
+        if (r.create !== true) throw new ApiError('NOT_FOUND', `there is no workspace at ${path}; to create one there, open it with "create"`);
+        if (!path.endsWith('.duckdb')) throw new ApiError('BAD_REQUEST', `a new workspace is a .duckdb file; ${path} is not`);
+        if (!(await stat(dirname(path)).catch(() => null))?.isDirectory()) throw new ApiError('IO_ERROR', `the folder ${dirname(path)} does not exist; create it first`);
+      }
+      await openWorkspace(path);
       return {};
     },
     async 'workspace.info'() {
