@@ -13,6 +13,7 @@ import { enableQueryProgress, watchQueryProgress } from './progress.ts';
 import { quoteIdent, quoteLiteral } from './sqlText.ts';
 import { ResultStore, type KeptResult } from './results.ts';
 import type { ConsoleSandbox } from './sandbox.ts';
+import { protectedObjectRefusal } from './guard.ts';
 import type { Workspace } from './workspace.ts';
 
 const MAX_PAGE = 100_000;
@@ -81,6 +82,13 @@ export class SqlConsole {
 
   private async runStatements(req: SqlRunRequest, statements: ReturnType<typeof splitStatements>): Promise<SqlRunResult> {
     const started = Date.now();
+    // Refused before any statement runs, so a batch never stops half done on a protected object.
+    const refusal = statements.map((s) => protectedObjectRefusal(s.text)).find((r) => r !== null);
+    if (refusal) {
+      const err = new ApiError('REFUSED', refusal);
+      await this.record(req.sql, started, null, err);
+      throw err;
+    }
     await this.sandbox?.ensure();
     const conn = await this.ws.connect();
     this.running.set(req.queryId, conn);

@@ -5,6 +5,11 @@
 export interface SchemaComponent {
   name: string;
   migrations: string[];
+  /**
+   * The component's views as they are now (CREATE OR REPLACE …), run on every open after the
+   * migrations: a view dropped by hand or by an older Redzone comes back by itself.
+   */
+  views?: string;
 }
 
 /** The workspace's own bookkeeping: SQL history and saved queries. */

@@ -21,7 +21,7 @@ async function call<T>(app: App, method: string, req: unknown): Promise<T> {
 async function job(app: App, started: JobInfo): Promise<JobInfo> {
   for (;;) {
     const j = await call<JobInfo>(app, 'jobs.get', { id: started.id });
-    if (j.state !== 'running' && j.state !== 'queued') return j;
+    if (j.state !== 'running') return j;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
