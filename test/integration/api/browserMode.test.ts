@@ -30,6 +30,8 @@ describe('browser mode security', () => {
     dir = await mkdtemp(join(tmpdir(), 'rz-http-'));
     process.env.REDZONE_USER_DATA = join(dir, 'user');
     app = await createApp(join(dir, 'w.duckdb'), () => {});
+    await mkdir(join(dir, 'static'));
+    await writeFile(join(dir, 'static', 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
     server = await startBrowserMode({ router: app.router, events: app.services.events, staticDir: join(dir, 'static'), downloadDirs: () => [] });
     host = `127.0.0.1:${server.port}`;
   });
@@ -84,27 +86,8 @@ describe('browser mode security', () => {
     const res = await send(server.port, { path: `/download/..%2Fw.duckdb?token=${server.token}`, headers: { host } });
     expect(res.status).toBe(403);
   });
-});
 
-describe('browser mode answers bad requests plainly (issue #16)', () => {
-  let dir: string;
-  let app: App;
-  let server: BrowserModeServer;
-  let host: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rz-http2-'));
-    process.env.REDZONE_USER_DATA = join(dir, 'user');
-    app = await createApp(join(dir, 'w.duckdb'), () => {});
-    await mkdir(join(dir, 'static'));
-    await writeFile(join(dir, 'static', 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
-    server = await startBrowserMode({ router: app.router, events: app.services.events, staticDir: join(dir, 'static'), downloadDirs: () => [] });
-    host = `127.0.0.1:${server.port}`;
-  });
-  afterAll(async () => {
-    await server.close();
-    await app.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  // Issue #16: bad requests get plain answers.
   const api = (method: string, body: string) => send(server.port, { method: 'POST', path: `/api/${method}`, headers: { host, 'x-redzone-token': server.token, 'content-type': 'application/json' }, body });
 
   it('sends Referrer-Policy: no-referrer, and leaves the token URL by a redirect', async () => {
