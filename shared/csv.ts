@@ -10,7 +10,7 @@ export interface CsvOptions {
   neutralizeFormulas?: boolean;
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+export const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(value: unknown, options: CsvOptions = {}): string {
   if (value === null || value === undefined) return '';

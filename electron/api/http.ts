@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
@@ -27,7 +27,10 @@ export interface BrowserModeServer {
   close(): Promise<void>;
 }
 
-const COOKIE = 'rz_token';
+/** The session cookie is named for the port: cookies ignore ports, so one name would log other instances out. */
+export const cookieName = (port: number) => `rz_token_${port}`;
+/** Where index.html carries the token to the page (never in the URL after the first visit). */
+export const TOKEN_META = 'redzone-token';
 const MAX_BODY = 16 * 1024 * 1024;
 
 /** The same CSP as the Electron window: no eval, no remote anything. Plotly needs inline styles only. */
@@ -64,9 +67,18 @@ function sameToken(a: string | undefined, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
-  const m = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]+)`).exec(req.headers.cookie ?? '');
+function cookieToken(req: IncomingMessage, port: number): string | undefined {
+  const m = new RegExp(`(?:^|;\\s*)${cookieName(port)}=([^;]+)`).exec(req.headers.cookie ?? '');
   return m?.[1];
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function refuse(res: ServerResponse, why: string) {
@@ -86,13 +98,15 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
   const allowedOrigins = () => allowedHosts().map((h) => `http://${h}`);
 
   const server = createServer(async (req, res) => {
+    // The token must not leave in a Referer (it was in the first URL), whatever the page links to.
+    res.setHeader('referrer-policy', 'no-referrer');
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (!allowedHosts().includes(req.headers.host ?? '')) return refuse(res, 'foreign Host');
       const origin = req.headers.origin;
       if (origin !== undefined && !allowedOrigins().includes(origin)) return refuse(res, 'foreign Origin');
       const queryToken = url.searchParams.get('token') ?? undefined;
-      const viaCookie = sameToken(cookieToken(req), token);
+      const viaCookie = sameToken(cookieToken(req, port), token);
 
       if (url.pathname.startsWith('/api/')) {
         const headerToken = req.headers['x-redzone-token'];
@@ -105,7 +119,7 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
           res.writeHead(405).end();
           return;
         }
-        const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+        const method = decodePath(url.pathname.slice('/api/'.length));
         const body = await readBody(req);
         let request: unknown;
         try {
@@ -122,19 +136,27 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
       }
 
       if (sameToken(queryToken, token)) {
-        // First visit through the printed URL: remember the token for assets and the event stream.
-        res.setHeader('set-cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+        // First visit through the printed URL: remember the token (this instance's cookie) for pages,
+        // assets and the event stream, and leave the URL at once so the token is not left in it.
+        res.setHeader('set-cookie', `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+        if (!url.pathname.startsWith('/download/')) {
+          url.searchParams.delete('token');
+          res.writeHead(302, { location: url.pathname + url.search, 'cache-control': 'no-store' }).end();
+          return;
+        }
       } else if (!viaCookie) {
         return refuse(res, 'missing token (open the URL printed by `npm run web`)');
       }
 
       if (url.pathname.startsWith('/download/')) {
-        return download(res, decodeURIComponent(url.pathname.slice('/download/'.length)), opts.downloadDirs());
+        return await download(res, decodePath(url.pathname.slice('/download/'.length)), opts.downloadDirs());
       }
-      return serveStatic(res, opts.staticDir, url.pathname);
+      // Awaited, so its errors reach the catch below (an unawaited rejection left the request unanswered).
+      return await serveStatic(res, opts.staticDir, url.pathname, token);
     } catch (e) {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(String((e as Error).message));
+      const status = e instanceof HttpError ? e.status : 500;
+      if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`${status === 500 ? '' : `${status} `}${String((e as Error).message)}\n`);
     }
   });
 
@@ -156,18 +178,34 @@ export async function startBrowserMode(opts: BrowserModeOptions): Promise<Browse
   };
 }
 
+/** A %-escaped path part; a bad escape is the client's mistake (400), not ours. */
+function decodePath(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(400, 'Bad Request: the path has a malformed %-escape');
+  }
+}
+
+const tooLarge = () => new HttpError(413, `Payload Too Large: a request body may be at most ${MAX_BODY / 1024 / 1024} MB`);
+
+/**
+ * The body, up to MAX_BODY. Beyond it the rest is read and dropped, so the client gets its 413 instead
+ * of a connection reset while it is still sending.
+ */
 function readBody(req: IncomingMessage): Promise<Buffer> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) {
+    req.resume();
+    return Promise.reject(tooLarge());
+  }
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
     req.on('data', (d: Buffer) => {
       size += d.length;
-      if (size > MAX_BODY) {
-        reject(new Error('request too large'));
-        req.destroy();
-      } else parts.push(d);
+      if (size <= MAX_BODY) parts.push(d);
     });
-    req.on('end', () => resolve(Buffer.concat(parts)));
+    req.on('end', () => (size > MAX_BODY ? reject(tooLarge()) : resolve(Buffer.concat(parts))));
     req.on('error', reject);
   });
 }
@@ -207,11 +245,30 @@ function inside(root: string, relative: string): string | null {
   return full === root || full.startsWith(root.endsWith(sep) ? root : root + sep) ? full : null;
 }
 
-function serveStatic(res: ServerResponse, root: string, pathname: string) {
-  const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+async function serveStatic(res: ServerResponse, root: string, pathname: string, token: string) {
+  const rel = pathname === '/' ? 'index.html' : decodePath(pathname.slice(1));
   const full = inside(root, rel);
   if (!full) return refuse(res, 'path outside the app');
+  if (rel === 'index.html') return sendIndex(res, full, token);
   return sendFile(res, full, rel.startsWith('assets/') ? { 'cache-control': 'public, max-age=31536000, immutable' } : { 'cache-control': 'no-store' });
+}
+
+/** index.html with the token in a meta tag: a new tab of this instance (cookie, no token in the URL) can call the API. */
+async function sendIndex(res: ServerResponse, path: string, token: string) {
+  const html = await readFile(path, 'utf8').catch(() => null);
+  if (html === null) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    return;
+  }
+  const body = Buffer.from(html.replace(/<head>/i, `<head><meta name="${TOKEN_META}" content="${token}">`), 'utf8');
+  res.writeHead(200, {
+    'content-type': MIME['.html'],
+    'content-length': body.length,
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  res.end(body);
 }
 
 async function download(res: ServerResponse, name: string, dirs: string[]) {

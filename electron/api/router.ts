@@ -17,6 +17,12 @@ export function toErrorBody(e: unknown) {
   return { code: 'INTERNAL' as const, message: (e as Error)?.message ?? String(e) };
 }
 
+/**
+ * Fields that are numbers in every method that takes them (paging, players, files). Checked here for
+ * all methods, so a handler that passes its request on whole cannot put "10" into SQL as LIMIT NaN.
+ */
+const NUMERIC_FIELDS = ['limit', 'offset', 'pidx', 'fileId', 'bins', 'maxKeys', 'firstPage'];
+
 /** The one router behind Electron IPC, browser mode's HTTP and the tests. */
 export function createRouter(handlers: Handlers, log: (line: string) => void = () => {}): Router {
   const table = handlers as unknown as Record<string, (req: unknown) => unknown>;
@@ -30,6 +36,8 @@ export function createRouter(handlers: Handlers, log: (line: string) => void = (
       if (typeof req !== 'object' || Array.isArray(req)) {
         return { ok: false, error: { code: 'BAD_REQUEST', message: `${method}: the request must be an object` } };
       }
+      const wrong = NUMERIC_FIELDS.find((f) => f in req && (req as Record<string, unknown>)[f] !== undefined && !Number.isFinite((req as Record<string, unknown>)[f]));
+      if (wrong) return { ok: false, error: { code: 'BAD_REQUEST', message: `${method}: "${wrong}" must be a number` } };
       try {
         return { ok: true, value: await table[method](req) };
       } catch (e) {

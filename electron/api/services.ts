@@ -7,6 +7,7 @@ import { scoringSchema } from '../scoring/schema.ts';
 import { ScoringService } from '../scoring/service.ts';
 import { streamsSchema } from '../streams/schema.ts';
 import { SqlConsole } from '../workspace/console.ts';
+import { ConsoleSandbox } from '../workspace/sandbox.ts';
 import { rememberRecent } from '../workspace/paths.ts';
 import type { SchemaComponent } from '../workspace/schema.ts';
 import { openWorkspace, type Workspace } from '../workspace/workspace.ts';
@@ -19,6 +20,8 @@ export interface AppServices {
   events: EventBus;
   jobs: JobRunner;
   console: SqlConsole;
+  /** The console's file sandbox; imports admit their folders through it. */
+  sandbox: ConsoleSandbox;
   scoring: ScoringService;
   mapCache: MapCacheService;
 }
@@ -30,7 +33,8 @@ export async function createServices(workspacePath: string, events = new EventBu
   const ws = await openWorkspace(workspacePath, SCHEMA_COMPONENTS);
   await rememberRecent(ws.path).catch(() => {}); // a read-only home folder must not stop the app
   const jobs = new JobRunner(events);
-  return { ws, events, jobs, console: new SqlConsole(ws, (p) => events.emit('sql.progress', p)), scoring: new ScoringService(ws, jobs, events, () => createScoringPool()), mapCache: new MapCacheService(ws, jobs, events) };
+  const sandbox = new ConsoleSandbox(ws);
+  return { ws, events, jobs, sandbox, console: new SqlConsole(ws, (p) => events.emit('sql.progress', p), sandbox), scoring: new ScoringService(ws, jobs, events, () => createScoringPool()), mapCache: new MapCacheService(ws, jobs, events) };
 }
 
 /** Cancels running jobs and waits (briefly) for them to stop, so nothing touches DuckDB after it closes. */
@@ -39,6 +43,6 @@ export async function closeServices(s: AppServices): Promise<void> {
   s.jobs.cancelAll();
   await s.jobs.settle(10_000);
   await s.scoring.close();
-  s.console.closeAll();
+  await s.console.closeAll();
   s.ws.close();
 }

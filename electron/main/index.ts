@@ -1,16 +1,21 @@
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
-import { createApp, type App } from '../api/app.ts';
+import { pathToFileURL } from 'node:url';
+import { closeWithin, createApp, type App } from '../api/app.ts';
 import { demoWorkspacePath, loadDemoIfEmpty } from '../api/demo.ts';
 import { CONTENT_SECURITY_POLICY } from '../api/http.ts';
 import { resolveWorkspacePath } from '../workspace/paths.ts';
-import { isOwnRequest, isTrustedSender, WEB_PREFERENCES } from './security.ts';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appFilePath, devServerUrl, isOwnRequest, isTrustedSender, navigationAllowed, startUrl, webPreferences } from './security.ts';
 
 // The main process stays thin: one window with locked-down settings, IPC ↔ the same router as browser mode.
 let redzone: App | null = null;
 let window: BrowserWindow | null = null;
 
-const rendererUrl = process.env.ELECTRON_RENDERER_URL; // set by electron-vite dev only
+const rendererUrl = devServerUrl(app.isPackaged, process.env); // electron-vite dev only, never when packaged
+const RENDERER_DIR = join(import.meta.dirname, '../renderer');
+
+// Must happen before ready: app:// is a standard, secure origin (CSP 'self', fetch) and nothing more.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 function fromOurWindow(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
@@ -27,6 +32,15 @@ async function start() {
   redzone = await createApp(resolveWorkspacePath(workspaceFlag() ?? (demo ? demoWorkspacePath() : undefined)));
   if (demo) await loadDemoIfEmpty(redzone);
   const ses = session.defaultSession;
+  ses.protocol.handle(APP_SCHEME, async (request) => {
+    const file = appFilePath(request.url, RENDERER_DIR);
+    if (!file) return new Response('not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   ses.webRequest.onHeadersReceived((details, callback) => {
@@ -49,22 +63,28 @@ async function start() {
     height: 900,
     title: 'Redzone',
     backgroundColor: '#111418',
-    webPreferences: { ...WEB_PREFERENCES, preload: join(import.meta.dirname, '../preload/index.cjs') },
+    webPreferences: { ...webPreferences(app.isPackaged), preload: join(import.meta.dirname, '../preload/index.cjs') },
   });
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  window.webContents.on('will-navigate', (e) => e.preventDefault());
-  if (rendererUrl) await window.loadURL(rendererUrl);
-  else await window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  await window.loadURL(startUrl(rendererUrl));
 }
 
 app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // Links, redirects and frames never leave our origin.
+  const guard = (e: { preventDefault(): void }, url: string) => {
+    if (!navigationAllowed(url, rendererUrl)) e.preventDefault();
+  };
+  contents.on('will-navigate', (e) => guard(e, e.url));
+  contents.on('will-redirect', (e) => guard(e, e.url));
+  contents.on('will-frame-navigate', (e) => guard(e, e.url));
 });
 app.whenReady().then(start, (e) => {
   console.error(e);
   app.quit();
 });
 app.on('window-all-closed', async () => {
-  await redzone?.close(); // lets running jobs stop and DuckDB checkpoint before the process ends
+  // Lets running jobs stop and DuckDB checkpoint, but never holds the quit longer than 2 s.
+  if (redzone) await closeWithin(redzone, 1500);
   app.quit();
 });

@@ -94,11 +94,11 @@ export async function importStreamFile(conn: DuckDBConnection, kind: DemoKind, p
       [table, file],
     );
     const counts = (await conn.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE reason IS NULL) FROM rz_parsed`)).getRows()[0];
-    const samples = (await conn.runAndReadAll(`SELECT line, text, reason FROM rz_parsed WHERE reason IS NOT NULL ORDER BY line LIMIT 5`)).getRows();
+    const samples = (await conn.runAndReadAll(`SELECT line, reason FROM rz_parsed WHERE reason IS NOT NULL ORDER BY line LIMIT 5`)).getRows();
     await conn.run('COMMIT');
     const lines = Number(counts[0]);
     const loaded = Number(counts[1]);
-    return { table, lines, loaded, quarantined: lines - loaded, samples: samples.map(([line, text, reason]) => ({ line: Number(line), text: String(text), reason: String(reason) })) };
+    return { table, lines, loaded, quarantined: lines - loaded, samples: samples.map(([line, reason]) => ({ line: Number(line), reason: String(reason) })) };
   } catch (e) {
     await conn.run('ROLLBACK');
     if (e instanceof ApiError) throw e;

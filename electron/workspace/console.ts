@@ -5,27 +5,25 @@ import { join } from 'node:path';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlProgress, SqlRunRequest, SqlRunResult } from '../../shared/api/sql.ts';
+import { FORMULA_START } from '../../shared/csv.ts';
 import { splitStatements } from '../../shared/sql/split.ts';
 import { readColumns } from './columns.ts';
 import { PRESET_QUERIES } from './presets.ts';
 import { enableQueryProgress, watchQueryProgress } from './progress.ts';
-import { quoteLiteral } from './sqlText.ts';
+import { quoteIdent, quoteLiteral } from './sqlText.ts';
+import { ResultStore, type KeptResult } from './results.ts';
+import type { ConsoleSandbox } from './sandbox.ts';
+import { protectedObjectRefusal } from './guard.ts';
 import type { Workspace } from './workspace.ts';
 
-/** A result kept for paging: queries live in a temp table on their own connection. */
-interface KeptResult {
-  conn: DuckDBConnection;
-  table?: string;
-  batch?: ColumnBatch;
-  columns: ColumnInfo[];
-  rowCount: number;
-}
-
-const KEEP_RESULTS = 8;
 const MAX_PAGE = 100_000;
+/** Statements running at once per console, and waiting beyond those; more answer BUSY (each holds a DuckDB connection). */
+export const MAX_RUNNING = 4;
+export const MAX_WAITING = 16;
 
 /** DuckDB's message, without the "Parser Error: " style prefix duplicated by callers. */
 function sqlError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
   const message = (e as Error)?.message ?? String(e);
   if (/INTERRUPT/i.test(message)) return new ApiError('CANCELLED', 'query cancelled');
   return new ApiError('SQL_ERROR', message);
@@ -34,22 +32,69 @@ function sqlError(e: unknown): ApiError {
 /** The SQL console's engine: run, page, cancel, history, saved queries and export. */
 export class SqlConsole {
   private running = new Map<string, DuckDBConnection>();
-  private results = new Map<string, KeptResult>();
+  private results = new ResultStore();
   private seq = 0;
+  private active = 0;
+  private waiting: (() => void)[] = [];
+  private closed = false;
+  /** History rows are written one at a time on the shared connection. */
+  private historyQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private ws: Workspace,
     private onProgress: (p: SqlProgress) => void = () => {},
+    private sandbox?: ConsoleSandbox,
   ) {}
+
+  /** A slot among MAX_RUNNING, waiting in line for one if needed; BUSY when the line is full too. */
+  private async acquire(): Promise<void> {
+    if (this.closed) throw new ApiError('CANCELLED', 'the workspace is closing');
+    if (this.active < MAX_RUNNING) {
+      this.active++;
+      return;
+    }
+    if (this.waiting.length >= MAX_WAITING) {
+      throw new ApiError('BUSY', `${this.active} queries are running and ${this.waiting.length} waiting; wait for them or cancel one, then run this again`);
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.closed) {
+      this.release();
+      throw new ApiError('CANCELLED', 'the workspace is closing');
+    }
+  }
+
+  private release() {
+    const next = this.waiting.shift();
+    if (next) next(); // the slot passes on
+    else this.active--;
+  }
 
   async run(req: SqlRunRequest): Promise<SqlRunResult> {
     const statements = splitStatements(req.sql);
     if (statements.length === 0) throw new ApiError('BAD_REQUEST', 'there is no SQL statement to run');
+    await this.acquire();
+    try {
+      return await this.runStatements(req, statements);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async runStatements(req: SqlRunRequest, statements: ReturnType<typeof splitStatements>): Promise<SqlRunResult> {
     const started = Date.now();
+    // Refused before any statement runs, so a batch never stops half done on a protected object.
+    const refusal = statements.map((s) => protectedObjectRefusal(s.text)).find((r) => r !== null);
+    if (refusal) {
+      const err = new ApiError('REFUSED', refusal);
+      await this.record(req.sql, started, null, err);
+      throw err;
+    }
+    await this.sandbox?.ensure();
     const conn = await this.ws.connect();
     this.running.set(req.queryId, conn);
     let kept: KeptResult | undefined;
     let rowsChanged: number | undefined;
+    let firstPage: ColumnBatch | undefined;
     let stopWatching = () => {};
     // Progress per statement: DuckDB's estimate restarts with each one.
     const watch = (i: number) => {
@@ -75,12 +120,14 @@ export class SqlConsole {
           rowsChanged = result.rowsChanged;
         }
       }
+      // Read on this connection while it is still only ours: once kept, eviction may queue its close.
+      if (kept && req.firstPage) firstPage = await readPage(kept, 0, req.firstPage);
     } catch (e) {
       stopWatching();
       this.running.delete(req.queryId);
       conn.closeSync();
-      const err = sqlError(e);
-      await this.record(req.sql, started, null, err.message);
+      const err = this.sandbox?.explain((e as Error)?.message ?? '') ?? sqlError(e);
+      await this.record(req.sql, started, null, err);
       throw err;
     }
     stopWatching();
@@ -89,11 +136,8 @@ export class SqlConsole {
     const out: SqlRunResult = { queryId: req.queryId, columns: kept?.columns ?? [], rowCount: kept?.rowCount ?? 0, statements: statements.length, elapsedMs };
     if (rowsChanged !== undefined) out.rowsChanged = rowsChanged;
     if (kept) {
-      const resultId = `r${++this.seq}`;
-      this.results.set(resultId, kept);
-      this.evict();
-      out.resultId = resultId;
-      if (req.firstPage) out.firstPage = await this.page({ resultId, offset: 0, limit: req.firstPage });
+      out.resultId = this.results.add(kept);
+      if (firstPage) out.firstPage = firstPage;
     } else {
       conn.closeSync();
     }
@@ -117,17 +161,13 @@ export class SqlConsole {
     return { conn, table, columns, rowCount: Number(count.getRows()[0][0]) };
   }
 
-  async page(req: SqlPageRequest): Promise<ColumnBatch> {
-    const kept = this.results.get(req.resultId);
-    if (!kept) throw new ApiError('NOT_FOUND', `result ${req.resultId} is gone; run the query again`);
-    const offset = Math.max(0, Math.floor(req.offset));
-    const limit = Math.min(MAX_PAGE, Math.max(0, Math.floor(req.limit)));
-    if (kept.batch) return sliceBatch(kept.batch, offset, limit);
-    try {
-      return await readColumns(await kept.conn.run(`SELECT * FROM ${kept.table} WHERE rowid >= ${offset} AND rowid < ${offset + limit} ORDER BY rowid`));
-    } catch (e) {
-      throw sqlError(e);
-    }
+  page(req: SqlPageRequest): Promise<ColumnBatch> {
+    return this.results.use(req.resultId, (kept) => readPage(kept, req.offset, req.limit));
+  }
+
+  /** Runs `fn` on a kept result's connection, in turn with its pages and before its close (for sort, profile, …). */
+  withResult<T>(resultId: string, fn: (kept: KeptResult) => Promise<T>): Promise<T> {
+    return this.results.use(resultId, fn);
   }
 
   cancel(queryId: string): boolean {
@@ -137,35 +177,42 @@ export class SqlConsole {
     return true;
   }
 
-  close(resultId: string): void {
-    const kept = this.results.get(resultId);
-    if (!kept) return;
-    this.results.delete(resultId);
-    kept.conn.closeSync(); // the temp table goes with its connection
+  /** Resolves once the result's connection is closed (after the pages already asked for). */
+  close(resultId: string): Promise<void> {
+    return this.results.close(resultId);
   }
 
-  closeAll(): void {
-    for (const id of [...this.results.keys()]) this.close(id);
+  /** Stops everything within about `ms`: running statements are interrupted, waiting ones refused, results closed. */
+  async closeAll(ms = 1000): Promise<void> {
+    this.closed = true;
+    for (const next of this.waiting.splice(0)) next();
     for (const conn of this.running.values()) conn.interrupt();
+    const deadline = Date.now() + ms;
+    while (this.running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await this.results.closeAll(Math.max(0, deadline - Date.now()));
+    await Promise.race([this.historyQueue, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
   }
 
-  private evict() {
-    while (this.results.size > KEEP_RESULTS) this.close(this.results.keys().next().value!);
-  }
-
-  private async record(sql: string, started: number, rows: number | null, error: string | null) {
-    await this.ws.db.run('INSERT INTO rz_history (sql, started_at, elapsed_ms, row_count, error) VALUES ($1, $2::TIMESTAMP, $3, $4, $5)', [
-      sql,
-      new Date(started).toISOString(),
-      Date.now() - started,
-      rows,
-      error,
-    ]);
+  private record(sql: string, started: number, rows: number | null, error: ApiError | null): Promise<unknown> {
+    if (this.closed) return Promise.resolve();
+    const status = error === null ? 'ok' : error.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    const write = () =>
+      this.ws.db.run('INSERT INTO rz_history (sql, started_at, elapsed_ms, row_count, error, status) VALUES ($1, $2::TIMESTAMP, $3, $4, $5, $6)', [
+        sql,
+        new Date(started).toISOString(),
+        Date.now() - started,
+        rows,
+        error?.message ?? null,
+        status,
+      ]);
+    const done = this.historyQueue.then(write);
+    this.historyQueue = done.catch(() => undefined);
+    return done;
   }
 
   async history(limit = 200): Promise<HistoryEntry[]> {
     const reader = await this.ws.db.runAndReadAll(
-      `SELECT id::DOUBLE AS id, sql, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS started_at, elapsed_ms, row_count::DOUBLE AS row_count, error
+      `SELECT id::DOUBLE AS id, sql, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS started_at, elapsed_ms, row_count::DOUBLE AS row_count, error, status
        FROM rz_history ORDER BY id DESC LIMIT ${Math.max(1, Math.min(10_000, Math.floor(limit)))}`,
     );
     return reader.getRowObjectsJS().map((r) => ({
@@ -175,6 +222,7 @@ export class SqlConsole {
       elapsedMs: Number(r.elapsed_ms),
       rowCount: r.row_count === null ? null : Number(r.row_count),
       error: r.error === null ? null : String(r.error),
+      status: r.status === 'cancelled' || r.status === 'failed' ? r.status : r.error === null ? 'ok' : 'failed',
     }));
   }
 
@@ -196,22 +244,48 @@ export class SqlConsole {
     await this.ws.db.run('DELETE FROM rz_saved_query WHERE name = $1', [name]);
   }
 
-  /** Writes a kept result with DuckDB's COPY: CSV is RFC 4180 (header, CRLF, UTF-8), Parquet is zstd. */
+  /**
+   * Writes a kept result with DuckDB's COPY: CSV is RFC 4180 (header, CRLF, UTF-8), Parquet is zstd.
+   * CSV text cells that a spreadsheet would run as a formula get a leading apostrophe unless `raw`.
+   */
   async export(req: ExportRequest): Promise<ExportedFile> {
-    const kept = this.results.get(req.resultId);
-    if (!kept) throw new ApiError('NOT_FOUND', `result ${req.resultId} is gone; run the query again`);
-    if (!kept.table) throw new ApiError('BAD_REQUEST', 'only query results can be exported (this statement returned a report)');
     const dir = join(this.ws.dataDir, 'exports');
     await mkdir(dir, { recursive: true });
     const name = `result-${new Date().toISOString().replace(/[:.]/g, '-')}.${req.format}`;
     const path = join(dir, name);
     const options = req.format === 'csv' ? `FORMAT csv, HEADER, DELIMITER ',', QUOTE '"', NEW_LINE '\\r\\n'` : `FORMAT parquet, COMPRESSION zstd`;
-    try {
-      await kept.conn.run(`COPY (SELECT * FROM ${kept.table} ORDER BY rowid) TO ${quoteLiteral(path)} (${options})`);
-    } catch (e) {
-      throw sqlError(e);
-    }
-    return { path, name, bytes: (await stat(path)).size, rows: kept.rowCount };
+    const rows = await this.results.use(req.resultId, async (kept) => {
+      if (!kept.table) throw new ApiError('BAD_REQUEST', 'only query results can be exported (this statement returned a report)');
+      const select = req.format === 'csv' && !req.raw ? neutralizedColumns(kept.columns) : '*';
+      try {
+        await kept.conn.run(`COPY (SELECT ${select} FROM ${kept.table} ORDER BY rowid) TO ${quoteLiteral(path)} (${options})`);
+      } catch (e) {
+        throw sqlError(e);
+      }
+      return kept.rowCount;
+    });
+    return { path, name, bytes: (await stat(path)).size, rows };
+  }
+}
+
+/** The select list that neutralises formula-starting text cells, as csvCell does (shared/csv.ts). */
+function neutralizedColumns(columns: ColumnInfo[]): string {
+  return columns
+    .map(({ name, type }) => {
+      const c = quoteIdent(name);
+      return type === 'VARCHAR' ? `CASE WHEN regexp_matches(${c}, ${quoteLiteral(FORMULA_START.source)}) THEN '''' || ${c} ELSE ${c} END AS ${c}` : c;
+    })
+    .join(', ');
+}
+
+async function readPage(kept: KeptResult, offsetAsked: number, limitAsked: number): Promise<ColumnBatch> {
+  const offset = Math.max(0, Math.floor(offsetAsked));
+  const limit = Math.min(MAX_PAGE, Math.max(0, Math.floor(limitAsked)));
+  if (kept.batch) return sliceBatch(kept.batch, offset, limit);
+  try {
+    return await readColumns(await kept.conn.run(`SELECT * FROM ${kept.table} WHERE rowid >= ${offset} AND rowid < ${offset + limit} ORDER BY rowid`));
+  } catch (e) {
+    throw sqlError(e);
   }
 }
 

@@ -5,6 +5,11 @@
 export interface SchemaComponent {
   name: string;
   migrations: string[];
+  /**
+   * The component's views as they are now (CREATE OR REPLACE …), run on every open after the
+   * migrations: a view dropped by hand or by an older Redzone comes back by itself.
+   */
+  views?: string;
 }
 
 /** The workspace's own bookkeeping: SQL history, saved queries and settings (v2: rz_setting, e.g. memory_limit). */
@@ -22,5 +27,8 @@ export const workspaceSchema: SchemaComponent = {
      );
      CREATE TABLE rz_saved_query (name VARCHAR PRIMARY KEY, sql VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL);`,
     `CREATE TABLE rz_setting (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);`,
+    // How a query ended (ok, failed, cancelled): a cancel was logged as an error.
+    `ALTER TABLE rz_history ADD COLUMN status VARCHAR;
+     UPDATE rz_history SET status = CASE WHEN error IS NULL THEN 'ok' WHEN error = 'query cancelled' THEN 'cancelled' ELSE 'failed' END;`,
   ],
 };

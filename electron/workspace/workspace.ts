@@ -135,4 +135,12 @@ async function migrate(db: DuckDBConnection, components: SchemaComponent[]): Pro
       }
     }
   }
+  for (const c of components) {
+    if (!c.views) continue;
+    try {
+      await db.run(c.views);
+    } catch (e) {
+      throw new ApiError('INTERNAL', `recreating ${c.name}'s views failed: ${(e as Error).message}`);
+    }
+  }
 }

@@ -4,6 +4,8 @@ export const ERROR_CODES = [
   'NOT_FOUND', // a named thing (result, job, run, player) does not exist
   'SQL_ERROR', // DuckDB refused the statement; message is DuckDB's
   'CANCELLED', // the user cancelled the operation
+  'BUSY', // too many requests of this kind are running; retry after one finishes
+  'REFUSED', // the console refused a statement: files outside its sandbox, or Redzone's own objects
   'WORKSPACE_INVALID', // the file is not a DuckDB workspace
   'WORKSPACE_TOO_NEW', // the workspace was written by a newer Redzone
   'IO_ERROR', // the file system failed

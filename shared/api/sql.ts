@@ -45,6 +45,8 @@ export interface HistoryEntry {
   elapsedMs: number;
   rowCount: number | null;
   error: string | null;
+  /** How it ended: a cancel is not a failure. */
+  status: 'ok' | 'failed' | 'cancelled';
 }
 
 export interface SavedQuery {
@@ -58,6 +60,8 @@ export interface SavedQuery {
 export interface ExportRequest {
   resultId: string;
   format: 'csv' | 'parquet';
+  /** CSV only: write text cells as they are, without neutralising formula-starting ones (=, +, -, @). */
+  raw?: boolean;
 }
 
 export interface ExportedFile {

@@ -160,8 +160,11 @@ export interface StreamImportResult {
   lines: number;
   loaded: number;
   quarantined: number;
-  /** The first few quarantined lines with the reason. */
-  samples: { line: number; text: string; reason: string }[];
+  /**
+   * The first few quarantined lines' numbers and reasons. Never their text: a request naming any file
+   * must not be a way to read it (issue #16, item 4); the quarantine table keeps it for the analyst.
+   */
+  samples: { line: number; reason: string }[];
 }
 
 export interface DemoLoadResult {

@@ -33,8 +33,11 @@ export interface TableInfo {
 
 export interface WorkspaceApi {
   'workspace.info': Method<NoArgs, WorkspaceInfo>;
-  /** Opens (or creates) another workspace file; on failure the current one stays open. */
-  'workspace.open': Method<{ path: string }, NoArgs>;
+  /**
+   * Opens another workspace file; on failure the current one stays open. A new one is created only with
+   * `create` (the analyst typed or chose that path), as a `.duckdb` file in a folder that exists.
+   */
+  'workspace.open': Method<{ path: string; create?: boolean }, NoArgs>;
   /** Stores the workspace's memory limit ("2GB", "512MB", "30%"; null: the default) and applies it now. */
   'workspace.setMemoryLimit': Method<{ limit: string | null }, MemorySettings>;
 }

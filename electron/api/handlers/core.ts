@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ApiError } from '../../../shared/api/envelope.ts';
 import type { JobsApi } from '../../../shared/api/jobsApi.ts';
 import type { SqlApi } from '../../../shared/api/sql.ts';
@@ -27,7 +28,14 @@ export async function listTables(s: AppServices): Promise<TableInfo[]> {
 export function workspaceHandlers(s: AppServices, openWorkspace: (path: string) => Promise<void>): HandlersFor<WorkspaceApi> {
   return {
     'workspace.open': async (r) => {
-      await openWorkspace(requireString(r.path, 'path'));
+      const path = resolve(requireString(r.path, 'path'));
+      if (!(await stat(path).catch(() => null))) {
+        // Never creates folders, nor files the analyst did not ask for (issue #16, item 4).
+        if (r.create !== true) throw new ApiError('NOT_FOUND', `there is no workspace at ${path}; to create one there, open it with "create"`);
+        if (!path.endsWith('.duckdb')) throw new ApiError('BAD_REQUEST', `a new workspace is a .duckdb file; ${path} is not`);
+        if (!(await stat(dirname(path)).catch(() => null))?.isDirectory()) throw new ApiError('IO_ERROR', `the folder ${dirname(path)} does not exist; create it first`);
+      }
+      await openWorkspace(path);
       return {};
     },
     async 'workspace.info'() {
@@ -49,8 +57,8 @@ export function sqlHandlers(s: AppServices): HandlersFor<SqlApi> {
       s.console.run({ sql: requireString(r.sql, 'sql'), queryId: requireString(r.queryId, 'queryId'), ...(r.firstPage ? { firstPage: requireNumber(r.firstPage, 'firstPage') } : {}) }),
     'sql.page': (r) => s.console.page({ resultId: requireString(r.resultId, 'resultId'), offset: requireNumber(r.offset, 'offset'), limit: requireNumber(r.limit, 'limit') }),
     'sql.cancel': (r) => ({ cancelled: s.console.cancel(requireString(r.queryId, 'queryId')) }),
-    'sql.close': (r) => {
-      s.console.close(requireString(r.resultId, 'resultId'));
+    'sql.close': async (r) => {
+      await s.console.close(requireString(r.resultId, 'resultId'));
       return {};
     },
     'sql.history': (r) => s.console.history(r.limit ?? 200),
@@ -62,7 +70,7 @@ export function sqlHandlers(s: AppServices): HandlersFor<SqlApi> {
     },
     'sql.export': (r) => {
       if (r.format !== 'csv' && r.format !== 'parquet') throw new ApiError('BAD_REQUEST', '"format" must be csv or parquet');
-      return s.console.export({ resultId: requireString(r.resultId, 'resultId'), format: r.format });
+      return s.console.export({ resultId: requireString(r.resultId, 'resultId'), format: r.format, raw: r.raw === true });
     },
   };
 }

@@ -11,11 +11,13 @@ const PAGE = 10_000;
 export const sqlCommand: Command = {
   name: 'sql',
   summary: 'Run SQL against a workspace and print the result (table, --csv or --json)',
-  help: `Usage: npm run cli -- sql [--workspace FILE] [--csv | --json] [--max-rows N] "QUERY"
+  help: `Usage: npm run cli -- sql [--workspace FILE] [--csv [--raw] | --json] [--max-rows N] "QUERY"
 
 Runs one or more statements (separated by ;) in the workspace; prints the last one's result.
   --workspace FILE  workspace file (default: REDZONE_WORKSPACE, then the user-data workspace)
-  --csv             RFC 4180 CSV with a header row, every row
+  --csv             RFC 4180 CSV with a header row, every row; text cells starting with = + - @
+                    (a spreadsheet formula) get a leading ' so opening the file runs nothing
+  --raw             with --csv: write such cells as they are
   --json            {"columns":[{name,type}],"rows":[[...]],"rowCount":N,"elapsedMs":N}, every row
   --max-rows N      rows shown in table mode (default 100)
 
@@ -24,12 +26,15 @@ Example: npm run cli -- sql --workspace lab.duckdb "SELECT uclass, count(*) FROM
     const { values, positionals } = parseCommandArgs(argv, {
       workspace: { type: 'string' },
       csv: { type: 'boolean' },
+      raw: { type: 'boolean' },
       json: { type: 'boolean' },
       'max-rows': { type: 'string' },
     });
     const sql = positionals.join(' ').trim();
     if (!sql) throw new CliError('give the SQL to run, e.g. sql "SELECT 42"');
     if (values.csv && values.json) throw new CliError('choose one of --csv and --json');
+    if (values.raw && !values.csv) throw new CliError('--raw goes with --csv');
+    const csv = { neutralizeFormulas: !values.raw };
     const maxRows = intOption(values['max-rows'], 'max-rows', 100, 0);
     const app = await openAppFromFlag(values.workspace);
     try {
@@ -40,8 +45,8 @@ Example: npm run cli -- sql --workspace lab.duckdb "SELECT uclass, count(*) FROM
         }
       };
       if (values.csv) {
-        io.out(csvRow(result.columns.map((c) => c.name)));
-        for await (const b of pages(Infinity)) if (b.rowCount) io.out(rowsOf(b).map((r) => csvRow(r)).join(''));
+        io.out(csvRow(result.columns.map((c) => c.name), csv));
+        for await (const b of pages(Infinity)) if (b.rowCount) io.out(rowsOf(b).map((r) => csvRow(r, csv)).join(''));
       } else if (values.json) {
         const rows: unknown[][] = [];
         for await (const b of pages(Infinity)) rows.push(...rowsOf(b));

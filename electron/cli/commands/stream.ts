@@ -117,7 +117,7 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     if (values.json) io.out(JSON.stringify(result));
     else {
       io.out(`${result.table}: ${result.loaded.toLocaleString('en-US')} loaded, ${result.quarantined.toLocaleString('en-US')} quarantined of ${result.lines.toLocaleString('en-US')} lines`);
-      for (const s of result.samples) io.out(`  line ${s.line}: ${s.reason}: ${s.text.slice(0, 80)}`);
+      for (const s of result.samples) io.out(`  line ${s.line}: ${s.reason}`);
     }
     return 0;
   },

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { closeWithin, type App } from '../../api/app.ts';
 import { demoWorkspacePath, loadDemoIfEmpty } from '../../api/demo.ts';
-import { startBrowserMode } from '../../api/http.ts';
+import { startBrowserMode, type BrowserModeServer } from '../../api/http.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { ensureRendererBuilt, RENDERER_OUT } from '../rendererBuild.ts';
@@ -34,13 +35,22 @@ Stop it with Ctrl+C.`,
     if (values.demo && (await loadDemoIfEmpty(app))) io.out('Loading the demo data set (watch its progress in the app)…');
     io.out(`Redzone is running in browser mode on workspace ${app.services.ws.path}`);
     io.out(`Open ${server.url}`);
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-    await server.close();
-    await app.close();
+    await serveUntilStopped(app, server, io.err);
     return 0;
   },
 };
+
+/** Serves until SIGINT or SIGTERM, then stops within 2 s whatever is still running. */
+export async function serveUntilStopped(app: App, server: BrowserModeServer, err: (line: string) => void): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  if (!(await closeWithin(app, 1500))) {
+    // A statement or job that ignores its cancel must not keep the process (and the workspace lock) alive.
+    err('Redzone: some work did not stop in time; exiting anyway (the workspace stays consistent)');
+    process.exit(1);
+  }
+}

@@ -4,8 +4,13 @@ import { decodeFrame } from '../../../shared/api/wire.ts';
 
 const TOKEN_KEY = 'redzone-token';
 
-/** The per-launch token arrives in the URL once; keep it for this tab and drop it from the address bar. */
+/**
+ * The per-launch token: the server puts it in index.html for holders of this instance's cookie (so a
+ * new tab works); an older server passed it in the URL once, kept for this tab and dropped from the bar.
+ */
 function takeToken(): string {
+  const fromPage = document.querySelector<HTMLMetaElement>('meta[name="redzone-token"]')?.content;
+  if (fromPage) return fromPage;
   const url = new URL(window.location.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {

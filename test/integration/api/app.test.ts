@@ -33,7 +33,7 @@ describe('app: one router over the open workspace', () => {
   it('switches workspaces, emitting workspace.changed, and keeps the recent list', async () => {
     const seen: string[] = [];
     const off = app.services.events.subscribe((e) => seen.push(e));
-    expect(await app.router.call('workspace.open', { path: join(dir, 'second.duckdb') })).toEqual({ ok: true, value: {} });
+    expect(await app.router.call('workspace.open', { path: join(dir, 'second.duckdb'), create: true })).toEqual({ ok: true, value: {} });
     off();
     expect(seen).toContain('workspace.changed');
     const i = await info();

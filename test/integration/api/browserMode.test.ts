@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../electron/api/app.ts';
-import { startBrowserMode, type BrowserModeServer } from '../../../electron/api/http.ts';
+import { cookieName, startBrowserMode, TOKEN_META, type BrowserModeServer } from '../../../electron/api/http.ts';
 import type { Envelope } from '../../../shared/api/envelope.ts';
 import { decodeFrame } from '../../../shared/api/wire.ts';
 
@@ -30,6 +30,8 @@ describe('browser mode security', () => {
     dir = await mkdtemp(join(tmpdir(), 'rz-http-'));
     process.env.REDZONE_USER_DATA = join(dir, 'user');
     app = await createApp(join(dir, 'w.duckdb'), () => {});
+    await mkdir(join(dir, 'static'));
+    await writeFile(join(dir, 'static', 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
     server = await startBrowserMode({ router: app.router, events: app.services.events, staticDir: join(dir, 'static'), downloadDirs: () => [] });
     host = `127.0.0.1:${server.port}`;
   });
@@ -73,7 +75,8 @@ describe('browser mode security', () => {
     expect((await send(server.port, { path: '/', headers: { host } })).status).toBe(403);
     const first = await send(server.port, { path: `/?token=${server.token}`, headers: { host } });
     const cookie = String((first.headers['set-cookie'] as string[])[0]).split(';')[0];
-    expect(cookie).toBe(`rz_token=${server.token}`);
+    // Named for the port (issue #13, item 5): a second instance must not replace this one's cookie.
+    expect(cookie).toBe(`rz_token_${server.port}=${server.token}`);
     expect(String((first.headers['set-cookie'] as string[])[0])).toMatch(/HttpOnly; SameSite=Strict/);
     // The cookie alone never authorises API calls (CSRF): those need the header.
     expect((await send(server.port, { method: 'POST', path: '/api/workspace.info', headers: { host, cookie }, body: '{}' })).status).toBe(403);
@@ -82,5 +85,46 @@ describe('browser mode security', () => {
   it('keeps downloads inside their folders', async () => {
     const res = await send(server.port, { path: `/download/..%2Fw.duckdb?token=${server.token}`, headers: { host } });
     expect(res.status).toBe(403);
+  });
+
+  // Issue #16: bad requests get plain answers.
+  const api = (method: string, body: string) => send(server.port, { method: 'POST', path: `/api/${method}`, headers: { host, 'x-redzone-token': server.token, 'content-type': 'application/json' }, body });
+
+  it('sends Referrer-Policy: no-referrer, and leaves the token URL by a redirect', async () => {
+    const first = await send(server.port, { path: `/?token=${server.token}&x=1`, headers: { host } });
+    expect(first.status).toBe(302);
+    expect(first.headers.location).toBe('/?x=1');
+    expect(first.headers['referrer-policy']).toBe('no-referrer');
+    expect((await api('workspace.info', '{}')).headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('gives a new tab (cookie, no token in the URL) a page that carries the token', async () => {
+    const page = await send(server.port, { path: '/', headers: { host, cookie: `${cookieName(server.port)}=${server.token}` } });
+    expect(page.status).toBe(200);
+    expect(page.body.toString()).toContain(`<meta name="${TOKEN_META}" content="${server.token}">`);
+    // Another instance's cookie is not this one's.
+    expect((await send(server.port, { path: '/', headers: { host, cookie: `${cookieName(server.port + 1)}=${server.token}` } })).status).toBe(403);
+  });
+
+  it('answers 413 for an oversized body, not a connection reset', async () => {
+    const res = await api('sql.run', 'x'.repeat(17 * 1024 * 1024));
+    expect(res.status).toBe(413);
+    expect(res.body.toString()).toMatch(/at most 16 MB/);
+  });
+
+  it('answers 400 for a bad %-escape, not 500', async () => {
+    expect((await api('sql.run%E0%A4%A', '{}')).status).toBe(400);
+    expect((await send(server.port, { path: '/%E0%A4%A', headers: { host, cookie: `${cookieName(server.port)}=${server.token}` } })).status).toBe(400);
+  });
+
+  it('refuses string numbers with BAD_REQUEST before they reach SQL', async () => {
+    for (const [method, body] of [
+      ['investigate.flagged', { limit: '10' }],
+      ['sql.history', { limit: 'x' }],
+      ['lake.quarantine', { offset: '1' }],
+    ] as const) {
+      const env = decodeFrame<Envelope<unknown>>(new Uint8Array((await api(method, JSON.stringify(body))).body));
+      expect(env).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/must be a number/) } });
+    }
   });
 });

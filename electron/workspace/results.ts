@@ -1,0 +1,83 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
+import { ApiError } from '../../shared/api/envelope.ts';
+
+/** A result kept for paging: a query lives in a temp table on its own connection. */
+export interface KeptResult {
+  conn: DuckDBConnection;
+  table?: string;
+  batch?: ColumnBatch;
+  columns: ColumnInfo[];
+  rowCount: number;
+}
+
+interface Entry {
+  kept: KeptResult;
+  /** The one queue every use of this result's connection goes through, close last of all. */
+  queue: Promise<unknown>;
+  closing: boolean;
+}
+
+function gone(resultId: string): ApiError {
+  return new ApiError('NOT_FOUND', `result ${resultId} is gone (closed or replaced by newer results); run the query again`);
+}
+
+/**
+ * Owns the console's kept results and their connections. A connection is used by one operation at a
+ * time (its queue), and closed only after every operation queued before the close has finished: closing
+ * a DuckDB connection another request is still reading crashed the process (issue #16, item 1).
+ */
+export class ResultStore {
+  private entries = new Map<string, Entry>();
+  private seq = 0;
+
+  constructor(private keep = 8) {}
+
+  /** Keeps a result and returns its id; the oldest results beyond `keep` are closed (after their pending work). */
+  add(kept: KeptResult): string {
+    const id = `r${++this.seq}`;
+    this.entries.set(id, { kept, queue: Promise.resolve(), closing: false });
+    const open = [...this.entries.entries()].filter(([, e]) => !e.closing);
+    for (const [old] of open.slice(0, Math.max(0, open.length - this.keep))) this.close(old);
+    return id;
+  }
+
+  /** Runs `fn` on the result's connection once the operations queued before it have finished. */
+  use<T>(resultId: string, fn: (kept: KeptResult) => Promise<T> | T): Promise<T> {
+    const entry = this.entries.get(resultId);
+    if (!entry || entry.closing) return Promise.reject(gone(resultId));
+    const run = entry.queue.then(() => fn(entry.kept));
+    entry.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Closes a result after its queued operations; later uses answer NOT_FOUND at once. */
+  close(resultId: string): Promise<void> {
+    const entry = this.entries.get(resultId);
+    if (!entry || entry.closing) return Promise.resolve();
+    entry.closing = true;
+    const done = entry.queue.then(() => {
+      this.entries.delete(resultId);
+      entry.kept.conn.closeSync(); // the temp table goes with its connection
+    });
+    entry.queue = done;
+    return done;
+  }
+
+  /**
+   * Closes every result. A page still being read gets `ms` to finish; a connection still busy after
+   * that is interrupted and left to the instance's own close (DuckDB frees it with the database).
+   */
+  async closeAll(ms: number): Promise<void> {
+    const pending = [...this.entries.keys()].map((id) => this.close(id));
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([
+      Promise.all(pending).then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), ms);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (late) for (const e of this.entries.values()) e.kept.conn.interrupt();
+  }
+}
