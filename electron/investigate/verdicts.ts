@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
-import { parsePlayerVerdict, VERDICTS, type PlayerVerdict, type VerdictRecord } from '../../shared/api/investigate.ts';
+import { parsePlayerVerdict, VERDICTS, type PlayerVerdict, type VerdictChange, type VerdictRecord } from '../../shared/api/investigate.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { isoTime, tableExists } from './sqlUtil.ts';
 import { evidenceFor, recordHistory, type HistoryChange } from './verdictHistory.ts';
@@ -66,7 +66,7 @@ async function inTransaction<T>(ws: Workspace, work: (conn: DuckDBConnection) =>
 }
 
 /** Records (or replaces) one verdict and note for each player; every player must be one the workspace has seen. */
-export async function setVerdicts(ws: Workspace, pidxs: readonly unknown[], verdict: unknown, note: unknown = '', runId: number | null = null): Promise<VerdictRecord[]> {
+export async function setVerdicts(ws: Workspace, pidxs: readonly unknown[], verdict: unknown, note: unknown = '', runId: number | null = null): Promise<VerdictChange> {
   if (!Array.isArray(pidxs) || pidxs.length === 0) throw new ApiError('BAD_REQUEST', 'give at least one player (pidxs)');
   if (pidxs.length > MAX_BULK) throw new ApiError('BAD_REQUEST', `at most ${MAX_BULK} players at once`);
   const players = [...new Set(pidxs.map(checkPidx))];
@@ -76,19 +76,22 @@ export async function setVerdicts(ws: Workspace, pidxs: readonly unknown[], verd
   const changes: HistoryChange[] = [];
   for (const pidx of players) changes.push({ pidx, action: 'set', verdict: v, note: text, runId, evidence: await evidenceFor(ws, pidx, runId) });
   return inTransaction(ws, async (conn) => {
-    const out: VerdictRecord[] = [];
+    const records: VerdictRecord[] = [];
+    const previous: (VerdictRecord | null)[] = [];
     for (const pidx of players) {
+      const before = (await conn.runAndReadAll('SELECT pidx, verdict, note, decided_at, run_id FROM rz_verdict WHERE pidx = $1', [pidx])).getRowObjectsJS();
+      previous.push(before.length ? toRecord(before[0]) : null);
       const r = await conn.runAndReadAll(`INSERT OR REPLACE INTO rz_verdict VALUES ($1, $2, $3, now()::TIMESTAMP, $4) RETURNING pidx, verdict, note, decided_at, run_id`, [pidx, v, text, runId]);
-      out.push(toRecord(r.getRowObjectsJS()[0]));
+      records.push(toRecord(r.getRowObjectsJS()[0]));
     }
     await recordHistory(conn, changes);
-    return out;
+    return { records, previous };
   });
 }
 
 /** Records (or replaces) a player's verdict; the player must be one the workspace has seen. */
 export async function setVerdict(ws: Workspace, pidx: number, verdict: unknown, note: unknown = '', runId: number | null = null): Promise<VerdictRecord> {
-  return (await setVerdicts(ws, [pidx], verdict, note, runId))[0];
+  return (await setVerdicts(ws, [pidx], verdict, note, runId)).records[0];
 }
 
 /** Changes the note of the player's current verdict, keeping the verdict and its decision time. */

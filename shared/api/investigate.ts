@@ -52,6 +52,12 @@ export interface VerdictRecord {
   runId: number | null;
 }
 
+/** A recorded change and what it replaced (null: no verdict before), which is what an undo restores. */
+export interface VerdictChange {
+  records: VerdictRecord[];
+  previous: (VerdictRecord | null)[];
+}
+
 export type FlaggedBy = 'rules' | 'forest' | 'both' | 'none';
 
 /** What the analyst saw when deciding: kept with every history entry, so a ban can be audited later. */
@@ -301,7 +307,7 @@ export interface InvestigateApi {
   'investigate.events': Method<EventsPageRequest, { total: number; batch: ColumnBatch }>;
   'investigate.setVerdict': Method<{ pidx: number; verdict: PlayerVerdict; note?: string; runId?: number }, VerdictRecord>;
   /** One verdict and note for several players, in one transaction. */
-  'investigate.setVerdicts': Method<{ pidxs: number[]; verdict: PlayerVerdict; note?: string; runId?: number }, VerdictRecord[]>;
+  'investigate.setVerdicts': Method<{ pidxs: number[]; verdict: PlayerVerdict; note?: string; runId?: number }, VerdictChange>;
   /** Changes the note of a player's current verdict (as the analyst types). */
   'investigate.saveNote': Method<{ pidx: number; note: string }, VerdictRecord>;
   'investigate.clearVerdict': Method<{ pidx: number }, { cleared: boolean }>;

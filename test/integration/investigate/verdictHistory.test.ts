@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellValue } from '../../../shared/api/columns.ts';
-import type { FlaggedPage, VerdictHistoryEntry, VerdictRecord } from '../../../shared/api/investigate.ts';
+import type { FlaggedPage, VerdictChange, VerdictHistoryEntry, VerdictRecord } from '../../../shared/api/investigate.ts';
 import type { ExportedFile } from '../../../shared/api/sql.ts';
 import { investigateSchema } from '../../../electron/investigate/schema.ts';
 import { openWorkspace } from '../../../electron/workspace/workspace.ts';
@@ -58,18 +58,13 @@ describe('verdict history: every change kept with its evidence; bulk, notes, und
   it('bans several players with one note in one call, and undo puts each back as it was', async () => {
     const [a, b, c] = flagged;
     const before = await call<VerdictRecord>('investigate.setVerdict', { pidx: b, verdict: 'review', note: 'earlier' });
-    const done = await call<VerdictRecord[]>('investigate.setVerdicts', { pidxs: [a, b, c], verdict: 'ban', note: 'bulk: same exploit' });
-    expect(done.map((r) => [r.pidx, r.verdict, r.note])).toEqual([a, b, c].map((p) => [p, 'ban', 'bulk: same exploit']));
+    const done = await call<VerdictChange>('investigate.setVerdicts', { pidxs: [a, b, c], verdict: 'ban', note: 'bulk: same exploit' });
+    expect(done.records.map((r) => [r.pidx, r.verdict, r.note])).toEqual([a, b, c].map((p) => [p, 'ban', 'bulk: same exploit']));
+    expect(done.previous.map((r) => r?.verdict ?? null)).toEqual(['false_positive', 'review', null]);
+    expect(done.previous[1]).toEqual(before);
     await expect(call('investigate.setVerdicts', { pidxs: [a, 424_242], verdict: 'ban' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
-    const previousA = (await call<VerdictHistoryEntry[]>('investigate.verdictHistory', { pidx: a }))[1];
-    const restored = await call<{ restored: number }>('investigate.restoreVerdicts', {
-      states: [
-        { pidx: a, previous: { pidx: a, verdict: previousA.verdict, note: previousA.note, decidedAt: previousA.at, runId: previousA.runId } },
-        { pidx: b, previous: before },
-        { pidx: c, previous: null },
-      ],
-    });
+    const restored = await call<{ restored: number }>('investigate.restoreVerdicts', { states: done.records.map((r, i) => ({ pidx: r.pidx, previous: done.previous[i] })) });
     expect(restored.restored).toBe(3);
     const detail = async (p: number) => (await call<{ verdict: VerdictRecord | null }>('investigate.player', { pidx: p })).verdict;
     expect(await detail(b)).toEqual(before);
