@@ -222,6 +222,8 @@ export interface MapExtent {
   classes: string[];
   levelMin: number;
   levelMax: number;
+  /** Decimal places the positions are logged with (0–3, from a sample): zone bounds are rounded to it. */
+  decimals: number;
 }
 
 /** The map's position cache, which makes unfiltered viewports cheap; built as a 'map.cache' job. */
