@@ -104,6 +104,9 @@ export async function mapExtent(ws: Workspace): Promise<MapExtent | null> {
   if (Number(r.n) === 0) return null;
   // Every class and level any player has held: the filters match the profile at event time.
   const prof = (await ws.db.runAndReadAll(`SELECT list(DISTINCT uclass ORDER BY uclass) c, min(ulevel) lo, max(ulevel) hi FROM userlog`)).getRowObjectsJS()[0];
+  // The fewest decimals (up to 3) that hold a sample of positions exactly.
+  const exact = (k: number) => `bool_and(posnewx = round(posnewx, ${k}) AND posnewy = round(posnewy, ${k}))`;
+  const dec = (await ws.db.runAndReadAll(`SELECT CASE WHEN ${exact(0)} THEN 0 WHEN ${exact(1)} THEN 1 WHEN ${exact(2)} THEN 2 ELSE 3 END FROM (SELECT posnewx, posnewy FROM playlog LIMIT 20000)`)).getRows()[0][0];
   return {
     x0: Number(r.x0),
     x1: Number(r.x1),
@@ -115,6 +118,7 @@ export async function mapExtent(ws: Workspace): Promise<MapExtent | null> {
     classes: ((prof.c as string[] | null) ?? []).map(String),
     levelMin: prof.lo === null ? 0 : Number(prof.lo),
     levelMax: prof.hi === null ? 0 : Number(prof.hi),
+    decimals: dec === null ? 0 : Number(dec),
   };
 }
 

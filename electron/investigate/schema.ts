@@ -7,7 +7,9 @@ import type { SchemaComponent } from '../workspace/schema.ts';
  *  - `rz_verdict`: the current verdict per player, with note, time and the run it was made on;
  *  - `rz_player_evidence`: per-player rule evidence computed from the play log, a cache rebuilt when
  *    its fingerprint (play-log rows, zones, settings) changes;
- *  - `rz_map_*`: the map's cache of positions (mapCache.ts).
+ *  - `rz_map_*`: the map's cache of positions (mapCache.ts);
+ *  - `rz_verdict_history`: every change of a verdict or note, with the evidence shown at the time
+ *    (verdictHistory.ts), so a ban can be audited and a changed verdict traced.
  */
 export const investigateSchema: SchemaComponent = {
   name: 'investigate',
@@ -54,5 +56,30 @@ export const investigateSchema: SchemaComponent = {
     `CREATE TABLE rz_map_meta (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint VARCHAR NOT NULL, cell DOUBLE, x0 DOUBLE, y0 DOUBLE);
      CREATE TABLE rz_map_cells (cx INTEGER NOT NULL, cy INTEGER NOT NULL, n BIGINT NOT NULL);
      CREATE TABLE rz_map_xy (x DOUBLE NOT NULL, y DOUBLE NOT NULL);`,
+    // One verdict spelling (false_positive, as stream alerts spell it) and the audit trail. Today's
+    // verdicts enter the history as they stand, so every current verdict has at least one entry.
+    `CREATE TABLE rz_verdict_v2 (
+       pidx INTEGER PRIMARY KEY,
+       verdict VARCHAR NOT NULL CHECK (verdict IN ('ban', 'false_positive', 'review')),
+       note VARCHAR NOT NULL,
+       decided_at TIMESTAMP NOT NULL,
+       run_id INTEGER
+     );
+     INSERT INTO rz_verdict_v2 SELECT pidx, replace(verdict, '-', '_'), note, decided_at, run_id FROM rz_verdict;
+     DROP TABLE rz_verdict;
+     ALTER TABLE rz_verdict_v2 RENAME TO rz_verdict;
+     CREATE SEQUENCE rz_verdict_history_seq;
+     CREATE TABLE rz_verdict_history (
+       id BIGINT PRIMARY KEY DEFAULT nextval('rz_verdict_history_seq'),
+       pidx INTEGER NOT NULL,
+       action VARCHAR NOT NULL CHECK (action IN ('set', 'note', 'clear', 'undo')),
+       verdict VARCHAR CHECK (verdict IN ('ban', 'false_positive', 'review')),
+       note VARCHAR NOT NULL,
+       changed_at TIMESTAMP NOT NULL,
+       run_id INTEGER,
+       evidence VARCHAR
+     );
+     INSERT INTO rz_verdict_history (pidx, action, verdict, note, changed_at, run_id, evidence)
+       SELECT pidx, 'set', verdict, note, decided_at, run_id, NULL FROM rz_verdict ORDER BY decided_at, pidx;`,
   ],
 };

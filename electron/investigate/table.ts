@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/api/envelope.ts';
 import type { FlaggedPage, FlaggedPageRequest, FlaggedPlayer } from '../../shared/api/investigate.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { flaggedPlayers } from './flagged.ts';
+import { playerMatcher } from './search.ts';
 
 type Kind = 'number' | 'text' | 'timestamp';
 
@@ -49,12 +50,12 @@ export function toBatch(players: readonly FlaggedPlayer[]): ColumnBatch {
 
 /** Filters, sorts (a stable sort over the ranked list, so ties keep the ranking) and pages. */
 export function selectRows(players: readonly FlaggedPlayer[], req: Omit<FlaggedPageRequest, 'runId' | 'cutoff'>): { matching: number; rows: FlaggedPlayer[] } {
-  const search = req.search?.trim().toLowerCase();
+  const matches = playerMatcher(req.search);
   let rows = players.filter(
     (p) =>
       (!req.flaggedBy || req.flaggedBy === 'any' || p.flaggedBy === req.flaggedBy) &&
       (!req.verdict || req.verdict === 'any' || (req.verdict === 'none' ? p.verdict === null : p.verdict === req.verdict)) &&
-      (!search || [String(p.pidx), p.uclass ?? '', p.flaggedBy, p.verdict ?? '', p.note ?? '', ...p.reasons].some((t) => t.toLowerCase().includes(search))),
+      (!matches || matches(p)),
   );
   if (req.sort && req.sort !== 'rank') {
     const column = TABLE_COLUMNS.find((c) => c.name === req.sort);

@@ -29,19 +29,62 @@ export interface RuleSettings {
   minAnomalousRows: number;
 }
 
-export type Verdict = 'ban' | 'false-positive' | 'review';
-export const VERDICTS: readonly Verdict[] = ['ban', 'false-positive', 'review'];
+/** An analyst's decision on a player (a stream alert's is an AlertMark): one spelling everywhere, SQL-friendly. */
+export type PlayerVerdict = 'ban' | 'false_positive' | 'review';
+export const VERDICTS: readonly PlayerVerdict[] = ['ban', 'false_positive', 'review'];
+
+/** Other spellings people type (the CLI and older clients): the hyphenated form, short forms. */
+const VERDICT_ALIASES: Record<string, PlayerVerdict> = { 'false-positive': 'false_positive', fp: 'false_positive', 'needs-review': 'review', needs_review: 'review' };
+
+/** The canonical verdict for any accepted spelling, or null. */
+export function parsePlayerVerdict(v: unknown): PlayerVerdict | null {
+  if (typeof v !== 'string') return null;
+  const s = v.trim().toLowerCase();
+  return VERDICTS.includes(s as PlayerVerdict) ? (s as PlayerVerdict) : (VERDICT_ALIASES[s] ?? null);
+}
 
 export interface VerdictRecord {
   pidx: number;
-  verdict: Verdict;
+  verdict: PlayerVerdict;
   note: string;
   decidedAt: string;
   /** The run the analyst was looking at, if any. */
   runId: number | null;
 }
 
+/** A recorded change and what it replaced (null: no verdict before), which is what an undo restores. */
+export interface VerdictChange {
+  records: VerdictRecord[];
+  previous: (VerdictRecord | null)[];
+}
+
 export type FlaggedBy = 'rules' | 'forest' | 'both' | 'none';
+
+/** What the analyst saw when deciding: kept with every history entry, so a ban can be audited later. */
+export interface VerdictEvidence {
+  flaggedBy: FlaggedBy;
+  reasons: string[];
+  maxScore: number | null;
+  anomalousRows: number | null;
+  /** The ranking's player score (suspicion) at the time. */
+  playerScore: number;
+}
+
+/** set: a verdict chosen; note: the note edited; clear: the verdict removed; undo: a change taken back. */
+export type VerdictAction = 'set' | 'note' | 'clear' | 'undo';
+
+/** One change of a player's verdict or note (rz_verdict_history), newest first in listings. */
+export interface VerdictHistoryEntry {
+  id: number;
+  pidx: number;
+  action: VerdictAction;
+  /** The verdict after the change (null once cleared). */
+  verdict: PlayerVerdict | null;
+  note: string;
+  at: string;
+  runId: number | null;
+  evidence: VerdictEvidence | null;
+}
 
 /** One row of the flagged-players table (and of `flagged --json`). */
 export interface FlaggedPlayer {
@@ -70,7 +113,7 @@ export interface FlaggedPlayer {
   reasons: string[];
   /** The ranking key: rules fired + forest strength (see electron/investigate/ranking.ts). */
   suspicion: number;
-  verdict: Verdict | null;
+  verdict: PlayerVerdict | null;
   note: string | null;
 }
 
@@ -101,7 +144,7 @@ export interface FlaggedPageRequest extends FlaggedQuery {
   /** Matches pidx, class, reasons, verdict and note. */
   search?: string;
   flaggedBy?: FlaggedBy | 'any';
-  verdict?: Verdict | 'none' | 'any';
+  verdict?: PlayerVerdict | 'none' | 'any';
 }
 
 export interface FlaggedPage {
@@ -179,6 +222,8 @@ export interface MapExtent {
   classes: string[];
   levelMin: number;
   levelMax: number;
+  /** Decimal places the positions are logged with (0–3, from a sample): zone bounds are rounded to it. */
+  decimals: number;
 }
 
 /** The map's position cache, which makes unfiltered viewports cheap; built as a 'map.cache' job. */
@@ -205,7 +250,7 @@ export interface SelectedPlayer {
   rows: number;
   anomalousRows: number;
   maxScore: number | null;
-  verdict: Verdict | null;
+  verdict: PlayerVerdict | null;
 }
 
 export interface PlayerRequest {
@@ -244,6 +289,10 @@ export interface BanExportRequest {
   cutoff?: string;
   /** `ban` (default) or every verdict. */
   include?: 'ban' | 'all';
+  /** Add the decision's columns: player score, flagged by, decided at, the run and evidence at decision time. */
+  evidence?: boolean;
+  /** Start the file with a UTF-8 byte-order mark, so Excel reads × and ≥ right. */
+  bom?: boolean;
 }
 
 
@@ -258,8 +307,16 @@ export interface InvestigateApi {
   'investigate.player': Method<PlayerRequest, PlayerDetail>;
   /** The player's raw events, paged for a virtualized grid. */
   'investigate.events': Method<EventsPageRequest, { total: number; batch: ColumnBatch }>;
-  'investigate.setVerdict': Method<{ pidx: number; verdict: Verdict; note?: string; runId?: number }, VerdictRecord>;
+  'investigate.setVerdict': Method<{ pidx: number; verdict: PlayerVerdict; note?: string; runId?: number }, VerdictRecord>;
+  /** One verdict and note for several players, in one transaction. */
+  'investigate.setVerdicts': Method<{ pidxs: number[]; verdict: PlayerVerdict; note?: string; runId?: number }, VerdictChange>;
+  /** Changes the note of a player's current verdict (as the analyst types). */
+  'investigate.saveNote': Method<{ pidx: number; note: string }, VerdictRecord>;
   'investigate.clearVerdict': Method<{ pidx: number }, { cleared: boolean }>;
+  /** Undo: puts players' verdicts back as they were (null: none), recorded in the history as 'undo'. */
+  'investigate.restoreVerdicts': Method<{ states: { pidx: number; previous: VerdictRecord | null }[] }, { restored: number }>;
+  /** Every change of the player's verdict and note, newest first. */
+  'investigate.verdictHistory': Method<{ pidx: number }, VerdictHistoryEntry[]>;
   'investigate.exportBans': Method<BanExportRequest, ExportedFile>;
   'map.extent': Method<NoArgs, MapExtent | null>;
   'map.density': Method<DensityRequest, DensityGrid>;

@@ -5,7 +5,8 @@ import { ruleSettings, saveRuleSettings } from '../../investigate/evidence.ts';
 import { flaggedPage } from '../../investigate/table.ts';
 import { density, mapExtent, overlay, selectPlayers } from '../../investigate/map.ts';
 import { playerDetail, playerEvents } from '../../investigate/player.ts';
-import { clearVerdict, setVerdict } from '../../investigate/verdicts.ts';
+import { verdictHistory } from '../../investigate/verdictHistory.ts';
+import { clearVerdict, restoreVerdicts, saveNote, setVerdict, setVerdicts } from '../../investigate/verdicts.ts';
 import { deleteZone, listZones, saveZone } from '../../investigate/zones.ts';
 import { requireNumber, type HandlersFor } from '../router.ts';
 import type { AppServices } from '../services.ts';
@@ -32,10 +33,16 @@ export function investigateHandlers(s: AppServices): HandlersFor<InvestigateApi>
     'investigate.events': (r) => playerEvents(s.ws, { pidx: requireNumber(r.pidx, 'pidx'), offset: requireNumber(r.offset, 'offset'), limit: requireNumber(r.limit, 'limit'), ...optionalRun(r.runId) }),
     'investigate.setVerdict': async (r) =>
       changed('investigate.verdict', await setVerdict(s.ws, requireNumber(r.pidx, 'pidx'), r.verdict, r.note ?? '', r.runId === undefined ? null : requireNumber(r.runId, 'runId'))),
+    'investigate.setVerdicts': async (r) =>
+      changed('investigate.verdict', await setVerdicts(s.ws, Array.isArray(r.pidxs) ? r.pidxs : [], r.verdict, r.note ?? '', r.runId === undefined ? null : requireNumber(r.runId, 'runId'))),
+    'investigate.saveNote': async (r) => changed('investigate.verdict', await saveNote(s.ws, requireNumber(r.pidx, 'pidx'), r.note)),
     'investigate.clearVerdict': async (r) => changed('investigate.verdict', { cleared: await clearVerdict(s.ws, requireNumber(r.pidx, 'pidx')) }),
+    'investigate.restoreVerdicts': async (r) => changed('investigate.verdict', { restored: await restoreVerdicts(s.ws, r.states) }),
+    'investigate.verdictHistory': (r) => verdictHistory(s.ws, requireNumber(r.pidx, 'pidx')),
     'investigate.exportBans': (r) => {
       if (r.include !== undefined && r.include !== 'ban' && r.include !== 'all') throw new ApiError('BAD_REQUEST', '"include" must be ban or all');
-      return exportBanList(s.ws, { ...optionalRun(r.runId), ...optionalCutoff(r.cutoff), ...(r.include ? { include: r.include } : {}) });
+      const flags = { ...(r.evidence === true ? { evidence: true } : {}), ...(r.bom === true ? { bom: true } : {}) };
+      return exportBanList(s.ws, { ...optionalRun(r.runId), ...optionalCutoff(r.cutoff), ...(r.include ? { include: r.include } : {}), ...flags });
     },
     'map.extent': () => mapExtent(s.ws),
     'map.density': (r) => density(s.ws, r, () => s.mapCache.usable()),

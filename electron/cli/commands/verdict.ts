@@ -1,4 +1,4 @@
-import { VERDICTS, type VerdictRecord } from '../../../shared/api/investigate.ts';
+import { parsePlayerVerdict, type VerdictRecord } from '../../../shared/api/investigate.ts';
 import { latestRun } from '../../scoring/runs.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
@@ -6,13 +6,14 @@ import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
 
 export const verdictCommand: Command = {
   name: 'verdict',
-  summary: 'Record a verdict on a player: ban, false-positive or review, with a note',
-  help: `Usage: npm run cli -- verdict [--workspace FILE] --pidx N --verdict ban|false-positive|review [--note TEXT] [--json]
+  summary: 'Record a verdict on a player: ban, false_positive or review, with a note',
+  help: `Usage: npm run cli -- verdict [--workspace FILE] --pidx N --verdict ban|false_positive|review [--note TEXT] [--json]
 
 Stores the player's verdict (replacing an earlier one) with the note and the time, and the newest
 scoring run if there is one. Verdicts live in the workspace and survive re-sync, re-import and
 re-scoring; they show in the Anomalies table, on the map and in the ban list.
   --workspace FILE  workspace file (default: REDZONE_WORKSPACE, then the user-data workspace)
+  --verdict V       ban, false_positive (also: false-positive, fp) or review
   --json            print the stored verdict as one JSON object
 
 Example: npm run cli -- verdict --workspace lab.duckdb --pidx 1432 --verdict ban --note "walks the red zone nightly"`,
@@ -26,11 +27,12 @@ Example: npm run cli -- verdict --workspace lab.duckdb --pidx 1432 --verdict ban
     });
     if (values.pidx === undefined) throw new CliError('give the player: --pidx N');
     const pidx = intOption(values.pidx, 'pidx', 0);
-    if (!VERDICTS.includes(values.verdict as never)) throw new CliError(`--verdict must be one of ${VERDICTS.join(', ')}`);
+    const verdict = parsePlayerVerdict(values.verdict);
+    if (!verdict) throw new CliError('--verdict must be one of ban, false-positive, review (false_positive and fp work too)');
     const app = await openAppFromFlag(values.workspace);
     try {
       const run = await latestRun(app.services.ws);
-      const v = await callOrFail<VerdictRecord>(app, 'investigate.setVerdict', { pidx, verdict: values.verdict, note: values.note ?? '', ...(run ? { runId: run.id } : {}) });
+      const v = await callOrFail<VerdictRecord>(app, 'investigate.setVerdict', { pidx, verdict, note: values.note ?? '', ...(run ? { runId: run.id } : {}) });
       io.out(values.json ? JSON.stringify(v) : `player ${v.pidx}: ${v.verdict}${v.note ? ` — ${v.note}` : ''} (${v.decidedAt}${v.runId !== null ? `, run ${v.runId}` : ''})`);
       return 0;
     } finally {

@@ -52,6 +52,16 @@ describe('flagged table paging', () => {
     expect(selectRows(players, { offset: 0, limit: 5, search: 'healer' }).rows[0].rank).toBe(3);
   });
 
+  it('matches a numeric search to the player id exactly, and by prefix only when asked with *', () => {
+    const ids = [p(1, { pidx: 29 }), p(2, { pidx: 129 }), p(3, { pidx: 290, note: 'seen with 29' }), p(4, { pidx: 2 })];
+    const found = (search: string) => selectRows(ids, { offset: 0, limit: 9, search }).rows.map((r) => r.pidx);
+    expect(found('29')).toEqual([29]);
+    expect(found(' 29 ')).toEqual([29]);
+    expect(found('29*')).toEqual([29, 290]);
+    expect(found('with 29')).toEqual([290]);
+    expect(found('7')).toEqual([]);
+  });
+
   it('turns rows into typed columns for the grid', () => {
     const batch = toBatch(players);
     expect(batch.columns.map((c) => c.name)).toEqual(TABLE_COLUMNS.map((c) => c.name));

@@ -16,8 +16,8 @@ export function fmtDuration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-export const VERDICT_LABEL: Record<string, string> = { ban: 'Ban', 'false-positive': 'False positive', review: 'Needs review' };
-export const VERDICT_COLOR: Record<string, string> = { ban: '#ff4d4f', 'false-positive': '#8b95a3', review: '#e0a43b' };
+export const VERDICT_LABEL: Record<string, string> = { ban: 'Ban', false_positive: 'False positive', review: 'Needs review' };
+export const VERDICT_COLOR: Record<string, string> = { ban: '#ff4d4f', false_positive: '#8b95a3', review: '#e0a43b' };
 
 /**
  * Scatter layers draw with WebGL (plotly's strict bundle precompiles its shaders, so no eval is needed
