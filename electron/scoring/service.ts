@@ -17,7 +17,7 @@ export interface BatchScorer {
     points: Float64Array,
     dims: number,
     params: ForestParams,
-    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; columns?: readonly string[] },
+    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; columns?: readonly string[]; model?: Uint8Array },
   ): Promise<{ scores: Float64Array; model: Uint8Array }>;
 }
 
@@ -57,6 +57,13 @@ export class ScoringService {
       this.events.emit('workspace.changed', { reason: 'scoring.run' });
       return run;
     });
+  }
+
+  /** Runs `work` with the worker pool in turn with the scoring runs (live scoring of new rows uses it). */
+  withScorer<T>(work: (scorer: BatchScorer) => Promise<T>): Promise<T> {
+    const turn = this.queue.then(() => work((this.scorer ??= this.makeScorer())));
+    this.queue = turn.catch(() => {});
+    return turn;
   }
 
   async close(): Promise<void> {
