@@ -28,7 +28,8 @@ function positive(value: unknown, name: string, min: number): number | undefined
 export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi & LiveApi> {
   const sources = new SourceStore(s.ws.db);
   const statuses = new Map<string, FollowStatus>();
-  const running = new Map<string, string>(); // source → job id
+  // A stop is the normal end of following (job done); a cancel of the job still works too.
+  const running = new Map<string, { jobId: string; stop: AbortController }>();
   const retrain = async (runId?: number) => s.scoring.start(await retrainRequest(s.ws, runId));
   const scoringBusy = () => s.jobs.list().some((j) => j.kind === 'scoring' && j.state === 'running');
 
@@ -48,7 +49,9 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
         streams: new StreamsService(s.ws),
         ...(retrainDrift !== undefined ? { retrainDrift, retrain: () => void (scoringBusy() || retrain()) } : {}),
       };
-      const job = s.jobs.start<FollowSummary>(FOLLOW_JOB, `Follow ${name} (s3://${source.bucket})`, async (ctx) => {
+      const stop = new AbortController();
+      const job = s.jobs.start<FollowSummary>(FOLLOW_JOB, `Follow ${name} (s3://${source.bucket})`, async (jobCtx) => {
+        const ctx = { ...jobCtx, signal: AbortSignal.any([jobCtx.signal, stop.signal]) };
         const db = await s.ws.connect();
         try {
           await rememberFlaggedNow(live);
@@ -61,6 +64,11 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
                 const status = { ...st, jobId: job.id };
                 statuses.set(name, status);
                 s.events.emit('follow', status);
+              },
+              // Counters move every tick without an event; s3.followStatus reads them.
+              onTick: (t) => {
+                const st = statuses.get(name);
+                if (st) Object.assign(st, t.status);
               },
               afterImport: async (_summary, c) => {
                 s.events.emit('workspace.changed', { reason: 's3.follow' });
@@ -78,12 +86,13 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
           db.closeSync();
         }
       });
-      running.set(name, job.id);
+      running.set(name, { jobId: job.id, stop });
       return job;
     },
     's3.unfollow': (r) => {
-      const id = running.get(requireString(r.name, 'name'));
-      return { stopped: id !== undefined && s.jobs.cancel(id) };
+      const follower = running.get(requireString(r.name, 'name'));
+      follower?.stop.abort();
+      return { stopped: follower !== undefined };
     },
     's3.followStatus': async () => {
       const saved = await new FollowStore(s.ws.db).all();
