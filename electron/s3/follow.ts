@@ -82,9 +82,9 @@ export async function followSource(deps: FollowDeps, source: S3Source, options: 
       // Rows are kept from the source's first hour on; the upper bound leaves room for clocks a little ahead.
       const window = { from: range.from, to: current + 2 * HOUR_MS };
       const summary = await syncSource(deps, source, { signal: ctx.signal, maxAttempts: options.maxAttempts ?? 2, scope: { prefixes, window }, onProgress: (p) => ctx.progress(p) });
-      if (ctx.signal.aborted) break;
+      // Stopped during the tick: what it imported is recorded; the next follow scores it (rows after the last scored).
       let scored = 0;
-      if (summary.rows > 0 && options.afterImport) scored = await options.afterImport(summary, ctx);
+      if (summary.rows > 0 && options.afterImport && !ctx.signal.aborted) scored = await options.afterImport(summary, ctx);
       // Failed objects keep the watermark where it is: the next tick lists their hour again.
       if (summary.errors.length === 0) watermark = Math.max(watermark, current - HOUR_MS);
       await store.save(source.name, hourText(watermark), options.everyMs);
