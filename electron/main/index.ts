@@ -4,6 +4,7 @@ import { createApp, type App } from '../api/app.ts';
 import { demoWorkspacePath, loadDemoIfEmpty } from '../api/demo.ts';
 import { CONTENT_SECURITY_POLICY } from '../api/http.ts';
 import { resolveWorkspacePath } from '../workspace/paths.ts';
+import { showInboxNotifications } from './notifications.ts';
 import { isOwnRequest, isTrustedSender, WEB_PREFERENCES } from './security.ts';
 
 // The main process stays thin: one window with locked-down settings, IPC ↔ the same router as browser mode.
@@ -43,6 +44,7 @@ async function start() {
     if (fromOurWindow(event) && typeof path === 'string') shell.showItemInFolder(path);
   });
   redzone.services.events.subscribe((name, payload) => window?.webContents.send('rz:event', name, payload));
+  showInboxNotifications(redzone.services.events, () => window);
 
   window = new BrowserWindow({
     width: 1440,

@@ -35,6 +35,8 @@ export interface ApiEvents {
   follow: FollowStatus;
   /** Newly flagged players or stream incidents, grouped and rate-limited: one notification each. */
   inbox: InboxNotice;
+  /** Desktop app only: the analyst clicked a notification; the renderer opens its target. */
+  'inbox.open': InboxNotice['target'];
 }
 export type ApiEventName = keyof ApiEvents & string;
 

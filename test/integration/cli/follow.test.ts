@@ -55,7 +55,7 @@ describe('sync --follow --json with generate --live', () => {
     await until('the cheater announced', () => lines.some(aboutCheater));
     await new Promise((r) => setTimeout(r, 1000)); // more ticks: nothing twice
     follower.kill('SIGINT');
-    const [code] = (await new Promise((resolve) => follower.once('exit', (...a) => resolve(a)))) as [number];
+    const code = await new Promise<number | null>((resolve) => follower.once('exit', (c) => resolve(c)));
     expect(code).toBe(0);
 
     const announced = lines.filter(aboutCheater);
