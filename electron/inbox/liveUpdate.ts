@@ -27,6 +27,8 @@ export interface LiveUpdate {
   items: InboxItem[];
   drift?: number;
   retrained: boolean;
+  /** Where the time went: live scoring, the flagged list (with its evidence), the streams. */
+  ms: { score: number; flagged: number; streams: number };
 }
 
 /** Streams over the play log are the ones new play-log rows can extend. */
@@ -59,8 +61,12 @@ const incidentRef = (stream: string, key: string, windowStart: number) => `${str
 
 export async function liveUpdate(deps: LiveUpdateDeps, ctx: WorkContext): Promise<LiveUpdate> {
   const { ws } = deps;
+  let t = performance.now();
+  const lap = () => -t + (t = performance.now());
   const scored = await deps.withScorer((scorer) => scoreNewRows(ws, scorer, ctx));
+  const scoreMs = lap();
   const items = await announce(ws, 'player', flaggedNow((await flaggedPlayers(ws)).players).map(playerEntry));
+  const flaggedMs = lap();
   for (const s of await followedStreams(deps)) {
     const run = await deps.streams!.score(s.definition.name, { mode: 'continue' }, ctx);
     const alerts = await deps.streams!.alerts(run.id);
@@ -71,6 +77,7 @@ export async function liveUpdate(deps: LiveUpdateDeps, ctx: WorkContext): Promis
     }));
     items.push(...(await announce(ws, 'incident', entries)));
   }
+  const streamsMs = lap();
   let drift: number | undefined;
   let retrained = false;
   if (deps.retrainDrift !== undefined && scored.runId !== null) {
@@ -81,5 +88,5 @@ export async function liveUpdate(deps: LiveUpdateDeps, ctx: WorkContext): Promis
       retrained = true;
     }
   }
-  return { scoredRows: scored.rows, items, ...(drift !== undefined ? { drift } : {}), retrained };
+  return { scoredRows: scored.rows, items, ...(drift !== undefined ? { drift } : {}), retrained, ms: { score: scoreMs, flagged: flaggedMs, streams: streamsMs } };
 }

@@ -21,7 +21,7 @@ export interface FollowOptions {
   /** After a tick that imported rows: score them, update the flagged list, tell the analyst. Returns rows scored. */
   afterImport?(summary: S3SyncSummary, ctx: WorkContext): Promise<number>;
   /** After every successful tick, whether it found anything or not (a test's or the bench's probe). */
-  onTick?(tick: { summary: S3SyncSummary; listings: number; hours: string[]; status: FollowStatus }): void;
+  onTick?(tick: { summary: S3SyncSummary; listings: number; hours: string[]; status: FollowStatus; ms: number }): void;
 }
 
 /** Which kind of failure paused the follower: a network one resumes on its own, credentials after a login. */
@@ -74,6 +74,7 @@ export async function followSource(deps: FollowDeps, source: S3Source, options: 
   };
   let failures = 0;
   while (!ctx.signal.aborted) {
+    const started = performance.now();
     const hours = watchedHours(watermark, now());
     const current = hours[hours.length - 1];
     if (hours.length > 2) tell({ state: 'catching-up', message: `catching up ${hours.length} hours from ${hourText(hours[0])}` });
@@ -90,7 +91,8 @@ export async function followSource(deps: FollowDeps, source: S3Source, options: 
       await store.save(source.name, hourText(watermark), options.everyMs);
       failures = 0;
       Object.assign(status, { ticks: status.ticks + 1, objects: status.objects + summary.downloaded, rows: status.rows + summary.rows, scoredRows: status.scoredRows + scored, lastListings: prefixes.length, lastTickAt: new Date(now()).toISOString(), watermark: hourText(watermark) });
-      options.onTick?.({ summary, listings: prefixes.length, hours: hours.map(hourText), status: { ...status } });
+      options.onTick?.({ summary, listings: prefixes.length, hours: hours.map(hourText), status: { ...status }, ms: performance.now() - started });
+      ctx.progress({ done: status.ticks, total: 0, unit: 'ticks', message: status.message });
       const caughtUp = hours.length <= 2 || current === hourStart(now());
       if (summary.errors.length > 0) tell({ state: 'following', message: `${summary.errors.length} object${summary.errors.length === 1 ? '' : 's'} failed (retried next tick): ${summary.errors[0].message}` });
       else if (summary.rows > 0 || summary.downloaded > 0) tell({ state: 'following', message: `imported ${summary.rows.toLocaleString('en-US')} rows from ${summary.downloaded} new object${summary.downloaded === 1 ? '' : 's'}` });
