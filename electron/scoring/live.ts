@@ -61,7 +61,9 @@ export async function scoreNewRows(ws: Workspace, scorer: BatchScorer, ctx: Work
   const source = await runSource(ws, run);
   const conn = await ws.connect();
   try {
-    const batch = await readColumns(await conn.stream(`SELECT * FROM (${source.select}) AS s WHERE row_id > $1 ORDER BY row_id`, [state.lastRowId]));
+    // The feature set's own ORDER BY would sort every row before the filter keeps the new ones.
+    const select = source.select.replace(/\s+ORDER BY row_id\s*$/i, '');
+    const batch = await readColumns(await conn.stream(`SELECT * FROM (${select}) AS s WHERE row_id > $1 ORDER BY row_id`, [state.lastRowId]));
     const n = batch.rowCount;
     if (n === 0) return { runId: run.id, rows: 0, above: 0 };
     const first = source.hasPidx ? 2 : 1;

@@ -97,6 +97,11 @@ describe('follow mode in Chromium (browser mode)', () => {
     await page.getByTestId('inbox-seen-player').click();
     await expect.poll(() => page.getByTestId('inbox-count-player').count()).toBe(0);
     await page.getByTestId('nav-sources').click();
+    // The run scored the new rows live with its forest; Retrain rebuilds it over everything.
+    await expect.poll(() => page.getByTestId('live-scoring').textContent(), { timeout: 10_000 }).toMatch(/Run #1: 600 new rows scored live .*drift/);
+    await rz.screenshot('follow-live-scoring');
+    await page.getByTestId('retrain').click();
+    await expect.poll(() => page.getByTestId('live-scoring').textContent(), { timeout: 30_000 }).toMatch(/Run #2: 0 new rows scored live with its forest \(trained on 2,100\)/);
     await page.getByTestId('follow-switch').uncheck();
     await expect.poll(() => page.getByTestId('follow-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('stopped');
     expect(rz.problems.filter((p) => !/ERR_CONNECTION|Failed to load resource/.test(p))).toEqual([]);
