@@ -82,7 +82,7 @@ export async function followSource(deps: FollowDeps, source: S3Source, options: 
       const prefixes = hourPrefixes(source.prefixes, hours);
       // Rows are kept from the source's first hour on; the upper bound leaves room for clocks a little ahead.
       const window = { from: range.from, to: current + 2 * HOUR_MS };
-      const summary = await syncSource(deps, source, { signal: ctx.signal, maxAttempts: options.maxAttempts ?? 2, scope: { prefixes, window }, onProgress: (p) => ctx.progress(p) });
+      const summary = await syncSource(deps, source, { signal: ctx.signal, maxAttempts: options.maxAttempts ?? 2, scope: { prefixes, window }, onProgress: (p) => p.unit !== 'prefixes' && ctx.progress(p) });
       // Stopped during the tick: what it imported is recorded; the next follow scores it (rows after the last scored).
       let scored = 0;
       if (summary.rows > 0 && options.afterImport && !ctx.signal.aborted) scored = await options.afterImport(summary, ctx);

@@ -12,6 +12,9 @@ import { liveScoring, retrainRequest, scoreNewRows } from '../../../electron/sco
 import { deleteRun, getRun, runModel } from '../../../electron/scoring/runs.ts';
 import { scoringSchema } from '../../../electron/scoring/schema.ts';
 import { scoreRun, type BatchScorer } from '../../../electron/scoring/service.ts';
+import { streamsSchema } from '../../../electron/streams/schema.ts';
+import { StreamsService } from '../../../electron/streams/service.ts';
+import { rememberFlaggedNow } from '../../../electron/inbox/liveUpdate.ts';
 import { openWorkspace, type Workspace } from '../../../electron/workspace/workspace.ts';
 import { inProcessScorer } from './inProcessScorer.ts';
 
@@ -38,7 +41,7 @@ describe('live scoring with the saved forest', () => {
   let ws: Workspace;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rz-live-'));
-    ws = await openWorkspace(join(dir, 'ws.duckdb'), [lakeSchema, scoringSchema, investigateSchema, inboxSchema]);
+    ws = await openWorkspace(join(dir, 'ws.duckdb'), [lakeSchema, scoringSchema, investigateSchema, inboxSchema, streamsSchema]);
     await ws.db.run(syntheticFileSql(0, 'synthetic'));
     await addRows(ws, 0, 3000);
   });
@@ -90,5 +93,23 @@ describe('live scoring with the saved forest', () => {
     expect(await scoreNewRows(ws, scorer, idleWorkContext())).toMatchObject({ runId: fresh.id, rows: 0 });
     expect(await deleteRun(ws, run.runId)).toBe(true);
     expect(Number((await ws.db.runAndReadAll('SELECT count(*) FROM rz_live_score WHERE run_id = $1', [run.runId])).getRows()[0][0])).toBe(0);
+  });
+
+  it('continues play-log streams over their new windows and announces a new incident once', async () => {
+    const streams = new StreamsService(ws);
+    await streams.define({ name: 'moves', sourceTable: 'playlog', timeColumn: 'createdate', window: '1min', measures: [{ name: 'events', kind: 'count' }], forest: { numTrees: 20, samplesPerTree: 64 }, threshold: { kind: 'sigma', k: 3 } });
+    const first = await streams.score('moves');
+    await rememberFlaggedNow({ ws, withScorer, streams });
+    // A burst: 3,000 events in one minute after the last one, where the play log had 60 a minute.
+    await ws.db.run(`INSERT INTO lake_playlog_data
+      SELECT 4700 + i, 350, 450, 0, 349, 450, 0, 5, 40000000 + i, 0, TIMESTAMP '2018-10-10' + to_seconds(4800) + to_milliseconds(i * 19), 2018, 10, 10, 1, 0 FROM range(3000) t(i)`);
+    const update = await liveUpdate({ ws, withScorer, streams }, idleWorkContext());
+    const run = (await streams.runs('moves'))[0];
+    expect(run.id).toBe(first.id); // the same run, continued
+    expect(run.mode).toBe('continue');
+    const incidents = update.items.filter((i) => i.kind === 'incident');
+    expect(incidents.length).toBeGreaterThanOrEqual(1);
+    expect(incidents.map((i) => i.ref).join()).toMatch(/^moves\//);
+    expect((await liveUpdate({ ws, withScorer, streams }, idleWorkContext())).items.filter((i) => i.kind === 'incident')).toEqual([]);
   });
 });
