@@ -1,4 +1,5 @@
 import { jobsHandlers, sqlHandlers, workspaceHandlers } from './handlers/core.ts';
+import { followHandlers } from './handlers/follow.ts';
 import { investigateHandlers } from './handlers/investigate.ts';
 import { MAP_CACHE_JOB } from '../investigate/mapCacheService.ts';
 import { lakeHandlers } from './handlers/lake.ts';
@@ -28,6 +29,7 @@ function buildHandlers(services: AppServices, openWorkspace: (path: string) => P
     ...scoringHandlers(services),
     ...investigateHandlers(services),
     ...streamsHandlers(services),
+    ...followHandlers(services),
   };
 }
 

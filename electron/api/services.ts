@@ -1,4 +1,5 @@
 import { MapCacheService } from '../investigate/mapCacheService.ts';
+import { inboxSchema } from '../inbox/schema.ts';
 import { investigateSchema } from '../investigate/schema.ts';
 import { lakeSchema } from '../lake/schema.ts';
 import { s3Schema } from '../s3/schema.ts';
@@ -27,7 +28,7 @@ export interface AppServices {
 }
 
 /** Every capability's schema, applied when a workspace opens. */
-export const SCHEMA_COMPONENTS: SchemaComponent[] = [lakeSchema, s3Schema, streamsSchema, scoringSchema, investigateSchema];
+export const SCHEMA_COMPONENTS: SchemaComponent[] = [lakeSchema, s3Schema, streamsSchema, scoringSchema, investigateSchema, inboxSchema];
 
 export async function createServices(workspacePath: string, events = new EventBus()): Promise<AppServices> {
   const ws = await openWorkspace(workspacePath, SCHEMA_COMPONENTS);

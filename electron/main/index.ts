@@ -6,6 +6,7 @@ import { demoWorkspacePath, loadDemoIfEmpty } from '../api/demo.ts';
 import { CONTENT_SECURITY_POLICY } from '../api/http.ts';
 import { resolveWorkspacePath } from '../workspace/paths.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appFilePath, devServerUrl, isOwnRequest, isTrustedSender, navigationAllowed, startUrl, webPreferences } from './security.ts';
+import { showInboxNotifications } from './notifications.ts';
 
 // The main process stays thin: one window with locked-down settings, IPC ↔ the same router as browser mode.
 let redzone: App | null = null;
@@ -57,6 +58,7 @@ async function start() {
     if (fromOurWindow(event) && typeof path === 'string') shell.showItemInFolder(path);
   });
   redzone.services.events.subscribe((name, payload) => window?.webContents.send('rz:event', name, payload));
+  showInboxNotifications(redzone.services.events, () => window);
 
   window = new BrowserWindow({
     width: 1440,

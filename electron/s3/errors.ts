@@ -96,7 +96,9 @@ export function describeS3Error(e: unknown, ctx: ErrorContext): ApiError {
     const sso = ssoFailure(message, ctx, profileText);
     if (sso) return sso;
   }
-  if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || name === 'TokenRefreshRequired') {
+  // A credential_process or container provider that hands back credentials past their expiry says so in its message.
+  const expiredByProvider = /\bexpired\b/i.test(message) && /credential/i.test(message) && !status;
+  if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || name === 'TokenRefreshRequired' || expiredByProvider) {
     return new ApiError('NO_CREDENTIALS', `The AWS credentials from ${profileText} have expired: refresh them (for SSO: \`${loginHint(ctx.profile)}\`) and sync again.`);
   }
   if (name === 'CredentialsProviderError' || /could not load credentials|profile .* could not be found|credential/i.test(message) && !status) {

@@ -4,6 +4,7 @@ import type { SchemaComponent } from '../workspace/schema.ts';
  * s3_source: the saved sources (no secrets: credentials are resolved at sync time).
  * s3_object: per cached object, which ETag sits in the cache and which ETag's rows are in the
  * workspace (and for which event-time window); the plan compares a fresh listing against them.
+ * s3_follow: follow mode's watermark per source.
  */
 export const s3Schema: SchemaComponent = {
   name: 's3',
@@ -32,5 +33,7 @@ export const s3Schema: SchemaComponent = {
        updated_at TIMESTAMP NOT NULL,
        PRIMARY KEY (bucket, key)
      );`,
+    // Follow mode (follow.ts): per source, the hour before which every listed hour is complete.
+    `CREATE TABLE s3_follow (source VARCHAR PRIMARY KEY, watermark_hour VARCHAR NOT NULL, every_ms INTEGER NOT NULL, updated_at TIMESTAMP NOT NULL);`,
   ],
 };

@@ -43,6 +43,8 @@ export interface SyncOptions {
   concurrency?: number;
   maxAttempts?: number;
   onProgress?(p: SyncProgress): void;
+  /** List exactly these key prefixes and keep rows in this event-time window (epoch ms) instead of the source's range (follow mode). */
+  scope?: { prefixes: string[]; window: { from: number; to: number } };
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -78,8 +80,8 @@ interface Listing {
 async function listAndPlan(deps: SyncDeps, source: S3Source, options: SyncOptions): Promise<Listing> {
   const range = parseHourRange(source.from, source.to);
   const eventTime = eventTimeWindow(range);
-  const window = { from: eventTime.from.getTime(), to: eventTime.to.getTime() };
-  const prefixes = listingPrefixes(source.prefixes, range);
+  const window = options.scope?.window ?? { from: eventTime.from.getTime(), to: eventTime.to.getTime() };
+  const prefixes = options.scope?.prefixes ?? listingPrefixes(source.prefixes, range);
   const conn = await (deps.connect ?? connect)(source, { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
   try {
     await checkCredentials(conn, source);

@@ -100,6 +100,7 @@ export async function deleteRun(ws: Workspace, id: number): Promise<boolean> {
   try {
     await conn.run('BEGIN TRANSACTION');
     await conn.run('DELETE FROM rz_score WHERE run_id = $1', [id]);
+    await conn.run('DELETE FROM rz_live_score WHERE run_id = $1', [id]);
     const r = await conn.run('DELETE FROM rz_score_run WHERE run_id = $1', [id]);
     await conn.run('COMMIT');
     return r.rowsChanged > 0;

@@ -22,6 +22,16 @@ export interface ForestScorer {
   ): Promise<ForestSession>;
 }
 
+/** What live scoring uses: score rows with a run's saved forest (`model`), off the main thread. */
+export interface BatchScorer {
+  scoreBatch(
+    points: Float64Array,
+    dims: number,
+    params: ForestParams,
+    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; columns?: readonly string[]; model?: Uint8Array },
+  ): Promise<{ scores: Float64Array; model: Uint8Array }>;
+}
+
 export interface ScoreProgress {
   done: number;
   total: number;
@@ -34,19 +44,22 @@ export interface ScorerHandle extends ForestScorer {
   close(): void | Promise<void>;
 }
 
+/** The worker pool as the service holds it: runs train and score with sessions, live scoring with saved forests. */
+export type PoolScorer = ScorerHandle & BatchScorer;
+
 /**
  * Scoring as jobs: one run at a time per workspace (a second start waits its turn), the worker pool
  * started on first use and closed with the workspace.
  */
 export class ScoringService {
-  private scorer: ScorerHandle | null = null;
+  private scorer: PoolScorer | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private ws: Workspace,
     private jobs: JobRunner,
     private events: EventBus,
-    private makeScorer: () => ScorerHandle,
+    private makeScorer: () => PoolScorer,
   ) {}
 
   start(req: ScoreRequest): JobInfo<ScoringRun> {
@@ -58,6 +71,13 @@ export class ScoringService {
       this.events.emit('workspace.changed', { reason: 'scoring.run' });
       return run;
     });
+  }
+
+  /** Runs `work` with the worker pool in turn with the scoring runs (live scoring of new rows uses it). */
+  withScorer<T>(work: (scorer: PoolScorer) => Promise<T>): Promise<T> {
+    const turn = this.queue.then(() => work((this.scorer ??= this.makeScorer())));
+    this.queue = turn.catch(() => {});
+    return turn;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,10 @@
+import type { FollowApi, FollowStatus } from './follow.ts';
+import type { InboxApi, InboxNotice } from './inbox.ts';
 import type { InvestigateApi } from './investigate.ts';
 import type { JobInfo } from './jobs.ts';
 import type { JobsApi } from './jobsApi.ts';
 import type { LakeApi } from './lake.ts';
+import type { LiveApi } from './live.ts';
 import type { S3Api } from './s3.ts';
 import type { ScoringApi } from './scoring.ts';
 import type { SqlApi, SqlProgress } from './sql.ts';
@@ -14,7 +17,7 @@ export * from './jobs.ts';
 export type { Method, NoArgs } from './method.ts';
 
 /** The whole contract: every method the preload exposes, the router implements and the HTTP transport carries. */
-export interface Api extends WorkspaceApi, SqlApi, JobsApi, LakeApi, S3Api, ScoringApi, InvestigateApi, StreamsApi {}
+export interface Api extends WorkspaceApi, SqlApi, JobsApi, LakeApi, S3Api, ScoringApi, InvestigateApi, StreamsApi, FollowApi, InboxApi, LiveApi {}
 
 export type ApiMethod = keyof Api & string;
 export type ApiRequest<M extends ApiMethod> = Api[M]['req'];
@@ -28,6 +31,12 @@ export interface ApiEvents {
   'workspace.changed': { reason: string };
   /** A SQL console query's progress, a few times a second while it runs. */
   'sql.progress': SqlProgress;
+  /** A followed source's state changed (following, caught up, paused and why, stopped). */
+  follow: FollowStatus;
+  /** Newly flagged players or stream incidents, grouped and rate-limited: one notification each. */
+  inbox: InboxNotice;
+  /** Desktop app only: the analyst clicked a notification; the renderer opens its target. */
+  'inbox.open': InboxNotice['target'];
 }
 export type ApiEventName = keyof ApiEvents & string;
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { generateDemo, DEMO_DEFAULTS, type DemoFormat } from '../../lake/generate/index.ts';
 import { intOption, numberOption, parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
+import { generateLive } from './generateLive.ts';
 import { generateStreamKind } from './stream.ts';
 
 export const generateCommand: Command = {
@@ -9,6 +10,8 @@ export const generateCommand: Command = {
   summary: 'Write the demo play logs and user logs (the reference lab at any scale) to a folder',
   help: `Usage: npm run cli -- generate --out DIR [--players N] [--rows N] [--days D] [--seed S] [--gzip] [--format json|csv|parquet] [--json]
        npm run cli -- generate --kind toll|clickstream|series --out DIR [--seed S] [--json]
+       npm run cli -- generate --live DIR [--bucket B --endpoint URL] [--every 60s] [--players N]
+                               [--rows-per-object N] [--cheater-after K] [--count N] [--json]
 
 Writes play logs and user logs as the cloud pipeline leaves them: JSON lines in Firehose hour folders
 (playlog/YYYY/MM/DD/HH/playlog-<version>-<arrival>-<uuid>), or CSV/Parquet in Hive folders
@@ -25,6 +28,17 @@ truth for the ~1% abnormal players (redzone, teleport, speedhack). Same seed, sa
   --kind K        playlog (default), or a metric stream with planted anomalies: toll (date,toll,user CSV lines),
                   clickstream (JSON lines), series (timestamp,value); writes DIR/<kind>-labels.csv
 
+Live (--live): a game that keeps playing for follow mode's demo. Every interval it writes one Firehose
+object stamped with the wall clock (playlog/YYYY/MM/DD/HH/…) into DIR and/or PutObject's it to --bucket
+(e.g. a local s3rver: --endpoint http://127.0.0.1:4568); after K objects a cheater joins and walks into
+the red zone. Stops on Ctrl-C or after --count objects.
+  --live DIR           folder to write into (optional when --bucket is given: pass --live "")
+  --bucket B           also upload each object to this bucket (--endpoint, --region, --profile as for sync)
+  --every D            interval (default 60s; 500ms, 5m…)
+  --rows-per-object N  events per object (default 6000, about 1 MB)
+  --cheater-after K    objects before the cheater starts (default 3)
+  --count N            stop after N objects
+
 Example: npm run cli -- generate --out /tmp/lab --players 20043 --rows 40529100 --gzip`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -37,8 +51,36 @@ Example: npm run cli -- generate --out /tmp/lab --players 20043 --rows 40529100 
       format: { type: 'string' },
       json: { type: 'boolean' },
       kind: { type: 'string' },
+      live: { type: 'string' },
+      bucket: { type: 'string' },
+      endpoint: { type: 'string' },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      every: { type: 'string' },
+      'rows-per-object': { type: 'string' },
+      'cheater-after': { type: 'string' },
+      count: { type: 'string' },
     });
     if (positionals.length) throw new CliError(`unexpected argument "${positionals[0]}"`);
+    if (values.live !== undefined || values.bucket) {
+      return generateLive(
+        {
+          ...(values.live ? { dir: values.live } : {}),
+          bucket: values.bucket,
+          endpoint: values.endpoint,
+          region: values.region,
+          profile: values.profile,
+          every: values.every,
+          players: values.players,
+          rowsPerObject: values['rows-per-object'],
+          cheaterAfter: values['cheater-after'],
+          count: values.count,
+          seed: values.seed,
+          json: !!values.json,
+        },
+        io,
+      );
+    }
     if (!values.out) throw new CliError('give the target folder with --out DIR');
     if (values.kind && values.kind !== 'playlog') return generateStreamKind(values.kind, resolve(values.out), values.seed === undefined ? undefined : intOption(values.seed, 'seed', 1), !!values.json, io);
     const format = (values.format ?? 'json') as DemoFormat;

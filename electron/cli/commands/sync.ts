@@ -4,6 +4,7 @@ import { intOption, parseCommandArgs } from '../args.ts';
 import type { App } from '../../api/app.ts';
 import { CliError, type CliIO, type Command } from '../command.ts';
 import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
+import { followFromCli, parseDuration } from './syncFollow.ts';
 
 const PROGRESS_EVERY_MS = 1_000;
 
@@ -12,6 +13,7 @@ export const syncCommand: Command = {
   summary: 'Pull Firehose hours from S3 into the workspace (plan with --dry-run)',
   help: `Usage: npm run cli -- sync [--workspace FILE] (--source NAME | --bucket B --prefix P... --from H --to H)
                             [--region R] [--profile P] [--endpoint URL] [--save NAME] [--dry-run] [--json]
+       npm run cli -- sync --source NAME --follow [--every 60s] [--retrain-drift X] [--json]
 
 Lists one prefix per day/hour of the range (plus the hour after it: Firehose files by arrival time),
 downloads new and changed objects into the workspace's cache folder (verified, resumable), imports
@@ -31,6 +33,17 @@ them, and keeps only rows whose event time is in the range. An unchanged range d
                     {listed, downloaded, skipped, bytes, rows, errors: [{key, code, message}]}
                     (with --dry-run: the plan); progress goes to stderr
 
+Follow mode (--follow, a saved source): syncs the range, then every interval lists the previous and the
+current hour (from the last synced hour on, past the range's end, so a laptop that slept catches up),
+imports new objects, scores new rows with the newest scoring run's saved forest (no retraining) and
+announces newly flagged players and stream incidents, one line each (grouped, rate-limited). Network loss
+or expired credentials pause it with one clear line and exponential back-off; it resumes by itself.
+Ctrl-C stops it.
+  --follow          keep following until Ctrl-C
+  --every D         interval: 60s (default), 500ms, 5m, 1h
+  --retrain-drift X retrain when the share of new rows above the cut-off reaches X times the training rows'
+  --json            with --follow: one JSON object per line, {"event": "follow"|"inbox"|"stopped", ...}
+
 Credentials are never saved: they come from the environment, ~/.aws, SSO or the profile at sync time.
 Exit code 0 when every object synced, 1 when any failed (the summary lists them).
 
@@ -49,12 +62,21 @@ Example: npm run cli -- sync --bucket game-logs --prefix playlog/ --prefix userl
       endpoint: { type: 'string' },
       save: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      follow: { type: 'boolean' },
+      every: { type: 'string' },
+      'retrain-drift': { type: 'string' },
       concurrency: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"; see sync --help`);
     if (!values.source && !values.bucket) throw new CliError('give --source NAME or --bucket B --prefix P --from H --to H; see sync --help');
     const concurrency = intOption(values.concurrency, 'concurrency', 8, 1);
+    if (values.follow && values['dry-run']) throw new CliError('--follow and --dry-run do not go together');
+    if (values.follow && !values.source && !values.save) throw new CliError('--follow needs a saved source: give --source NAME, or --save NAME with the source flags');
+    const everyMs = values.every === undefined ? 60_000 : parseDuration(values.every, 'every');
+    if (everyMs < 50) throw new CliError('--every must be at least 50ms');
+    const retrainDrift = values['retrain-drift'] === undefined ? undefined : Number(values['retrain-drift']);
+    if (retrainDrift !== undefined && !(retrainDrift >= 1)) throw new CliError(`--retrain-drift must be a number ≥ 1, got "${values['retrain-drift']}"`);
     // The SDK's notice about future Node versions is not something an analyst can act on mid-sync.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const app = await openAppFromFlag(values.workspace);
@@ -84,6 +106,10 @@ Example: npm run cli -- sync --bucket game-logs --prefix playlog/ --prefix userl
 
       const started = Date.now();
       const summary = await follow(app, io, 'sync', await callOrFail<JobInfo<S3SyncSummary>>(app, 's3.sync', { ...ref, concurrency }), 'cancelled; run the same sync again to resume');
+      if (values.follow) {
+        io.err(summaryText(summary, (Date.now() - started) / 1000));
+        return await followFromCli(app, io, source.name, { everyMs, json: !!values.json, ...(retrainDrift !== undefined ? { retrainDrift } : {}) });
+      }
       if (values.json) io.out(JSON.stringify(summary));
       else io.out(summaryText(summary, (Date.now() - started) / 1000));
       return summary.errors.length > 0 ? 1 : 0;
