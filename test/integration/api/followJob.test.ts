@@ -36,7 +36,7 @@ describe('followJob over the real router', () => {
   });
 
   it('a job that fails before its starting call returns ends failed, never stuck running', async () => {
-    const end = await followJob(client, () => client.call('lake.import', { dir: join(dir, 'no-such-folder') }));
+    const end = await followJob(client, () => client.call('scoring.start', { query: 'SELECT x FROM no_such_table' }));
     expect(end.state).toBe('failed');
     expect(jobOutcome(end)).toMatchObject({ ok: false, cancelled: false });
   });
