@@ -5,6 +5,7 @@ import { s3Schema } from '../s3/schema.ts';
 import { createScoringPool } from '../scoring/pool.ts';
 import { scoringSchema } from '../scoring/schema.ts';
 import { ScoringService } from '../scoring/service.ts';
+import { scorePlayers } from '../investigate/playerForest.ts';
 import { streamsSchema } from '../streams/schema.ts';
 import { SqlConsole } from '../workspace/console.ts';
 import { rememberRecent } from '../workspace/paths.ts';
@@ -30,7 +31,7 @@ export async function createServices(workspacePath: string, events = new EventBu
   const ws = await openWorkspace(workspacePath, SCHEMA_COMPONENTS);
   await rememberRecent(ws.path).catch(() => {}); // a read-only home folder must not stop the app
   const jobs = new JobRunner(events);
-  return { ws, events, jobs, console: new SqlConsole(ws, (p) => events.emit('sql.progress', p)), scoring: new ScoringService(ws, jobs, events, () => createScoringPool()), mapCache: new MapCacheService(ws, jobs, events) };
+  return { ws, events, jobs, console: new SqlConsole(ws, (p) => events.emit('sql.progress', p)), scoring: new ScoringService(ws, jobs, events, () => createScoringPool(), (scorer, run, signal) => scorePlayers(ws, scorer, run, signal)), mapCache: new MapCacheService(ws, jobs, events) };
 }
 
 /** Cancels running jobs and waits (briefly) for them to stop, so nothing touches DuckDB after it closes. */
