@@ -24,6 +24,8 @@ export interface ProfileColumn {
   name: string;
   label: string;
   log: boolean;
+  /** Shown in the profile but not a forest dimension (see FOREST_FEATURES). */
+  shownOnly?: boolean;
   /** How the value is printed in a reason ("timing regularity 0.003"). */
   digits: number;
 }
@@ -33,7 +35,7 @@ export const PROFILE_FEATURES: readonly ProfileColumn[] = [
   { name: 'zone_share', label: 'share of events in forbidden zones', log: false, digits: 3 },
   { name: 'step_p50', label: 'median step', log: true, digits: 3 },
   { name: 'step_p95', label: '95th-percentile step', log: true, digits: 3 },
-  { name: 'step_max', label: 'longest step', log: true, digits: 4 },
+  { name: 'step_max', label: 'longest step', log: true, digits: 4, shownOnly: true },
   { name: 'speed_p95', label: '95th-percentile speed (per s)', log: true, digits: 3 },
   { name: 'teleports', label: 'teleports', log: true, digits: 0 },
   { name: 'fast_run', label: 'longest fast run (steps)', log: true, digits: 0 },
@@ -42,14 +44,21 @@ export const PROFILE_FEATURES: readonly ProfileColumn[] = [
   { name: 'sessions', label: 'sessions', log: true, digits: 0 },
   { name: 'session_hours', label: 'hours per session', log: true, digits: 3 },
   { name: 'area_cells', label: 'area covered (cells)', log: true, digits: 0 },
-  { name: 'loop_share', label: 'share of moves repeating a position (loops)', log: false, digits: 3 },
+  { name: 'loop_share', label: 'moves per distinct position (loops)', log: true, digits: 3 },
   { name: 'straight_share', label: 'share of dead-straight stretches', log: false, digits: 3 },
   { name: 'level_share', label: 'share of moves with no change in height', log: false, digits: 3 },
-  { name: 'row_mass', label: 'row-forest score mass above the cut-off, per row', log: true, digits: 3 },
+  { name: 'row_mass', label: 'row-forest score mass above the cut-off, per row', log: true, digits: 3, shownOnly: true },
 ];
 
+/**
+ * The forest's dimensions. Two profile columns are shown but not scored: the longest step (the
+ * teleport rule's business; on a whole-number map its few possible values make honest players look
+ * odd) and the row forest's mass (on positions it restates "rare places", with more noise).
+ */
+export const FOREST_FEATURES: readonly ProfileColumn[] = PROFILE_FEATURES.filter((c) => !c.shownOnly);
+
 const CLIP = 25;
-export const PLAYER_CUTOFF_K = 6;
+export const PLAYER_CUTOFF_K = 10;
 const MAD_SCALE = 1.4826;
 
 /** The part of the worker pool the player forest needs: a batch trained and scored with attribution. */
@@ -73,10 +82,17 @@ export function median(values: ArrayLike<number>): number {
 export function robustScale(values: ArrayLike<number>): { median: number; spread: number } {
   const finite = Array.from(values).filter(Number.isFinite);
   if (finite.length === 0) return { median: 0, spread: 1 };
-  const med = median(finite);
+  const sorted = Float64Array.from(finite).sort();
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))];
+  const med = median(sorted);
   const dev = finite.map((v) => Math.abs(v - med));
-  const mad = MAD_SCALE * median(dev);
-  if (mad > 0) return { median: med, spread: mad };
+  // The first of these that is not 0, each the standard deviation if the bulk were normal: a feature
+  // most players share one value of (no loops, no zone time) still gets the spread of its tail, so
+  // an honest player slightly off the common value is not an outlier.
+  // And never under a tenth of the typical value: a player 10% off the common value is not odd.
+  const floor = 0.1 * Math.abs(med);
+  for (const spread of [MAD_SCALE * median(dev), (q(0.9) - q(0.1)) / 2.563, (q(0.99) - q(0.01)) / 4.653]) if (spread > 0) return { median: med, spread: Math.max(spread, floor) };
+  if (floor > 0) return { median: med, spread: floor };
   const meanDev = (1.2533 * dev.reduce((a, b) => a + b, 0)) / dev.length;
   return { median: med, spread: meanDev > 0 ? meanDev : 1 };
 }
@@ -123,12 +139,12 @@ export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: Sco
     await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pf_in AS
       SELECT p.*, f.anomalous_rows, f.max_score, f.mean_score, f.excess, coalesce(f.excess, 0) / greatest(p.rows, 1) AS row_mass
       FROM rz_player_profile p LEFT JOIN ${rowAgg} f USING (pidx) ORDER BY p.pidx`);
-    const cols = PROFILE_FEATURES.map((c) => c.name);
+    const cols = FOREST_FEATURES.map((c) => c.name);
     const read = (await conn.runAndReadAll(`SELECT pidx, ${cols.join(', ')} FROM rz_pf_in ORDER BY pidx`)).getColumnsJS();
     const pidx = (read[0] as unknown[]).map(Number);
     const n = pidx.length;
     const raw = cols.map((_, j) => Float64Array.from(read[j + 1] as unknown[], (v) => (v === null ? NaN : Number(v))));
-    const { points, medians, spreads } = scaleProfiles(raw, PROFILE_FEATURES);
+    const { points, medians, spreads } = scaleProfiles(raw, FOREST_FEATURES);
     let scores: Float64Array = new Float64Array(n);
     let shares: Float64Array | null = null;
     const dims = cols.length;

@@ -140,7 +140,7 @@ async function writeProfiles(conn: DuckDBConnection, s: RuleSettings, gap: numbe
       count(*) FILTER (zone IS NOT NULL AND zone IS DISTINCT FROM prev_zone) AS zone_entries,
       coalesce(sum(dt) FILTER (zone IS NOT NULL AND zone = prev_zone AND ${inSession}), 0) AS zone_seconds,
       list(DISTINCT zone) FILTER (zone IS NOT NULL) AS zone_ids,
-      1 - count(DISTINCT (r.x, r.y)) FILTER (${mv}) / nullif(count(*) FILTER (${mv}), 0) AS loop_share,
+      count(*) FILTER (${mv}) / nullif(count(DISTINCT (r.x, r.y)) FILTER (${mv}), 0) AS loop_share,
       avg((straight > 0.995)::INTEGER) FILTER (straight IS NOT NULL) AS straight_share,
       avg(level_step::INTEGER) FILTER (${mv}) AS level_share,
       min(createdate) AS first_seen, max(createdate) AS last_seen

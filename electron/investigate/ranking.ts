@@ -10,7 +10,7 @@ import type { FlaggedBy, FlaggedPlayer, RuleSettings } from '../../shared/api/in
  *    steps), thresholds learned from the population (calibrate.ts). A rule is hard evidence of
  *    something the game does not allow, so each outweighs any forest signal alone.
  *  - player-forest strength (0–1): for a player whose profile scores at or above the player forest's
- *    cut-off (playerForest.ts: median + 6·1.4826·MAD of player scores), the score divided by the
+ *    cut-off (playerForest.ts: median + 10·1.4826·MAD of player scores), the score divided by the
  *    highest player score listed. 0 for players it does not flag.
  *
  * The row-level forest is evidence (a reason line, the drill-down, the map), not a flag: nearly every
