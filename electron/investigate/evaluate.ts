@@ -1,4 +1,5 @@
 import type { Evaluation, FlaggedPlayer } from '../../shared/api/investigate.ts';
+import type { Workspace } from '../workspace/workspace.ts';
 
 /**
  * Measures a ranked flagged list against known cheaters (pidx → behaviour): precision of the top N
@@ -52,4 +53,13 @@ export function parseLabels(text: string): Map<number, string> {
     out.set(pidx, b || 'cheater');
   });
   return out;
+}
+
+/** The analyst's own ground truth: players with a ban verdict are cheaters, false-positive verdicts are not. */
+export async function knownFromVerdicts(ws: Workspace): Promise<{ known: Map<number, string>; falsePositives: Set<number> }> {
+  const rows = (await ws.db.runAndReadAll("SELECT pidx, verdict FROM rz_verdict WHERE verdict IN ('ban', 'false-positive')")).getRows();
+  return {
+    known: new Map(rows.filter((r) => r[1] === 'ban').map((r) => [Number(r[0]), 'ban'])),
+    falsePositives: new Set(rows.filter((r) => r[1] === 'false-positive').map((r) => Number(r[0]))),
+  };
 }
