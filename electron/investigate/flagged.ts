@@ -48,7 +48,7 @@ export async function flaggedPlayers(ws: Workspace, q: FlaggedQuery = {}, only?:
               coalesce(sum(score - $cut) FILTER (score >= $cut), 0) AS excess
             FROM rz_score WHERE run_id = $run AND pidx IS NOT NULL ${pidxFilter} GROUP BY pidx) g
            LEFT JOIN rz_player_run r ON r.run_id = $run AND r.pidx = g.pidx)`;
-  const flagged = `e.zone_entries > 0 OR e.teleports > 0 OR e.fast_run >= $steps OR f.player_score >= $pcut OR v.verdict IS NOT NULL`;
+  const flagged = `e.zone_entries > 0 OR e.teleports > 0 OR e.fast_run >= $steps ${playerCut === null ? '' : 'OR f.player_score >= $pcut'} OR v.verdict IS NOT NULL`;
   const features = PROFILE_FEATURES.map((c) => c.name).filter((c) => c !== 'row_mass');
   const sql = `
     SELECT pidx, u.uclass, u.ulevel, coalesce(e.rows, 0) AS rows, coalesce(e.zone_entries, 0) AS zone_entries, coalesce(e.dwell_seconds, 0) AS dwell_seconds,
@@ -62,7 +62,7 @@ export async function flaggedPlayers(ws: Workspace, q: FlaggedQuery = {}, only?:
     LEFT JOIN userprofile u USING (pidx)
     LEFT JOIN rz_player_profile pp USING (pidx)
     WHERE ${only ? 'pidx = $pidx' : flagged}`;
-  const params: Record<string, number> = only ? { pidx: only.pidx } : { steps: settings.speedSteps, pcut: playerCut ?? Number.MAX_VALUE };
+  const params: Record<string, number> = only ? { pidx: only.pidx } : { steps: settings.speedSteps, ...(playerCut === null ? {} : { pcut: playerCut }) };
   if (run) params.run = run.id;
   if (run?.keyedByPlaylog && !stored) params.cut = cutoff!;
   const rows = (await ws.db.runAndReadAll(sql, params)).getRowObjectsJS();
