@@ -43,7 +43,7 @@ export async function flaggedPlayers(ws: Workspace, q: FlaggedQuery = {}, only?:
     ? `(SELECT NULL::INTEGER AS pidx, NULL::BIGINT AS anomalous_rows, NULL::DOUBLE AS max_score, NULL::DOUBLE AS mean_score, NULL::DOUBLE AS excess, NULL::DOUBLE AS player_score, NULL::DOUBLE[] AS shares WHERE false)`
     : stored || !run.keyedByPlaylog
       ? `(SELECT pidx, anomalous_rows, max_score, mean_score, excess, score AS player_score, shares FROM rz_player_run WHERE run_id = $run ${pidxFilter})`
-      : `(SELECT pidx, g.anomalous_rows, g.max_score, g.mean_score, g.excess, r.score AS player_score, r.shares FROM
+      : `(SELECT g.pidx, g.anomalous_rows, g.max_score, g.mean_score, g.excess, r.score AS player_score, r.shares FROM
            (SELECT pidx, count(*) FILTER (score >= $cut) AS anomalous_rows, max(score) AS max_score, avg(score) AS mean_score,
               coalesce(sum(score - $cut) FILTER (score >= $cut), 0) AS excess
             FROM rz_score WHERE run_id = $run AND pidx IS NOT NULL ${pidxFilter} GROUP BY pidx) g
