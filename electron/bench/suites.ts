@@ -1,3 +1,4 @@
+import { benchDetect } from './detect.ts';
 import { benchIngest } from './ingest.ts';
 import { benchMap } from './map.ts';
 import { benchRcf } from './rcf.ts';
@@ -11,5 +12,6 @@ export const SUITES: Record<string, { about: string; run: (opts: BenchOptions) =
   transport: { about: '1M rows × 3 numeric columns from DuckDB to the renderer, vs DuckDB alone', run: benchTransport },
   map: { about: 'Map viewport re-bin query at 2M and 20M play-log rows, vs a plain count; map frame time in Chromium', run: benchMap },
   rcf: { about: 'RCF build and score points/s (T100/S256, T200/S1000; 2-D, 10-D; 1 thread and the pool), the score CLI on 1M rows, the 40.5M-row lab job', run: benchRcf },
+  detect: { about: "Detection on both demo worlds (lab, continent): precision@N, recall, AP, flagged, per behaviour, beside the lab's RCF on x,y; player-stage cost; flagged time", run: benchDetect },
   sync: { about: 'S3 sync of the 2M-row demo from a local s3rver, vs a plain parallel GetObject loop', run: benchSync },
 };

@@ -7,7 +7,7 @@ import type { Workspace } from '../workspace/workspace.ts';
  * behaviour. `players` is the ranking as the table shows it; only players flagged by the rules or the
  * forest count as found (a verdict alone is the analyst's, not the detector's).
  */
-export function evaluateRanking(players: readonly FlaggedPlayer[], known: ReadonlyMap<number, string>, runId: number | null, falsePositives?: ReadonlySet<number>): Evaluation {
+export function evaluateRanking(players: readonly Pick<FlaggedPlayer, 'pidx' | 'flaggedBy'>[], known: ReadonlyMap<number, string>, runId: number | null, falsePositives?: ReadonlySet<number>): Evaluation {
   const flagged = players.filter((p) => p.flaggedBy !== 'none');
   const n = known.size;
   const top = flagged.slice(0, n).filter((p) => known.has(p.pidx)).length;
