@@ -46,6 +46,7 @@ export const PROFILE_FEATURES: readonly ProfileColumn[] = [
   { name: 'area_cells', label: 'area covered (cells)', log: true, digits: 0 },
   { name: 'loop_share', label: 'moves per distinct position (loops)', log: true, digits: 3 },
   { name: 'straight_share', label: 'share of dead-straight stretches', log: false, digits: 3 },
+  { name: 'straight_run', label: 'longest dead-straight run (events)', log: true, digits: 0 },
   { name: 'level_share', label: 'share of moves with no change in height', log: false, digits: 3 },
   { name: 'row_mass', label: 'row-forest score mass above the cut-off, per row', log: true, digits: 3, shownOnly: true },
 ];

@@ -17,7 +17,10 @@ import { zoneIdSql } from './zones.ts';
 function rowsSql(zones: readonly Zone[]): string {
   const ok = ['posnewx', 'posnewy', 'posoldx', 'posoldy'].map((c) => `(isfinite(${c}) AND abs(${c}) < 1e12)`).join(' AND ');
   const step = `CASE WHEN ok THEN sqrt((posnewx - posoldx) ^ 2 + (posnewy - posoldy) ^ 2) END`;
+  // sgrp numbers the stretches between bends, so a player's longest dead-straight run is a GROUP BY away.
   return `CREATE OR REPLACE TEMP TABLE rz_pp_row AS
+    SELECT *, count(*) FILTER (straight IS NULL OR straight <= ${STRAIGHT}) OVER (PARTITION BY pidx ORDER BY createdate, idx ROWS UNBOUNDED PRECEDING) AS sgrp
+    FROM (
     SELECT pidx, createdate, idx, CASE WHEN okxy THEN posnewx END AS x, CASE WHEN okxy THEN posnewy END AS y, step, dt, zone, prev_zone,
       posnewz = posoldz AS level_step,
       CASE WHEN path10 > 0 THEN least(1.0, net10 / path10) END AS straight
@@ -29,8 +32,11 @@ function rowsSql(zones: readonly Zone[]): string {
         sum(${step}) OVER (w ROWS 9 PRECEDING) AS path10
       FROM (SELECT *, ${ok} AS ok, isfinite(posnewx) AND isfinite(posnewy) AND abs(posnewx) < 1e12 AND abs(posnewy) < 1e12 AS okxy,
               ${zoneIdSql(zones, 'posnewx', 'posnewy')} AS zone FROM playlog)
-      WINDOW w AS (PARTITION BY pidx ORDER BY createdate, idx))`;
+      WINDOW w AS (PARTITION BY pidx ORDER BY createdate, idx)))`;
 }
+
+/** Net distance over path length across 10 events above which a stretch is dead straight. */
+const STRAIGHT = 0.99;
 
 const num = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
 
@@ -141,7 +147,7 @@ async function writeProfiles(conn: DuckDBConnection, s: RuleSettings, gap: numbe
       coalesce(sum(dt) FILTER (zone IS NOT NULL AND zone = prev_zone AND ${inSession}), 0) AS zone_seconds,
       list(DISTINCT zone) FILTER (zone IS NOT NULL) AS zone_ids,
       count(*) FILTER (${mv}) / nullif(count(DISTINCT (r.x, r.y)) FILTER (${mv}), 0) AS loop_share,
-      avg((straight > 0.995)::INTEGER) FILTER (straight IS NOT NULL) AS straight_share,
+      avg((straight > ${STRAIGHT})::INTEGER) FILTER (straight IS NOT NULL) AS straight_share,
       avg(level_step::INTEGER) FILTER (${mv}) AS level_share,
       min(createdate) AS first_seen, max(createdate) AS last_seen
     FROM rz_pp_row r ${rareJoin}
@@ -150,8 +156,9 @@ async function writeProfiles(conn: DuckDBConnection, s: RuleSettings, gap: numbe
     SELECT a.pidx, a.rows, a.sessions, a.active_s / 3600, a.rows * 3600 / (a.active_s + a.sessions * ${typicalGap}),
       a.active_s / 3600 / greatest(a.sessions, 1), a.step_p50, a.step_p95, a.step_max, a.speed_p95, a.teleports,
       coalesce(f.fast_run, 0), a.timing_cv, a.rare_share, a.zone_rows / a.rows, a.zone_seconds, a.area_cells, a.loop_share,
-      a.straight_share, a.level_share
-    FROM rz_pp_agg a LEFT JOIN rz_pp_fast f USING (pidx)`);
+      a.straight_share, coalesce(sr.straight_run, 0), a.level_share
+    FROM rz_pp_agg a LEFT JOIN rz_pp_fast f USING (pidx)
+    LEFT JOIN (SELECT pidx, max(n) AS straight_run FROM (SELECT pidx, sgrp, count(*) FILTER (straight > ${STRAIGHT}) AS n FROM rz_pp_row GROUP BY ALL) GROUP BY pidx) sr USING (pidx)`);
   await conn.run('DELETE FROM rz_player_evidence');
   await conn.run(`INSERT INTO rz_player_evidence
     SELECT a.pidx, a.rows, a.zone_entries, a.zone_seconds, coalesce(list_transform(a.zone_ids, id -> id::VARCHAR), []),

@@ -69,7 +69,7 @@ export const investigateSchema: SchemaComponent = {
        pidx INTEGER PRIMARY KEY, rows BIGINT NOT NULL, sessions BIGINT NOT NULL, active_hours DOUBLE NOT NULL, events_per_hour DOUBLE NOT NULL,
        session_hours DOUBLE NOT NULL, step_p50 DOUBLE, step_p95 DOUBLE, step_max DOUBLE, speed_p95 DOUBLE, teleports BIGINT NOT NULL,
        fast_run BIGINT NOT NULL, timing_cv DOUBLE, rare_share DOUBLE, zone_share DOUBLE NOT NULL, zone_seconds DOUBLE NOT NULL,
-       area_cells BIGINT NOT NULL, loop_share DOUBLE, straight_share DOUBLE, level_share DOUBLE
+       area_cells BIGINT NOT NULL, loop_share DOUBLE, straight_share DOUBLE, straight_run BIGINT NOT NULL, level_share DOUBLE
      );
      CREATE TABLE rz_place_grid (id INTEGER PRIMARY KEY CHECK (id = 1), x0 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, cell DOUBLE NOT NULL, rare_players INTEGER NOT NULL);
      CREATE TABLE rz_place_cell (cx INTEGER NOT NULL, cy INTEGER NOT NULL, players INTEGER NOT NULL, rows BIGINT NOT NULL);

@@ -345,7 +345,7 @@ export class Simulation {
         this.episode[p] = 50 + rng.int(150);
         break;
       case Kind.Noclip:
-        this.episode[p] = 150 + rng.int(200);
+        this.episode[p] = 300 + rng.int(300);
         this.phase[p] = 1; // pick a far goal first
         break;
     }
