@@ -26,10 +26,13 @@ export interface FeatureSource {
 const SETS: Record<FeatureSet, { columns: string[]; select: string }> = {
   // The lab's choice: where the player stands.
   points: { columns: ['posnewx', 'posnewy'], select: 'SELECT row_id, pidx, posnewx, posnewy FROM playlog ORDER BY row_id' },
-  // Where, how far and how soon: a teleport or a speed hack is a long step or a short gap.
+  // Where, how far and how soon: a teleport or a speed hack is a long step or a short gap. A gap longer
+  // than the session gap learned from the workspace (investigate/calibrate.ts; 15 minutes before any) is
+  // a login, not movement: dt is capped there, so a session's first event is not the forest's outlier.
   movement: {
     columns: ['x', 'y', 'step', 'dt_seconds'],
-    select: 'SELECT row_id, pidx, posnewx AS x, posnewy AS y, step, coalesce(dt_seconds, 0) AS dt_seconds FROM movement ORDER BY row_id',
+    select: `SELECT row_id, pidx, posnewx AS x, posnewy AS y, step,
+      least(coalesce(dt_seconds, 0), coalesce((SELECT max(session_gap) FROM rz_rule_learned), 900)) AS dt_seconds FROM movement ORDER BY row_id`,
   },
 };
 
