@@ -6,6 +6,7 @@ import { s3Schema } from '../s3/schema.ts';
 import { createScoringPool } from '../scoring/pool.ts';
 import { scoringSchema } from '../scoring/schema.ts';
 import { ScoringService } from '../scoring/service.ts';
+import { scorePlayers } from '../investigate/playerForest.ts';
 import { streamsSchema } from '../streams/schema.ts';
 import { SqlConsole } from '../workspace/console.ts';
 import { ConsoleSandbox } from '../workspace/sandbox.ts';
@@ -35,7 +36,15 @@ export async function createServices(workspacePath: string, events = new EventBu
   await rememberRecent(ws.path).catch(() => {}); // a read-only home folder must not stop the app
   const jobs = new JobRunner(events);
   const sandbox = new ConsoleSandbox(ws);
-  return { ws, events, jobs, sandbox, console: new SqlConsole(ws, (p) => events.emit('sql.progress', p), sandbox), scoring: new ScoringService(ws, jobs, events, () => createScoringPool()), mapCache: new MapCacheService(ws, jobs, events) };
+  return {
+    ws,
+    events,
+    jobs,
+    sandbox,
+    console: new SqlConsole(ws, (p) => events.emit('sql.progress', p), sandbox),
+    scoring: new ScoringService(ws, jobs, events, () => createScoringPool(), (scorer, run, signal) => scorePlayers(ws, scorer, run, signal)),
+    mapCache: new MapCacheService(ws, jobs, events),
+  };
 }
 
 /** Cancels running jobs and waits (briefly) for them to stop, so nothing touches DuckDB after it closes. */

@@ -1,4 +1,5 @@
 import { benchFollow } from './follow.ts';
+import { benchDetect } from './detect.ts';
 import { benchIngest } from './ingest.ts';
 import { benchLab } from './lab.ts';
 import { benchMap } from './map.ts';
@@ -15,5 +16,6 @@ export const SUITES: Record<string, { about: string; run: (opts: BenchOptions) =
   rcf: { about: 'RCF build and score points/s (T100/S256, T200/S1000; 2-D, 10-D; 1 thread and the pool), the score CLI on 1M rows, the 40.5M-row lab job', run: benchRcf },
   lab: { about: 'The whole lab from a local s3rver: sync, import, score 200×1000, flagged, export-bans; wall and peak RSS per step (--rows N, --lake DIR, --dir DIR, --cli FILE)', run: benchLab, onDemand: true },
   follow: { about: 'A follow tick finding one new 1 MB object (import, live score, flagged list) vs a full rescore; an unchanged tick (REDZONE_BENCH_LAKE=DIR for the lab lake)', run: benchFollow },
+  detect: { about: "Detection on both demo worlds (lab, continent): precision@N, recall, AP, flagged, per behaviour, beside the lab's RCF on x,y; player-stage cost; flagged time", run: benchDetect },
   sync: { about: 'S3 sync of the 2M-row demo from a local s3rver, vs a plain parallel GetObject loop', run: benchSync },
 };

@@ -10,6 +10,7 @@ import { readColumns } from '../workspace/columns.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { ruleSettings } from './evidence.ts';
 import { flaggedPlayers, runAndCutoff } from './flagged.ts';
+import { playerProfileInfo } from './playerForest.ts';
 import { getVerdict } from './verdicts.ts';
 import { inAnyZoneSql, listZones } from './zones.ts';
 
@@ -108,6 +109,7 @@ export async function playerDetail(ws: Workspace, req: PlayerRequest): Promise<P
     levels,
     attribution: scored ? await attribution(ws, run!, pidx) : null,
     cutoffValue: cutoff,
+    profile: run ? await playerProfileInfo(ws, run.id, pidx) : null,
     verdict: await getVerdict(ws, pidx),
     sql: {
       events: `SELECT * FROM movement WHERE pidx = ${pidx} ORDER BY createdate, idx`,

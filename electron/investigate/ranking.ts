@@ -1,21 +1,21 @@
 import type { FlaggedBy, FlaggedPlayer, RuleSettings } from '../../shared/api/investigate.ts';
 
 /**
- * The ranking of the flagged-players table and of `flagged --json` ("most suspicious first"):
+ * The one ranking of the flagged-players table, `flagged --json` and the ban list ("most suspicious first"):
  *
- *   suspicion = rules fired + forest strength
+ *   suspicion = rules fired + player-forest strength
  *
  *  - rules fired (0–3): one point each for entering a forbidden zone, a teleport (a step longer than
  *    the teleport threshold), and a speed run (the maximum speed exceeded on N consecutive moving
- *    steps). A rule is hard evidence of something the game does not allow, so each outweighs any
- *    forest signal alone.
- *  - forest strength (0–1): for a player the forest flags (at least `minAnomalousRows` rows at or above
- *    the cut-off), the player's excess — the sum over those rows of (score − cut-off) — divided by the
- *    largest excess of any player. Many rows far above the cut-off count most; a single row just over
- *    it counts little. 0 for players the forest does not flag.
+ *    steps), thresholds learned from the population (calibrate.ts). A rule is hard evidence of
+ *    something the game does not allow, so each outweighs any forest signal alone.
+ *  - player-forest strength (0–1): for a player whose profile scores at or above the player forest's
+ *    cut-off (playerForest.ts: median + 10·1.4826·MAD of player scores), the score divided by the
+ *    highest player score listed. 0 for players it does not flag.
  *
- * Ties go to more rules fired, then the higher max score, then the lower pidx, so the order is total
- * and repeatable.
+ * The row-level forest is evidence (a reason line, the drill-down, the map), not a flag: nearly every
+ * player has some row above a row cut-off. Ties go to more rules fired, then the higher player score,
+ * then the higher max row score, then the lower pidx, so the order is total and repeatable.
  */
 
 /** One player's evidence before ranking: the table row's own facts, with the forest's as one part. */
@@ -25,8 +25,10 @@ export interface PlayerEvidence
     'pidx' | 'uclass' | 'ulevel' | 'rows' | 'zoneEntries' | 'dwellSeconds' | 'longestStep' | 'fastestSpeed' | 'teleports' | 'fastRun' | 'firstSeen' | 'lastSeen' | 'verdict' | 'note'
   > {
   zoneNames: string[];
-  /** Null when there is no run (or the run has no rows of this player). */
+  /** Row-forest aggregates at the run's cut-off; null when there is no run (or the run has no rows of this player). */
   forest: { anomalousRows: number; maxScore: number; meanScore: number; excess: number } | null;
+  /** The player forest's score and cut-off, with the profile feature that drove the score most; null without one. */
+  player?: { score: number; cutoff: number; top: { label: string; value: number; median: number; digits: number } | null } | null;
 }
 
 export function rulesFired(e: PlayerEvidence, s: RuleSettings): { zone: boolean; teleport: boolean; speed: boolean } {
@@ -35,25 +37,36 @@ export function rulesFired(e: PlayerEvidence, s: RuleSettings): { zone: boolean;
 
 const round = (v: number, digits = 3) => Number(v.toFixed(digits));
 
+const show = (v: number, digits: number) => (digits === 0 ? String(Math.round(v)) : String(+v.toPrecision(digits)));
+
+/** "profile: timing regularity (CV of gaps) 0.003 (population median 1.1)". */
+export function profileReason(top: { label: string; value: number; median: number; digits: number }): string {
+  return `profile: ${top.label} ${show(top.value, top.digits)} (population median ${show(top.median, Math.max(top.digits, 2))})`;
+}
+
 function reasonsOf(e: PlayerEvidence, s: RuleSettings, cutoff: number | null, forestFlagged: boolean): string[] {
   const r = rulesFired(e, s);
   const out: string[] = [];
+  const flaggedByProfile = !!e.player && e.player.score >= e.player.cutoff;
   if (r.zone) out.push(`entered ${e.zoneNames.join(', ') || 'a forbidden zone'} ${e.zoneEntries}× (dwell ${Math.round(e.dwellSeconds)} s)`);
   if (r.teleport) out.push(`teleported ${e.teleports}× (longest step ${round(e.longestStep, 1)})`);
-  if (r.speed) out.push(`speed > ${s.maxSpeed}/move for ${e.fastRun} steps in a row (fastest ${round(e.fastestSpeed, 1)})`);
-  if (forestFlagged && e.forest && cutoff !== null) out.push(`forest: ${e.forest.anomalousRows} rows ≥ ${round(cutoff)} (max ${round(e.forest.maxScore)})`);
+  if (r.speed) out.push(`speed > ${+s.maxSpeed.toPrecision(4)}/move for ${e.fastRun} steps in a row (fastest ${round(e.fastestSpeed, 1)})`);
+  if (flaggedByProfile && e.player) out.push(`${e.player.top ? profileReason(e.player.top) : 'profile unlike the population'}; player score ${round(e.player.score, 2)} ≥ ${round(e.player.cutoff, 2)}`);
+  if (forestFlagged && e.forest && cutoff !== null) out.push(`row forest: ${e.forest.anomalousRows} rows ≥ ${round(cutoff)} (max ${round(e.forest.maxScore)})`);
   return out;
 }
 
 /** Ranks players (flagged ones and those with a verdict) most suspicious first. */
 export function rankPlayers(players: readonly PlayerEvidence[], s: RuleSettings, cutoff: number | null): FlaggedPlayer[] {
-  const forestFlagged = (e: PlayerEvidence) => !!e.forest && e.forest.anomalousRows >= s.minAnomalousRows;
-  const maxExcess = players.reduce((m, e) => (forestFlagged(e) ? Math.max(m, e.forest!.excess) : m), 0);
+  const rowEvidence = (e: PlayerEvidence) => !!e.forest && e.forest.anomalousRows >= s.minAnomalousRows;
+  const profileFlagged = (e: PlayerEvidence) => !!e.player && e.player.score >= e.player.cutoff;
+  const maxScore = players.reduce((m, e) => (profileFlagged(e) ? Math.max(m, e.player!.score) : m), 0);
   const rows = players.map((e) => {
     const r = rulesFired(e, s);
     const fired = Number(r.zone) + Number(r.teleport) + Number(r.speed);
-    const forest = forestFlagged(e);
-    const strength = forest ? (maxExcess > 0 ? e.forest!.excess / maxExcess : 1) : 0;
+    const forest = profileFlagged(e);
+    const strength = forest ? (maxScore > 0 ? e.player!.score / maxScore : 1) : 0;
+    const reasons = reasonsOf(e, s, cutoff, rowEvidence(e));
     const flaggedBy: FlaggedBy = fired > 0 && forest ? 'both' : fired > 0 ? 'rules' : forest ? 'forest' : 'none';
     const player: FlaggedPlayer = {
       rank: 0,
@@ -73,7 +86,9 @@ export function rankPlayers(players: readonly PlayerEvidence[], s: RuleSettings,
       firstSeen: e.firstSeen,
       lastSeen: e.lastSeen,
       flaggedBy,
-      reasons: reasonsOf(e, s, cutoff, forest),
+      reasons,
+      playerScore: e.player?.score ?? null,
+      topReason: reasons[0] ?? '',
       suspicion: fired + strength,
       verdict: e.verdict,
       note: e.note,
@@ -84,6 +99,7 @@ export function rankPlayers(players: readonly PlayerEvidence[], s: RuleSettings,
     (a, b) =>
       b.player.suspicion - a.player.suspicion ||
       b.fired - a.fired ||
+      (b.player.playerScore ?? -Infinity) - (a.player.playerScore ?? -Infinity) ||
       (b.player.maxScore ?? -Infinity) - (a.player.maxScore ?? -Infinity) ||
       a.player.pidx - b.player.pidx,
   );

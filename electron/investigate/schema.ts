@@ -10,6 +10,10 @@ import type { SchemaComponent } from '../workspace/schema.ts';
  *  - `rz_map_*`: the map's cache of positions (mapCache.ts);
  *  - `rz_verdict_history`: every change of a verdict or note, with the evidence shown at the time
  *    (verdictHistory.ts), so a ban can be audited and a changed verdict traced.
+ *  - `rz_rule_learned`, `rz_player_profile` (view `player_profile`), `rz_place_*`: rules learned from the
+ *    population, one profile per player and the rare-places grid, rebuilt with the evidence (playerTable.ts);
+ *  - `rz_player_run(_meta)`: per run, each player's row-score aggregates and player-forest score, so
+ *    the flagged list never groups the run's row scores again (playerForest.ts).
  */
 export const investigateSchema: SchemaComponent = {
   name: 'investigate',
@@ -81,5 +85,32 @@ export const investigateSchema: SchemaComponent = {
      );
      INSERT INTO rz_verdict_history (pidx, action, verdict, note, changed_at, run_id, evidence)
        SELECT pidx, 'set', verdict, note, decided_at, run_id, NULL FROM rz_verdict ORDER BY decided_at, pidx;`,
+    // Issue #18: learned rules, one profile row per player (playerTable.ts), the player forest's scores per run.
+    `ALTER TABLE rz_rule_settings ADD COLUMN overrides VARCHAR[] DEFAULT [];
+     CREATE TABLE rz_rule_learned (
+       id INTEGER PRIMARY KEY CHECK (id = 1),
+       teleport_step DOUBLE NOT NULL, max_speed DOUBLE NOT NULL, speed_steps INTEGER NOT NULL, session_gap DOUBLE NOT NULL,
+       honest_step_p999 DOUBLE NOT NULL, honest_max_step DOUBLE NOT NULL, players BIGINT NOT NULL, computed_at TIMESTAMP NOT NULL
+     );
+     CREATE TABLE rz_player_profile (
+       pidx INTEGER PRIMARY KEY, rows BIGINT NOT NULL, sessions BIGINT NOT NULL, active_hours DOUBLE NOT NULL, events_per_hour DOUBLE NOT NULL,
+       session_hours DOUBLE NOT NULL, step_p50 DOUBLE, step_p95 DOUBLE, step_max DOUBLE, speed_p95 DOUBLE, teleports BIGINT NOT NULL,
+       fast_run BIGINT NOT NULL, timing_cv DOUBLE, rare_share DOUBLE, zone_share DOUBLE NOT NULL, zone_seconds DOUBLE NOT NULL,
+       area_cells BIGINT NOT NULL, loop_share DOUBLE, straight_share DOUBLE, straight_run BIGINT NOT NULL, level_share DOUBLE
+     );
+     CREATE TABLE rz_place_grid (id INTEGER PRIMARY KEY CHECK (id = 1), x0 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, cell DOUBLE NOT NULL, rare_players INTEGER NOT NULL);
+     CREATE TABLE rz_place_cell (cx INTEGER NOT NULL, cy INTEGER NOT NULL, players INTEGER NOT NULL, rows BIGINT NOT NULL);
+     CREATE TABLE rz_player_run (
+       run_id INTEGER NOT NULL, pidx INTEGER NOT NULL, anomalous_rows BIGINT, max_score DOUBLE, mean_score DOUBLE, excess DOUBLE,
+       score DOUBLE, shares DOUBLE[], PRIMARY KEY (run_id, pidx)
+     );
+     CREATE TABLE rz_player_run_meta (
+       run_id INTEGER PRIMARY KEY, row_cut DOUBLE, player_cut DOUBLE, features VARCHAR[] NOT NULL, medians DOUBLE[] NOT NULL, spreads DOUBLE[] NOT NULL,
+       elapsed_ms DOUBLE NOT NULL
+     );
+     CREATE VIEW player_profile AS
+       SELECT p.*, r.score AS player_score, r.anomalous_rows, r.max_score AS max_row_score
+       FROM rz_player_profile p
+       LEFT JOIN rz_player_run r ON r.pidx = p.pidx AND r.run_id = (SELECT max(run_id) FROM rz_player_run_meta);`,
   ],
 };

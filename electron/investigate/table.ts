@@ -13,6 +13,8 @@ export const TABLE_COLUMNS: { name: string; type: string; kind: Kind; get: (p: F
   { name: 'pidx', type: 'INTEGER', kind: 'number', get: (p) => p.pidx },
   { name: 'flagged_by', type: 'VARCHAR', kind: 'text', get: (p) => p.flaggedBy },
   { name: 'verdict', type: 'VARCHAR', kind: 'text', get: (p) => p.verdict ?? '' },
+  { name: 'player_score', type: 'DOUBLE', kind: 'number', get: (p) => p.playerScore },
+  { name: 'top_reason', type: 'VARCHAR', kind: 'text', get: (p) => p.topReason },
   { name: 'uclass', type: 'VARCHAR', kind: 'text', get: (p) => p.uclass },
   { name: 'ulevel', type: 'INTEGER', kind: 'number', get: (p) => p.ulevel },
   { name: 'rows', type: 'BIGINT', kind: 'number', get: (p) => p.rows },

@@ -10,8 +10,11 @@ export const SCORE_WORKSPACE_HELP = `Usage: npm run cli -- score --workspace FIL
 
 Scores the workspace's play log (or any query's numeric columns) with a Random Cut Forest in the worker
 pool and stores the run: parameters, seed, feature columns, model, and one score per row keyed by
-playlog.row_id. Prints the run id and a summary.
-  --features points    posnewx, posnewy (the lab's choice; default)
+playlog.row_id. Prints the run id and a summary. With no options it does what works best across games:
+the row-level forest on positions (evidence for the drill-down and the map), then, per player, the
+profile (player_profile), the rules learned from the population and the player-level forest on the
+profiles, whose score and cut-off (median + 10 MAD) flag players; see \`flagged\`, \`rules\`, \`evaluate\`.
+  --features points    posnewx, posnewy (the lab's choice; default for the row-level forest)
   --features movement  x, y, step length, seconds since the player's previous event
   --query SQL          the query's numeric columns (row_id, if selected, keys the scores to the play log;
                        pidx, if selected, is carried along and not scored)

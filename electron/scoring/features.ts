@@ -33,11 +33,13 @@ const EVENT = ['pidx', 'idx', 'createdate', 'posnewx', 'posnewy', 'posnewz', 'po
 const SETS: Record<FeatureSet, { columns: string[]; from: string; features: string[] }> = {
   // The lab's choice: where the player stands.
   points: { columns: ['posnewx', 'posnewy'], from: 'playlog', features: ['posnewx', 'posnewy'] },
-  // Where, how far and how soon: a teleport or a speed hack is a long step or a short gap.
+  // Where, how far and how soon: a teleport or a speed hack is a long step or a short gap. A gap longer
+  // than the session gap learned from the workspace (investigate/calibrate.ts; 15 minutes before any) is
+  // a login, not movement: dt is capped there, so a session's first event is not the forest's outlier.
   movement: {
     columns: ['x', 'y', 'step', 'dt_seconds'],
     from: 'movement',
-    features: ['posnewx AS x', 'posnewy AS y', 'step', 'coalesce(dt_seconds, 0) AS dt_seconds'],
+    features: ['posnewx AS x', 'posnewy AS y', 'step', 'least(coalesce(dt_seconds, 0), coalesce((SELECT max(session_gap) FROM rz_rule_learned), 900)) AS dt_seconds'],
   },
 };
 

@@ -28,8 +28,14 @@ export interface BatchScorer {
     points: Float64Array,
     dims: number,
     params: ForestParams,
-    opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; columns?: readonly string[]; model?: Uint8Array },
-  ): Promise<{ scores: Float64Array; model: Uint8Array }>;
+    opts: {
+      signal?: AbortSignal;
+      onProgress?: (done: number, total: number) => void;
+      columns?: readonly string[];
+      model?: Uint8Array;
+      attribution?: boolean;
+    },
+  ): Promise<{ scores: Float64Array; model: Uint8Array; attribution?: Float64Array }>;
 }
 
 export interface ScoreProgress {
@@ -47,6 +53,9 @@ export interface ScorerHandle extends ForestScorer {
 /** The worker pool as the service holds it: runs train and score with sessions, live scoring with saved forests. */
 export type PoolScorer = ScorerHandle & BatchScorer;
 
+/** A stage run after the row scoring, in the same job (the player profiles and forest, investigate/playerForest.ts). */
+export type AfterRun = (scorer: BatchScorer, run: ScoringRun, signal: AbortSignal, progress: (p: ScoreProgress) => void) => Promise<void>;
+
 /**
  * Scoring as jobs: one run at a time per workspace (a second start waits its turn), the worker pool
  * started on first use and closed with the workspace.
@@ -60,12 +69,21 @@ export class ScoringService {
     private jobs: JobRunner,
     private events: EventBus,
     private makeScorer: () => PoolScorer,
+    private afterRun?: AfterRun,
   ) {}
 
   start(req: ScoreRequest): JobInfo<ScoringRun> {
     const what = req.query !== undefined ? 'query' : (req.features ?? 'points');
     return this.jobs.start('scoring', `Score ${what} (${req.trees ?? DEFAULTS.trees} × ${req.samples ?? DEFAULTS.samples})`, async (ctx) => {
-      const turn = this.queue.then(() => scoreRun(this.ws, (this.scorer ??= this.makeScorer()), req, ctx.signal, (p) => ctx.progress(p)));
+      const turn = this.queue.then(async () => {
+        const scorer = (this.scorer ??= this.makeScorer());
+        const run = await scoreRun(this.ws, scorer, req, ctx.signal, (p) => ctx.progress(p));
+        if (this.afterRun) {
+          ctx.progress({ done: 0, total: 0, unit: 'players', message: 'profiling players' });
+          await this.afterRun(scorer, run, ctx.signal, (p) => ctx.progress(p));
+        }
+        return run;
+      });
       this.queue = turn.catch(() => {});
       const run = await turn;
       this.events.emit('workspace.changed', { reason: 'scoring.run' });

@@ -25,8 +25,54 @@ export interface RuleSettings {
    */
   maxSpeed: number;
   speedSteps: number;
-  /** A player is flagged by the forest with at least this many rows above the cut-off. */
+  /** Rows above the row-level cut-off a player needs for the row forest's evidence line (evidence, not a flag). */
   minAnomalousRows: number;
+  /** Seconds: a pause longer than this starts a new session; a step across it is neither teleport nor speed. */
+  sessionGap?: number;
+  /** What this workspace's play log taught (null before any rows); fields not in `overrides` come from it. */
+  learned?: LearnedRules | null;
+  /** The fields the analyst set by hand (`rules set`); the others follow the data. */
+  overrides?: RuleField[];
+}
+
+export type RuleField = 'teleportStep' | 'maxSpeed' | 'speedSteps';
+export const RULE_FIELDS: readonly RuleField[] = ['teleportStep', 'maxSpeed', 'speedSteps'];
+
+/**
+ * Rule thresholds learned from the population (electron/investigate/calibrate.ts), robust to the few
+ * cheaters in it: medians and MADs over players of each player's own step statistics.
+ */
+export interface LearnedRules {
+  teleportStep: number;
+  maxSpeed: number;
+  speedSteps: number;
+  sessionGap: number;
+  /** Median over players of each player's 99.9th-percentile step (within sessions). */
+  honestStepP999: number;
+  /** Median over players of each player's longest step (within sessions). */
+  honestMaxStep: number;
+  /** Players with moving steps the thresholds were learned from. */
+  players: number;
+  computedAt: string;
+}
+
+/** One profile feature as the drill-down shows it: the player's value against the population. */
+export interface ProfileFeature {
+  name: string;
+  label: string;
+  value: number;
+  /** Population median and robust spread (1.4826 × MAD) of the feature. */
+  median: number;
+  spread: number;
+  /** Share of the player's forest score this feature drove (0–1), null without a player forest. */
+  share: number | null;
+}
+
+/** The player-level forest's verdict on one player. */
+export interface PlayerScoreInfo {
+  score: number;
+  cutoff: number;
+  features: ProfileFeature[];
 }
 
 /** An analyst's decision on a player (a stream alert's is an AlertMark): one spelling everywhere, SQL-friendly. */
@@ -111,7 +157,11 @@ export interface FlaggedPlayer {
   flaggedBy: FlaggedBy;
   /** Human-readable evidence, rules first then forest, e.g. "entered Red zone 3× (412 s)". */
   reasons: string[];
-  /** The ranking key: rules fired + forest strength (see electron/investigate/ranking.ts). */
+  /** The player-level forest's score on the player's profile (null before a run with a player stage). */
+  playerScore: number | null;
+  /** The one reason that ranks the player: the strongest rule, else the profile feature that drove the score most. */
+  topReason: string;
+  /** The ranking key: rules fired + player-forest strength (see electron/investigate/ranking.ts). */
   suspicion: number;
   verdict: PlayerVerdict | null;
   note: string | null;
@@ -127,6 +177,8 @@ export interface FlaggedQuery {
 export interface FlaggedSummary {
   run: ScoringRun | null;
   cutoffValue: number | null;
+  /** The player forest's flagging cut-off (median + k·MAD of player scores), null without one. */
+  playerCutoff: number | null;
   /** Flagged players (plus players with a verdict), by source. */
   total: number;
   byRules: number;
@@ -271,6 +323,8 @@ export interface PlayerDetail {
   /** Per-dimension attribution of the player's top-scoring rows (needs a run with a stored model). */
   attribution: { featureColumns: string[]; rows: { rowId: number; score: number; high: number[]; low: number[] }[] } | null;
   cutoffValue: number | null;
+  /** The player's profile against the population, and what drove the player forest's score. */
+  profile: PlayerScoreInfo | null;
   verdict: VerdictRecord | null;
   /** SQL for the console: the player's raw events (and scores when a run is chosen). */
   sql: { events: string; scores: string | null; profile: string };
@@ -325,4 +379,22 @@ export interface InvestigateApi {
   'map.cacheStatus': Method<NoArgs, MapCacheStatus>;
   /** Starts building the cache (also after a cancel), or returns the running build; null when it is current. */
   'map.buildCache': Method<NoArgs, JobInfo | null>;
+}
+
+/** How well a flagged list matches known cheaters (labels.csv or the analyst's ban verdicts): `evaluate`. */
+export interface Evaluation {
+  runId: number | null;
+  /** Known cheaters (labelled players, or players with a ban verdict). */
+  n: number;
+  /** Players flagged by rules or forest (verdicts alone do not count). */
+  flagged: number;
+  /** Share of the top N of the ranking that are known cheaters. */
+  precisionAtN: number;
+  /** Share of known cheaters on the flagged list. */
+  recall: number;
+  /** Mean over known cheaters of the precision at each one's rank (0 for those not flagged). */
+  averagePrecision: number;
+  /** Known players the analyst judged false positives that are flagged (only with verdicts). */
+  falsePositivesFlagged: number | null;
+  behaviours: { behaviour: string; labelled: number; found: number; missed: number[] }[];
 }

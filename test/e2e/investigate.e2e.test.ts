@@ -54,6 +54,9 @@ describe('investigation in Chromium (browser mode)', () => {
     await expect.poll(topPidx, { timeout: 30_000 }).toContain(walker);
     const top = await topPidx();
     expect(top.filter((p) => labels.has(p)).length).toBe(labels.size);
+    const header = await grid.textContent();
+    expect(header).toContain('player_score');
+    expect(header).toContain('top_reason');
     await rz.screenshot('investigate-table');
 
     const row = grid.locator('[role=row]').nth(top.indexOf(walker));
@@ -63,6 +66,10 @@ describe('investigation in Chromium (browser mode)', () => {
     await expect.poll(() => panel.getAttribute('data-pidx')).toBe(String(walker));
     await expect.poll(() => panel.getByTestId('flagged-by').textContent(), { timeout: 30_000 }).toContain('rules');
     expect(await panel.textContent()).toContain('entered Red zone');
+    // Issue #18: the player's profile against the population, with the player forest's score.
+    await expect.poll(() => panel.getByTestId('profile-card').count(), { timeout: 30_000 }).toBe(1);
+    expect(await panel.getByTestId('profile-card').textContent()).toContain('population median');
+    expect(Number(await panel.getByTestId('player-score').textContent())).toBeGreaterThan(0);
     // The trajectory is drawn, with points inside the red zone (x 1000–1200, y 0–400).
     await expect.poll(() => panel.locator('[data-testid=trajectory-plot] .scatterlayer, [data-testid=trajectory-plot] canvas').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     const inZone = await page.evaluate(() => {

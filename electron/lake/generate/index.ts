@@ -14,9 +14,11 @@ import { columnsStruct } from '../sqlSpec.ts';
 import { PLAYLOG, USERLOG, type StreamSpec } from '../streams.ts';
 import { ObjectWriter, type DemoFormat } from './objects.ts';
 import { Simulation, type Behaviour, type PlayEvent } from './simulate.ts';
+import { worldOf, type World, type WorldName } from './worlds.ts';
 
 export type { DemoFormat } from './objects.ts';
 export type { Behaviour } from './simulate.ts';
+export { WORLD_NAMES, type WorldName } from './worlds.ts';
 
 export interface GenerateOptions {
   out: string;
@@ -28,6 +30,8 @@ export interface GenerateOptions {
   format?: DemoFormat;
   /** Event time of the first hour (default 2018-10-10 00:00 UTC, the lab's week). */
   start?: Date;
+  /** The game world (worlds.ts): `lab` (default) or `continent`. */
+  world?: WorldName;
   signal?: AbortSignal;
   onProgress?(rows: number, total: number): void;
 }
@@ -36,6 +40,8 @@ export interface GenerateResult {
   files: number;
   rows: number;
   labels: { pidx: number; behaviour: Behaviour }[];
+  /** The world's name and forbidden zone (declare it with `zones add` for worlds other than the lab). */
+  world: { name: WorldName; zone: World['zone'] };
 }
 
 export const DEMO_DEFAULTS = { players: 2000, rows: 2_000_000, days: 3, seed: 1, format: 'json' as DemoFormat, start: new Date('2018-10-10T00:00:00Z') };
@@ -59,7 +65,13 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   if (format === 'parquet' && opts.gzip) throw new ApiError('BAD_REQUEST', 'Parquet is compressed inside the file; --gzip applies to json and csv');
 
   await mkdir(opts.out, { recursive: true });
-  const sim = new Simulation({ players, rows, days, seed, start });
+  let world: World;
+  try {
+    world = worldOf(opts.world ?? 'lab');
+  } catch (e) {
+    throw new ApiError('BAD_REQUEST', (e as Error).message);
+  }
+  const sim = new Simulation({ players, rows, days, seed, start, world: world.name });
   const ids = new Rng(seed, 1);
   const uuid = () => uuidFrom(ids);
   const half = start.getTime() + Math.floor(sim.hours / 2) * 3_600_000;
@@ -91,7 +103,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   const line = format === 'csv' ? csvLine : jsonLine;
   try {
     for (const p of sim.initialProfiles()) await user.add(p.micros + ARRIVAL_LAG_MICROS, line.profile(p.pidx, p.uclass, p.ulevel, p.micros));
-    const e: PlayEvent = { posnewx: 0, posnewy: 0, posoldx: 0, posoldy: 0, pidx: 0, idx: 0, action: 0, micros: 0 };
+    const e: PlayEvent = { posnewx: 0, posnewy: 0, posnewz: 0, posoldx: 0, posoldy: 0, posoldz: 0, pidx: 0, idx: 0, action: 0, micros: 0 };
     let n = 0;
     while (sim.next(e)) {
       await play.add(e.micros + ARRIVAL_LAG_MICROS, line.play(e));
@@ -110,7 +122,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   }
   const labels = sim.labels;
   await writeFile(join(opts.out, 'labels.csv'), csvRow(['pidx', 'behaviour']) + labels.map((l) => csvRow([l.pidx, l.behaviour])).join(''));
-  return { files: play.files + user.files, rows, labels };
+  return { files: play.files + user.files, rows, labels, world: { name: world.name, zone: world.zone } };
 }
 
 /** `2018-10-12 05:53:59.318075`, the lab's createdate format (UTC, microseconds). */
@@ -121,12 +133,12 @@ export function formatMicros(micros: number): string {
 
 const jsonLine = {
   play: (e: PlayEvent) =>
-    `{"posnewx":${e.posnewx},"posnewy":${e.posnewy},"posnewz":0,"posoldx":${e.posoldx},"posoldy":${e.posoldy},"posoldz":0,"pidx":${e.pidx},"idx":${e.idx},"action":${e.action},"createdate":"${formatMicros(e.micros)}"}\n`,
+    `{"posnewx":${e.posnewx},"posnewy":${e.posnewy},"posnewz":${e.posnewz},"posoldx":${e.posoldx},"posoldy":${e.posoldy},"posoldz":${e.posoldz},"pidx":${e.pidx},"idx":${e.idx},"action":${e.action},"createdate":"${formatMicros(e.micros)}"}\n`,
   profile: (pidx: number, uclass: string, ulevel: number, micros: number) => `{"pidx":${pidx},"uclass":"${uclass}","ulevel":${ulevel},"utimestamp":"${formatMicros(micros)}"}\n`,
 };
 
 const csvLine = {
-  play: (e: PlayEvent) => `${e.posnewx},${e.posnewy},0,${e.posoldx},${e.posoldy},0,${e.pidx},${e.idx},${e.action},${formatMicros(e.micros)}\n`,
+  play: (e: PlayEvent) => `${e.posnewx},${e.posnewy},${e.posnewz},${e.posoldx},${e.posoldy},${e.posoldz},${e.pidx},${e.idx},${e.action},${formatMicros(e.micros)}\n`,
   profile: (pidx: number, uclass: string, ulevel: number, micros: number) => `${pidx},${uclass},${ulevel},${formatMicros(micros)}\n`,
 };
 

@@ -7,7 +7,8 @@
 import { Rng } from '../../rcf/random.ts';
 import { firehoseFolder, firehoseObjectName, partitionOf } from '../layout.ts';
 import { formatMicros } from './index.ts';
-import { MAP, pidxOf } from './simulate.ts';
+import { pidxOf } from './simulate.ts';
+import { worldOf } from './worlds.ts';
 
 export interface LiveOptions {
   players: number;
@@ -24,7 +25,8 @@ export interface LiveObject {
   rows: number;
 }
 
-const ZONE = { x0: 1000, x1: 1200, y0: 0, y1: 400 };
+const LAB = worldOf('lab');
+const ZONE = LAB.zone;
 const STEP = 4;
 
 interface Walker {
@@ -49,7 +51,7 @@ export class LiveGame {
 
   private spawn(pidx: number): Walker {
     // Anywhere left of the zone's columns, so a random walk never strays into it.
-    return { pidx, x: this.rng.next() * (ZONE.x0 - 100), y: this.rng.next() * MAP.height, idx: 0 };
+    return { pidx, x: this.rng.next() * (ZONE.x0 - 100), y: this.rng.next() * LAB.height, idx: 0 };
   }
 
   /** One Firehose object of `rowsPerObject` events spread over the time since the previous one. */
@@ -73,7 +75,7 @@ export class LiveGame {
         p.y = 200 + (this.rng.next() - 0.5) * 4;
       } else {
         p.x = Math.min(ZONE.x0 - 50, Math.max(0, p.x + (this.rng.next() - 0.5) * 2 * STEP));
-        p.y = Math.min(MAP.height, Math.max(0, p.y + (this.rng.next() - 0.5) * 2 * STEP));
+        p.y = Math.min(LAB.height, Math.max(0, p.y + (this.rng.next() - 0.5) * 2 * STEP));
       }
       const micros = (start + Math.floor(((i + 1) * (end - start)) / (this.o.rowsPerObject + 1))) * 1000;
       lines.push(

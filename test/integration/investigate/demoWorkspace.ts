@@ -9,6 +9,8 @@ export interface DemoApp {
   app: App;
   dir: string;
   labels: Map<number, string>;
+  /** The generated world's forbidden zone (declare it for worlds other than the lab). */
+  zone: { name: string; x0: number; x1: number; y0: number; y1: number };
   close(): Promise<void>;
 }
 
@@ -17,7 +19,7 @@ export async function demoApp(opts: Omit<GenerateOptions, 'out'>): Promise<DemoA
   const dir = await mkdtemp(join(tmpdir(), 'rz-inv-'));
   process.env.REDZONE_USER_DATA ??= join(dir, 'user-data');
   const data = join(dir, 'demo');
-  await generateDemo({ ...opts, out: data });
+  const generated = await generateDemo({ ...opts, out: data });
   const app = await createApp(join(dir, 'ws.duckdb'), () => {});
   await importPath(app.services.ws, data);
   const labels = new Map(
@@ -32,6 +34,7 @@ export async function demoApp(opts: Omit<GenerateOptions, 'out'>): Promise<DemoA
     app,
     dir,
     labels,
+    zone: generated.world.zone,
     async close() {
       await app.close();
       await rm(dir, { recursive: true, force: true });

@@ -23,6 +23,8 @@ function p(rank: number, over: Partial<FlaggedPlayer> = {}): FlaggedPlayer {
     lastSeen: '2018-10-11T00:00:00.000Z',
     flaggedBy: 'rules',
     reasons: [],
+    playerScore: null,
+    topReason: '',
     suspicion: 1,
     verdict: null,
     note: null,

@@ -1,0 +1,175 @@
+import type { RuleSettings, Zone } from '../../shared/api/investigate.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { effectiveRules, learnRules, sessionGapOf } from './calibrate.ts';
+import { zoneIdSql } from './zones.ts';
+
+/**
+ * The per-player table (issues #17.3, #18.2): one pass over the play log, windowed per player in time
+ * order, then GROUP BYs over its result. It learns the rules (calibrate.ts), lays the rare-places grid
+ * and writes, per player, the profile (`rz_player_profile`, the `player_profile` view) and the rule
+ * evidence (`rz_player_evidence`) that the flagged list reads. Rebuilt when the lake's ledger, the zones
+ * or the analyst's rule overrides change; the flagged list then answers from these small tables alone.
+ *
+ * Bad positions (NaN, ±Inf, |v| ≥ 1e12) are not movement: their steps are NULL and they sit on no cell.
+ */
+
+/** Rows per player, windowed: step, dt since the previous event, zone and its predecessor, 10-event straightness. */
+function rowsSql(zones: readonly Zone[]): string {
+  const ok = ['posnewx', 'posnewy', 'posoldx', 'posoldy'].map((c) => `(isfinite(${c}) AND abs(${c}) < 1e12)`).join(' AND ');
+  const step = `CASE WHEN ok THEN sqrt((posnewx - posoldx) ^ 2 + (posnewy - posoldy) ^ 2) END`;
+  // sgrp numbers the stretches between bends, so a player's longest dead-straight run is a GROUP BY away.
+  return `CREATE OR REPLACE TEMP TABLE rz_pp_row AS
+    SELECT *, count(*) FILTER (straight IS NULL OR straight <= ${STRAIGHT}) OVER (PARTITION BY pidx ORDER BY createdate, idx ROWS UNBOUNDED PRECEDING) AS sgrp
+    FROM (
+    SELECT pidx, createdate, idx, CASE WHEN okxy THEN posnewx END AS x, CASE WHEN okxy THEN posnewy END AS y, step, dt, zone, prev_zone,
+      posnewz = posoldz AS level_step,
+      CASE WHEN path10 > 0 THEN least(1.0, net10 / path10) END AS straight
+    FROM (
+      SELECT pidx, createdate, idx, posnewx, posnewy, posnewz, posoldz, okxy, ${step} AS step,
+        epoch(createdate - lag(createdate) OVER w) AS dt,
+        zone, lag(zone) OVER w AS prev_zone,
+        sqrt((posnewx - lag(posnewx, 10) OVER w) ^ 2 + (posnewy - lag(posnewy, 10) OVER w) ^ 2) AS net10,
+        sum(${step}) OVER (w ROWS 9 PRECEDING) AS path10
+      FROM (SELECT *, ${ok} AS ok, isfinite(posnewx) AND isfinite(posnewy) AND abs(posnewx) < 1e12 AND abs(posnewy) < 1e12 AS okxy,
+              ${zoneIdSql(zones, 'posnewx', 'posnewy')} AS zone FROM playlog)
+      WINDOW w AS (PARTITION BY pidx ORDER BY createdate, idx)))`;
+}
+
+/** Net distance over path length across 10 events above which a stretch is dead straight. */
+const STRAIGHT = 0.99;
+
+const num = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
+
+async function one(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>> {
+  return (await conn.runAndReadAll(sql)).getRowObjectsJS()[0] ?? {};
+}
+
+/**
+ * Rebuilds everything per player inside the caller's transaction; returns the settings in force
+ * (learned, with the analyst's overrides).
+ */
+export async function rebuildPlayerTable(conn: DuckDBConnection, zones: readonly Zone[], manual: RuleSettings, overrides: RuleSettings['overrides'] = []): Promise<RuleSettings> {
+  await conn.run(rowsSql(zones));
+  // Session gap: from each player's typical pause between events.
+  const g = await one(conn, 'SELECT median(md) AS m FROM (SELECT median(dt) AS md FROM rz_pp_row WHERE dt > 0 GROUP BY pidx)');
+  const medianGap = num(g.m);
+  const gap = sessionGapOf(medianGap);
+  const moving = `step > 0 AND dt <= ${gap}`;
+  const pop = await one(
+    conn,
+    `WITH per AS (SELECT pidx, max(step) AS mx, quantile_cont(step, 0.999) AS q FROM rz_pp_row WHERE ${moving} GROUP BY pidx),
+          m AS (SELECT median(mx) AS med, median(q) AS q999, count(*) AS n FROM per)
+     SELECT m.med, m.q999, m.n, (SELECT median(abs(mx - m.med)) FROM per) AS mad FROM m`,
+  );
+  const stats = { players: Number(pop.n ?? 0), medianGap, maxStepMedian: num(pop.med), maxStepMad: num(pop.mad), p999Median: num(pop.q999) };
+  // The speed threshold first (runs are counted against it), then the sustained-speed length from those runs.
+  const provisional = effectiveRules(manual, overrides ?? [], learnRules(stats, gap, null));
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_fast AS
+    SELECT pidx, max(n) AS fast_run FROM (
+      SELECT pidx, grp, count(*) FILTER (fast) AS n FROM (
+        SELECT pidx, step > ${provisional.maxSpeed} AS fast, count(*) FILTER (step <= ${provisional.maxSpeed}) OVER (PARTITION BY pidx ORDER BY createdate, idx ROWS UNBOUNDED PRECEDING) AS grp
+        FROM rz_pp_row WHERE ${moving} AND pidx IN (SELECT DISTINCT pidx FROM rz_pp_row WHERE ${moving} AND step > ${provisional.maxSpeed}))
+      GROUP BY ALL)
+    GROUP BY pidx`);
+  const runs = (await conn.runAndReadAll('SELECT fast_run FROM rz_pp_fast')).getRows().map((r) => Number(r[0]));
+  const all = [...runs, ...new Array(Math.max(0, stats.players - runs.length)).fill(0)];
+  const med = median(all);
+  const learned = learnRules(stats, gap, { median: med, mad: median(all.map((v) => Math.abs(v - med))) });
+  const rules = effectiveRules(manual, overrides ?? [], learned);
+  if (learned) {
+    await conn.run('DELETE FROM rz_rule_learned');
+    await conn.run('INSERT INTO rz_rule_learned VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMP)', [
+      learned.teleportStep,
+      learned.maxSpeed,
+      learned.speedSteps,
+      learned.sessionGap,
+      learned.honestStepP999,
+      learned.honestMaxStep,
+      learned.players,
+      learned.computedAt.replace('T', ' ').replace('Z', ''),
+    ]);
+  } else await conn.run('DELETE FROM rz_rule_learned');
+  await placeGrid(conn);
+  await writeProfiles(conn, rules, gap, medianGap ?? gap / 20);
+  await conn.run('DROP TABLE rz_pp_row');
+  await conn.run('DROP TABLE rz_pp_fast');
+  return rules;
+}
+
+/**
+ * Rare places: a square grid over the bulk of the positions (0.1–99.9th percentiles, so a few wild
+ * coordinates cannot stretch it) of about 64 × 64 cells; a cell is rare when at most 1% of players
+ * (at least 2) were ever in it.
+ */
+async function placeGrid(conn: DuckDBConnection) {
+  await conn.run('DELETE FROM rz_place_grid');
+  await conn.run('DELETE FROM rz_place_cell');
+  const e = await one(
+    conn,
+    'SELECT quantile_cont(x, 0.001) AS x0, quantile_cont(x, 0.999) AS x1, quantile_cont(y, 0.001) AS y0, quantile_cont(y, 0.999) AS y1, count(DISTINCT pidx) AS players FROM rz_pp_row WHERE x IS NOT NULL',
+  );
+  const [x0, x1, y0, y1] = [num(e.x0), num(e.x1), num(e.y0), num(e.y1)];
+  if (x0 === null || x1 === null || y0 === null || y1 === null) return;
+  const w = Math.max(x1 - x0, 0);
+  const h = Math.max(y1 - y0, 0);
+  const cell = Math.max(Math.sqrt((Math.max(w, 1e-9) * Math.max(h, 1e-9)) / 4096), Math.max(w, h) / 256, 1e-9);
+  const rare = Math.max(2, Math.ceil(0.01 * Number(e.players)));
+  await conn.run('INSERT INTO rz_place_grid VALUES (1, $1, $2, $3, $4)', [x0, y0, cell, rare]);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_row AS SELECT *, floor((x - ${x0}) / ${cell})::BIGINT AS cx, floor((y - ${y0}) / ${cell})::BIGINT AS cy FROM rz_pp_row`);
+  await conn.run(`INSERT INTO rz_place_cell SELECT cx, cy, count(DISTINCT pidx), count(*) FROM rz_pp_row WHERE x IS NOT NULL AND abs(cx) < 1e9 AND abs(cy) < 1e9 GROUP BY ALL`);
+}
+
+async function writeProfiles(conn: DuckDBConnection, s: RuleSettings, gap: number, typicalGap: number) {
+  const grid = await one(conn, 'SELECT rare_players FROM rz_place_grid');
+  const rareMax = num(grid.rare_players);
+  const inSession = `dt <= ${gap}`;
+  const mv = `step > 0 AND ${inSession}`;
+  const rareJoin = rareMax === null ? '' : 'LEFT JOIN rz_place_cell c USING (cx, cy)';
+  const rareCol = rareMax === null ? 'NULL::DOUBLE' : `avg((c.players <= ${rareMax})::INTEGER) FILTER (r.x IS NOT NULL)`;
+  const areaCol = rareMax === null ? '0' : 'count(DISTINCT (r.cx, r.cy)) FILTER (r.x IS NOT NULL)';
+  await conn.run('DELETE FROM rz_player_profile');
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_agg AS
+    SELECT r.pidx, count(*) AS rows,
+      count(*) FILTER (dt IS NULL OR dt > ${gap}) AS sessions,
+      coalesce(sum(dt) FILTER (${inSession}), 0) AS active_s,
+      quantile_cont(step, 0.5) FILTER (${mv}) AS step_p50,
+      quantile_cont(step, 0.95) FILTER (${mv}) AS step_p95,
+      max(step) FILTER (${mv}) AS step_max,
+      max(step) FILTER (${inSession} OR dt IS NULL) AS longest_step,
+      coalesce(max(step) FILTER (${inSession} AND step <= ${s.teleportStep}), 0) AS fastest_speed,
+      quantile_cont(step / dt, 0.95) FILTER (${mv} AND dt > 0) AS speed_p95,
+      count(*) FILTER (${inSession} AND step > ${s.teleportStep}) AS teleports,
+      stddev_pop(dt) FILTER (${inSession}) / nullif(avg(dt) FILTER (${inSession}), 0) AS timing_cv,
+      ${rareCol} AS rare_share,
+      ${areaCol} AS area_cells,
+      count(*) FILTER (zone IS NOT NULL) AS zone_rows,
+      count(*) FILTER (zone IS NOT NULL AND zone IS DISTINCT FROM prev_zone) AS zone_entries,
+      coalesce(sum(dt) FILTER (zone IS NOT NULL AND zone = prev_zone AND ${inSession}), 0) AS zone_seconds,
+      list(DISTINCT zone) FILTER (zone IS NOT NULL) AS zone_ids,
+      count(*) FILTER (${mv}) / nullif(count(DISTINCT (r.x, r.y)) FILTER (${mv}), 0) AS loop_share,
+      avg((straight > ${STRAIGHT})::INTEGER) FILTER (straight IS NOT NULL) AS straight_share,
+      avg(level_step::INTEGER) FILTER (${mv}) AS level_share,
+      min(createdate) AS first_seen, max(createdate) AS last_seen
+    FROM rz_pp_row r ${rareJoin}
+    GROUP BY r.pidx`);
+  await conn.run(`INSERT INTO rz_player_profile
+    SELECT a.pidx, a.rows, a.sessions, a.active_s / 3600, a.rows * 3600 / (a.active_s + a.sessions * ${typicalGap}),
+      a.active_s / 3600 / greatest(a.sessions, 1), a.step_p50, a.step_p95, a.step_max, a.speed_p95, a.teleports,
+      coalesce(f.fast_run, 0), a.timing_cv, a.rare_share, a.zone_rows / a.rows, a.zone_seconds, a.area_cells, a.loop_share,
+      a.straight_share, coalesce(sr.straight_run, 0), a.level_share
+    FROM rz_pp_agg a LEFT JOIN rz_pp_fast f USING (pidx)
+    LEFT JOIN (SELECT pidx, max(n) AS straight_run FROM (SELECT pidx, sgrp, count(*) FILTER (straight > ${STRAIGHT}) AS n FROM rz_pp_row GROUP BY ALL) GROUP BY pidx) sr USING (pidx)`);
+  await conn.run('DELETE FROM rz_player_evidence');
+  await conn.run(`INSERT INTO rz_player_evidence
+    SELECT a.pidx, a.rows, a.zone_entries, a.zone_seconds, coalesce(list_transform(a.zone_ids, id -> id::VARCHAR), []),
+      coalesce(a.longest_step, 0), a.fastest_speed, a.teleports, coalesce(f.fast_run, 0), a.first_seen, a.last_seen
+    FROM rz_pp_agg a LEFT JOIN rz_pp_fast f USING (pidx)`);
+  await conn.run('DROP TABLE rz_pp_agg');
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const v = [...values].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
