@@ -80,10 +80,9 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
                 if (st) Object.assign(st, t.status);
               },
               afterImport: async (_summary, c) => {
-                s.events.emit('workspace.changed', { reason: 's3.follow' });
-                const update = await liveUpdate(live, c);
+                // One refresh for the views per tick that imported: rows, live scores and the flagged list together.
+                const update = await liveUpdate(live, c).finally(() => s.events.emit('workspace.changed', { reason: 'scoring.live' }));
                 notices.add(update.items);
-                if (update.scoredRows > 0 || update.items.length > 0) s.events.emit('workspace.changed', { reason: 'scoring.live' });
                 return update.scoredRows;
               },
             },
