@@ -9,6 +9,7 @@ import { streamsHandlers } from './handlers/streams.ts';
 import { createRouter, toErrorBody, type Handlers, type Router } from './router.ts';
 import { folderOf } from '../workspace/sandbox.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
+import { FOLLOW_JOB } from '../../shared/api/follow.ts';
 import { EventBus } from '../jobs/events.ts';
 import { closeServices, createServices, type AppServices } from './services.ts';
 
@@ -49,7 +50,8 @@ export async function createApp(workspacePath: string, log: (line: string) => vo
   let router: Router;
   const open = async (path: string) => {
     // A map cache build is only derived data: closing the workspace cancels it, the next open rebuilds it.
-    if (services.jobs.list().some((j) => j.state === 'running' && j.kind !== MAP_CACHE_JOB)) throw new ApiError('BAD_REQUEST', 'finish or cancel the running jobs before switching workspaces');
+    // Following stops with the workspace too (its watermark is saved every tick).
+    if (services.jobs.list().some((j) => j.state === 'running' && j.kind !== MAP_CACHE_JOB && j.kind !== FOLLOW_JOB)) throw new ApiError('BAD_REQUEST', 'finish or cancel the running jobs before switching workspaces');
     const next = await createServices(path, events); // a bad file fails here and the current workspace stays open
     await closeServices(services);
     services = next;

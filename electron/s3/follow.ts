@@ -73,6 +73,7 @@ export async function followSource(deps: FollowDeps, source: S3Source, options: 
     options.onStatus?.({ ...status });
   };
   let failures = 0;
+  let unscored = false;
   while (!ctx.signal.aborted) {
     const started = performance.now();
     const hours = watchedHours(watermark, now());
@@ -84,8 +85,13 @@ export async function followSource(deps: FollowDeps, source: S3Source, options: 
       const window = { from: range.from, to: current + 2 * HOUR_MS };
       const summary = await syncSource(deps, source, { signal: ctx.signal, maxAttempts: options.maxAttempts ?? 2, scope: { prefixes, window }, onProgress: (p) => p.unit !== 'prefixes' && ctx.progress(p) });
       // Stopped during the tick: what it imported is recorded; the next follow scores it (rows after the last scored).
+      // A failed scoring of imported rows is tried again on the next tick, whether or not it imports more.
       let scored = 0;
-      if (summary.rows > 0 && options.afterImport && !ctx.signal.aborted) scored = await options.afterImport(summary, ctx);
+      unscored ||= summary.rows > 0;
+      if (unscored && options.afterImport && !ctx.signal.aborted) {
+        scored = await options.afterImport(summary, ctx);
+        unscored = false;
+      }
       // Failed objects keep the watermark where it is: the next tick lists their hour again.
       if (summary.errors.length === 0) watermark = Math.max(watermark, current - HOUR_MS);
       await store.save(source.name, hourText(watermark), options.everyMs);

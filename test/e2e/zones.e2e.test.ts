@@ -44,9 +44,15 @@ describe('zones you can trust (Chromium, browser mode)', () => {
   };
   const stats = () => rz.page.getByTestId('map-stats');
 
-  it('loads the demo and draws the map with the red zone', async () => {
+  it('shows the progress of a demo load started before the window opened, then draws the map with the red zone', async () => {
     const { page } = rz;
-    await page.getByTestId('load-demo').click();
+    // As `npm run demo` does: the load starts in the main process, the window opens on the empty workspace.
+    const started = await rz.app.router.call('lake.loadDemo', {});
+    expect(started.ok).toBe(true);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('arriving').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByTestId('load-demo').count()).toBe(0);
+    expect(await page.getByTestId('empty-banner').textContent()).not.toContain('no play logs yet');
     await expect.poll(() => page.getByTestId('empty-banner').count(), { timeout: 120_000 }).toBe(0);
     await page.getByTestId('nav-map').click();
     await expect.poll(() => stats().getAttribute('data-rows'), { timeout: 30_000 }).not.toBe('');

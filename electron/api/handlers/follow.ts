@@ -10,6 +10,7 @@ import { followSource } from '../../s3/follow.ts';
 import { FollowStore } from '../../s3/followStore.ts';
 import { lakeImporter } from '../../s3/lakeImport.ts';
 import { SourceStore } from '../../s3/sources.ts';
+import type { Importer } from '../../s3/sync.ts';
 import { liveScoring, retrainRequest } from '../../scoring/live.ts';
 import { StreamsService } from '../../streams/service.ts';
 import { requireString, type HandlersFor } from '../router.ts';
@@ -32,6 +33,14 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
   const running = new Map<string, { jobId: string; stop: AbortController }>();
   const retrain = async (runId?: number) => s.scoring.start(await retrainRequest(s.ws, runId));
   const scoringBusy = () => s.jobs.list().some((j) => j.kind === 'scoring' && j.state === 'running');
+  // The lake import stages objects in one folder per workspace: followers of several sources take turns.
+  let importing: Promise<unknown> = Promise.resolve();
+  const lake = lakeImporter(s.ws);
+  const importer: Importer = (req) => {
+    const turn = importing.then(() => lake(req));
+    importing = turn.catch(() => {});
+    return turn;
+  };
 
   return {
     's3.follow': async (r) => {
@@ -56,7 +65,7 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
         try {
           await rememberFlaggedNow(live);
           return await followSource(
-            { db, cacheDir: join(s.ws.dataDir, 's3'), importer: lakeImporter(s.ws) },
+            { db, cacheDir: join(s.ws.dataDir, 's3'), importer },
             source,
             {
               everyMs,
@@ -71,10 +80,9 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
                 if (st) Object.assign(st, t.status);
               },
               afterImport: async (_summary, c) => {
-                s.events.emit('workspace.changed', { reason: 's3.follow' });
-                const update = await liveUpdate(live, c);
+                // One refresh for the views per tick that imported: rows, live scores and the flagged list together.
+                const update = await liveUpdate(live, c).finally(() => s.events.emit('workspace.changed', { reason: 'scoring.live' }));
                 notices.add(update.items);
-                if (update.scoredRows > 0 || update.items.length > 0) s.events.emit('workspace.changed', { reason: 'scoring.live' });
                 return update.scoredRows;
               },
             },

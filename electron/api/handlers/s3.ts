@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ApiError } from '../../../shared/api/envelope.ts';
+import { FOLLOW_JOB } from '../../../shared/api/follow.ts';
 import type { S3Api, S3Plan, S3Source, S3SourceRef, S3SyncSummary } from '../../../shared/api/s3.ts';
 import { lakeImporter } from '../../s3/lakeImport.ts';
 import { SourceStore, validateSource } from '../../s3/sources.ts';
@@ -43,6 +44,7 @@ export function s3Handlers(s: AppServices): HandlersFor<S3Api> {
       const concurrency = concurrencyOf(r.concurrency);
       // Two syncs would write the same .part files.
       if (s.jobs.list().some((j) => j.kind === 's3.sync' && j.state === 'running')) throw new ApiError('BAD_REQUEST', 'a sync is already running in this workspace; wait for it or cancel it');
+      if (s.jobs.list().some((j) => j.kind === FOLLOW_JOB && j.state === 'running')) throw new ApiError('BAD_REQUEST', 'a source is being followed in this workspace (it syncs by itself); stop following to sync by hand');
       return s.jobs.start<S3SyncSummary>('s3.sync', `Sync s3://${source.bucket} ${source.from} … ${source.to}`, async (ctx) => {
         const d = await deps();
         try {
