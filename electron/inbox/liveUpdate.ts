@@ -2,7 +2,9 @@ import type { InboxItem } from '../../shared/api/inbox.ts';
 import type { FlaggedPlayer } from '../../shared/api/investigate.ts';
 import type { WorkContext } from '../jobs/context.ts';
 import { flaggedPlayers } from '../investigate/flagged.ts';
+import { scorePlayers } from '../investigate/playerForest.ts';
 import { liveScoring, scoreNewRows } from '../scoring/live.ts';
+import { getRun } from '../scoring/runs.ts';
 import type { BatchScorer } from '../scoring/service.ts';
 import type { StreamsService } from '../streams/service.ts';
 import type { Workspace } from '../workspace/workspace.ts';
@@ -63,7 +65,13 @@ export async function liveUpdate(deps: LiveUpdateDeps, ctx: WorkContext): Promis
   const { ws } = deps;
   let t = performance.now();
   const lap = () => -t + (t = performance.now());
-  const scored = await deps.withScorer((scorer) => scoreNewRows(ws, scorer, ctx));
+  const scored = await deps.withScorer(async (scorer) => {
+    const result = await scoreNewRows(ws, scorer, ctx);
+    // Players are flagged by the player forest over their profiles and row scores: new rows change
+    // both, so the player stage runs again on the run (profiles are cheap; rows are read once, grouped).
+    if (result.rows > 0 && result.runId !== null) await scorePlayers(ws, scorer, await getRun(ws, result.runId), ctx.signal);
+    return result;
+  });
   const scoreMs = lap();
   const items = await announce(ws, 'player', flaggedNow((await flaggedPlayers(ws)).players).map(playerEntry));
   const flaggedMs = lap();

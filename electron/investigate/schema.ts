@@ -86,7 +86,9 @@ export const investigateSchema: SchemaComponent = {
      INSERT INTO rz_verdict_history (pidx, action, verdict, note, changed_at, run_id, evidence)
        SELECT pidx, 'set', verdict, note, decided_at, run_id, NULL FROM rz_verdict ORDER BY decided_at, pidx;`,
     // Issue #18: learned rules, one profile row per player (playerTable.ts), the player forest's scores per run.
-    `ALTER TABLE rz_rule_settings ADD COLUMN overrides VARCHAR[] DEFAULT [];
+    // No DEFAULT []: DuckDB 1.5 cannot replay that ALTER from its WAL after a crash (the workspace would not open).
+    `ALTER TABLE rz_rule_settings ADD COLUMN overrides VARCHAR[];
+     UPDATE rz_rule_settings SET overrides = [];
      CREATE TABLE rz_rule_learned (
        id INTEGER PRIMARY KEY CHECK (id = 1),
        teleport_step DOUBLE NOT NULL, max_speed DOUBLE NOT NULL, speed_steps INTEGER NOT NULL, session_gap DOUBLE NOT NULL,

@@ -121,9 +121,11 @@ async function migrate(db: DuckDBConnection, components: SchemaComponent[]): Pro
       );
     }
   }
+  let migrated = false;
   for (const c of components) {
     const have = versions[c.name] ?? 0;
     for (let v = have + 1; v <= c.migrations.length; v++) {
+      migrated = true;
       await db.run('BEGIN TRANSACTION');
       try {
         await db.run(c.migrations[v - 1]);
@@ -135,6 +137,9 @@ async function migrate(db: DuckDBConnection, components: SchemaComponent[]): Pro
       }
     }
   }
+  // Schema changes go into the database file now, not the WAL: a process killed later must not leave
+  // a WAL whose replay trips over a DDL statement (DuckDB has had such replay bugs).
+  if (migrated) await db.run('CHECKPOINT');
   for (const c of components) {
     if (!c.views) continue;
     try {

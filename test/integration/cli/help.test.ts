@@ -10,7 +10,7 @@ const CLI = join(import.meta.dirname, '../../../scripts/cli.mjs');
 describe('the CLI as analysts script it', () => {
   it('has every command the issues name', () => {
     expect(commands.map((c) => c.name).sort()).toEqual(
-      ['bench', 'export-bans', 'flagged', 'generate', 'import', 'score', 'sql', 'stream', 'sync', 'verdict', 'web'].sort(),
+      ['bench', 'evaluate', 'export-bans', 'flagged', 'generate', 'import', 'rules', 'score', 'sql', 'stream', 'sync', 'verdict', 'web', 'zones'].sort(),
     );
   });
 
