@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { putObject, startS3rver, S3RVER_KEYS } from '../../test/integration/s3/s3server.ts';
+import { putObject, startS3rver, S3RVER_KEYS } from './s3rver.ts';
 import { createApp } from '../api/app.ts';
 import { liveUpdate } from '../inbox/liveUpdate.ts';
 import { generateDemo } from '../lake/generate/index.ts';

@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scoreCommand } from '../cli/commands/score.ts';
-import { scoreForest, trainForest } from '../rcf/forest.ts';
-import { Rng } from '../rcf/random.ts';
+import { promisify } from 'node:util';
+import { scoreForest, trainForest, Rng } from '../rcf/index.ts';
 import { createScoringPool } from '../scoring/pool.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
+
+const exec = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../scripts/cli.mjs');
 
 /**
  * RCF build and score throughput, in-process (one thread) and through the worker pool, plus the whole
@@ -58,9 +61,9 @@ async function benchCli(n: number, workers: number): Promise<BenchRow[]> {
     for (let i = 0; i < n; i++) lines.push(`${points[2 * i].toFixed(4)},${points[2 * i + 1].toFixed(4)}`);
     writeFileSync(input, lines.join('\n') + '\n');
     const t = performance.now();
-    const code = await scoreCommand.run(['--in', input, '--out', join(dir, 'out.csv'), '--workers', String(workers)], { out: () => {}, err: () => {} });
-    if (code !== 0) throw new Error(`score exited with ${code}`);
-    return [{ suite: 'rcf', case: 'CLI score T=100,S=256,2-D', metric: `--in/--out, ${workers} workers`, value: n / secs(t), unit: 'points/s', note: `${n.toLocaleString('en-US')} rows, CSV in and out, worker start-up included` }];
+    // The CLI as an analyst runs it, in its own process (bench sits below the CLI, so it does not import it).
+    await exec(process.execPath, [CLI, 'score', '--in', input, '--out', join(dir, 'out.csv'), '--workers', String(workers)]);
+    return [{ suite: 'rcf', case: 'CLI score T=100,S=256,2-D', metric: `--in/--out, ${workers} workers`, value: n / secs(t), unit: 'points/s', note: `${n.toLocaleString('en-US')} rows, CSV in and out, process and worker start-up included` }];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

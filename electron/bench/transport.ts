@@ -1,4 +1,3 @@
-import bindings from '@duckdb/node-bindings';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import type { SqlRunResult } from '../../shared/api/sql.ts';
 import { decodeFrame, encodeFrame } from '../../shared/api/wire.ts';
 import { createApp } from '../api/app.ts';
 import { startBrowserMode } from '../api/http.ts';
+import { columnBytes } from '../workspace/chunkWriter.ts';
 import { readColumns } from '../workspace/columns.ts';
 import { medianMs } from './timing.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
@@ -36,7 +36,7 @@ export async function benchTransport(opts: BenchOptions = {}): Promise<BenchRow[
       for (let i = 0; i < result.chunkCount; i++) {
         const chunk = result.getChunk(i);
         const n = chunk.rowCount;
-        widths.forEach((w, c) => bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, c), n * w));
+        widths.forEach((w, c) => columnBytes(chunk, c, n * w));
       }
     });
     const batch = await readColumns(await conn.run(sql));

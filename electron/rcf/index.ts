@@ -22,3 +22,4 @@ export { serializeForest, deserializeForest, serializeStreamingForest, deseriali
 export { dedupeRows, scatter, RowMemo, type Deduped } from './dedupe.ts';
 export { checkPoints } from './validate.ts';
 export { mean, sd, cutoff, spearman, type CutoffRule } from './stats.ts';
+export { Rng } from './random.ts';

@@ -1,11 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { scatter } from '../rcf/dedupe.ts';
-import { RcfInputError } from '../rcf/errors.ts';
-import { drawSamples, resolveForestParams, type ForestParams } from '../rcf/forest.ts';
-import { deserializeForest } from '../rcf/serialize.ts';
-import { resolveStreamingParams, type StreamingParams } from '../rcf/streaming.ts';
-import { checkPoints } from '../rcf/validate.ts';
+import { scatter, RcfInputError, drawSamples, resolveForestParams, type ForestParams, deserializeForest, resolveStreamingParams, type StreamingParams, checkPoints } from '../rcf/index.ts';
 import { startWorker } from '../util/worker.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 

@@ -1,5 +1,4 @@
-import type { ForestParams } from '../rcf/forest.ts';
-import type { StreamingParams } from '../rcf/streaming.ts';
+import type { ForestParams, StreamingParams } from '../rcf/index.ts';
 
 /** Messages between the scoring pool and its workers. Arrays travel as transferred buffers, never JSON. */
 export type ToWorker =

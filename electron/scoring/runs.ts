@@ -1,7 +1,7 @@
-import duckdb from '@duckdb/node-bindings';
 import { BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
 import { formatCutoff, parseCutoff, type Cutoff, type ScoringRun } from '../../shared/api/scoring.ts';
+import { copyIntoColumn, nullColumn, setChunkRows } from '../workspace/chunkWriter.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 
 /** What a finished scoring pass stores beside its scores: the run's parameters and its model. */
@@ -157,24 +157,18 @@ export class RunWriter {
   append(rowIds: BigInt64Array, pidx: Int32Array | null, scores: Float64Array): void {
     const n = scores.length;
     const { chunk } = this;
-    const vec = (c: number) => duckdb.data_chunk_get_vector(chunk.chunk, c);
-    const copy = (c: number, a: BigInt64Array | Int32Array | Float64Array, from: number, m: number) =>
-      duckdb.copy_data_to_vector(vec(c), 0, a.buffer as ArrayBuffer, a.byteOffset + from * a.BYTES_PER_ELEMENT, m * a.BYTES_PER_ELEMENT);
     for (let from = 0; from < n; from += CHUNK) {
       const m = Math.min(CHUNK, n - from);
       chunk.reset();
-      copy(0, this.runIds, 0, m);
-      copy(1, rowIds, from, m);
-      if (pidx) copy(2, pidx, from, m);
+      copyIntoColumn(chunk, 0, this.runIds, 0, m);
+      copyIntoColumn(chunk, 1, rowIds, from, m);
+      if (pidx) copyIntoColumn(chunk, 2, pidx, from, m);
       else {
-        copy(2, this.noPidx, 0, m);
-        // No player column: every pidx is NULL (validity bits all clear).
-        duckdb.vector_ensure_validity_writable(vec(2));
-        const cleared = new Uint8Array(Math.ceil(m / 64) * 8);
-        duckdb.copy_data_to_vector_validity(vec(2), 0, cleared.buffer, 0, cleared.byteLength);
+        copyIntoColumn(chunk, 2, this.noPidx, 0, m);
+        nullColumn(chunk, 2, m); // no player column: every pidx is NULL
       }
-      copy(3, scores, from, m);
-      duckdb.data_chunk_set_size(chunk.chunk, m);
+      copyIntoColumn(chunk, 3, scores, from, m);
+      setChunkRows(chunk, m);
       this.appender.appendDataChunk(chunk);
     }
     this.rows += n;

@@ -1,9 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { attributePoints, attributionScores, buildForest, scorePoints, type Forest } from '../rcf/forest.ts';
-import { dedupeRows } from '../rcf/dedupe.ts';
-import { RcfInputError } from '../rcf/errors.ts';
-import { deserializeForest, serializeForest } from '../rcf/serialize.ts';
-import { StreamingForest } from '../rcf/streaming.ts';
+import { attributePoints, attributionScores, buildForest, scorePoints, type Forest, dedupeRows, RcfInputError, deserializeForest, serializeForest, StreamingForest } from '../rcf/index.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 /** Scoring worker: trains forests, holds the current jobs' models, scores chunks. All state is per job. */

@@ -1,8 +1,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
-import { RcfInputError } from '../../rcf/errors.ts';
-import { scoreWorkspace, SCORE_WORKSPACE_HELP } from '../../scoring/cli.ts';
+import { RcfInputError } from '../../rcf/index.ts';
+import { scoreWorkspace, SCORE_WORKSPACE_HELP } from './scoreWorkspace.ts';
 import { createScoringPool } from '../../scoring/pool.ts';
 import { intOption, numberOption, parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';

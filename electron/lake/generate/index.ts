@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../../shared/api/envelope.ts';
 import { csvRow } from '../../../shared/csv.ts';
-import { Rng } from '../../rcf/random.ts';
+import { Rng } from '../../rcf/index.ts';
 import { quoteLiteral } from '../../workspace/sqlText.ts';
 import { columnsStruct } from '../sqlSpec.ts';
 import { PLAYLOG, USERLOG, type StreamSpec } from '../streams.ts';

@@ -4,7 +4,7 @@
  * wander outside the forbidden zone in small steps; after `cheaterAfter` objects a new player joins
  * who walks straight into the red zone (x 1000–1200, y 0–400) and stays there.
  */
-import { Rng } from '../../rcf/random.ts';
+import { Rng } from '../../rcf/index.ts';
 import { firehoseFolder, firehoseObjectName, partitionOf } from '../layout.ts';
 import { formatMicros } from './index.ts';
 import { pidxOf } from './simulate.ts';

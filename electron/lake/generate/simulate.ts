@@ -15,7 +15,7 @@
  * normally the rest of the time; a bot is a bot whenever it is online. A label is written only for a
  * player whose behaviour actually shows in its rows.
  */
-import { Rng } from '../../rcf/random.ts';
+import { Rng } from '../../rcf/index.ts';
 import { inZone } from '../streams.ts';
 import { neighbours, worldOf, type Rect, type World, type WorldName } from './worlds.ts';
 

@@ -1,4 +1,4 @@
-import { Rng } from '../../rcf/random.ts';
+import { Rng } from '../../rcf/index.ts';
 import { DEFAULT_START, poisson, timesInWindow, type DemoStreamData, type DemoStreamOptions, type PlantedWindow } from './common.ts';
 
 const SITES = ['shop.example.com', 'news.example.com'];

@@ -1,5 +1,5 @@
 import type { StreamDefinitionInput } from '../../../shared/api/streams.ts';
-import { Rng } from '../../rcf/random.ts';
+import { Rng } from '../../rcf/index.ts';
 
 /** One planted anomaly window, as the labels file lists it. */
 export interface PlantedWindow {

@@ -1,4 +1,4 @@
-import { Rng } from '../../rcf/random.ts';
+import { Rng } from '../../rcf/index.ts';
 import { gaussian, type DemoStreamData, type DemoStreamOptions, type PlantedWindow } from './common.ts';
 
 const WINDOW_S = 1800;

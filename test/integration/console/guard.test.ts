@@ -43,7 +43,7 @@ describe("the console cannot wreck Redzone's objects", () => {
     const healed = await openWorkspace(path, SCHEMA_COMPONENTS);
     try {
       const views = (await healed.db.runAndReadAll(`SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1`)).getRows().map((r) => r[0]);
-      expect(views).toEqual(['gamelog', 'movement', 'playlog', 'userlog', 'userprofile']);
+      expect(views).toEqual(['gamelog', 'movement', 'player_profile', 'playlog', 'userlog', 'userprofile']);
       await healed.db.run('SELECT * FROM movement LIMIT 1');
     } finally {
       healed.close();

@@ -1,8 +1,9 @@
-import type { JobInfo } from '../../shared/api/jobs.ts';
-import type { FeatureSet, ScoreRequest, ScoringRun } from '../../shared/api/scoring.ts';
-import { intOption, parseCommandArgs } from '../cli/args.ts';
-import { CliError, type CliIO } from '../cli/command.ts';
-import { callOrFail, openAppFromFlag } from '../cli/workspaceArg.ts';
+import type { FeatureSet, ScoreRequest, ScoringRun } from '../../../shared/api/scoring.ts';
+import { inProcessClient } from '../../api/client.ts';
+import { intOption, parseCommandArgs } from '../args.ts';
+import { CliError, type CliIO } from '../command.ts';
+import { runJob } from '../jobRunner.ts';
+import { openAppFromFlag } from '../workspaceArg.ts';
 
 /** `score --workspace`: a scoring run stored in the workspace (the --in/--out CSV mode lives in cli/commands/score.ts). */
 export const SCORE_WORKSPACE_HELP = `Usage: npm run cli -- score --workspace FILE [--features points|movement | --query SQL]
@@ -49,32 +50,15 @@ export async function scoreWorkspace(argv: string[], io: CliIO): Promise<number>
     ...(values.cutoff !== undefined ? { cutoff: values.cutoff } : {}),
   };
   const app = await openAppFromFlag(values.workspace);
-  let job: JobInfo | undefined;
-  let lastMessage = '';
-  let lastPercent = -10;
-  const stopWatching = app.services.events.subscribe((event, payload) => {
-    if (event !== 'job' || (payload as JobInfo).id !== job?.id) return;
-    const p = (payload as JobInfo).progress;
-    const percent = p.total > 0 ? Math.floor((100 * p.done) / p.total) : -1;
-    // A line per phase and per 10%, not per tick.
-    if (p.message && (p.message !== lastMessage || percent >= lastPercent + 10)) {
-      io.err(`  ${p.message}${percent >= 0 ? ` ${percent}%` : ''}`);
-      lastMessage = p.message;
-      lastPercent = percent;
-    }
-  });
-  const cancel = () => job && app.services.jobs.cancel(job.id);
-  process.once('SIGINT', cancel);
   try {
-    job = await callOrFail<JobInfo>(app, 'scoring.start', req);
-    const ended = await app.services.jobs.wait(job.id);
-    if (ended.state !== 'done') throw new CliError(`${ended.error?.code ?? ended.state}: ${ended.error?.message ?? ended.state}`, ended.state === 'cancelled' ? 130 : 1);
-    const run = ended.result as ScoringRun;
+    const client = inProcessClient(app);
+    const run = await runJob(client, io, () => client.call('scoring.start', req), {
+      progressLine: (p) => (p.message ? `  ${p.message}${p.total > 0 ? ` ${Math.floor((100 * p.done) / p.total)}%` : ''}` : undefined),
+      cancelled: 'scoring cancelled: nothing of the run is stored',
+    });
     io.out(values.json ? JSON.stringify(run) : describeRun(run));
     return 0;
   } finally {
-    process.off('SIGINT', cancel);
-    stopWatching();
     await app.close();
   }
 }
