@@ -94,7 +94,8 @@ describe('investigation in Chromium (browser mode)', () => {
     const note = '=HYPERLINK("http://evil","click"), walked the red zone';
     await page.getByTestId('verdict-note').fill(note);
     await page.getByTestId('verdict-ban').click();
-    await expect.poll(() => page.getByTestId('player-panel').textContent()).toContain('Ban');
+    // The verdict is recorded (the box shows when), not just the Ban button on screen.
+    await expect.poll(() => page.getByTestId('verdict-current').textContent(), { timeout: 10_000 }).toMatch(/^Ban · /);
     await page.getByTestId('export-bans').click();
     const link = page.getByTestId('export-download');
     await expect.poll(() => link.count()).toBe(1);
