@@ -9,6 +9,8 @@ export interface RunJobOptions {
   progressLine?: (p: JobProgress, elapsedSeconds: number) => string | undefined;
   /** What to say when Ctrl+C cancelled the job (exit code 130). */
   cancelled?: string;
+  /** Least time between two progress lines (default 1 s); 0 when progressLine itself says when to print. */
+  minIntervalMs?: number;
 }
 
 const PROGRESS_EVERY_MS = 1000;
@@ -37,7 +39,7 @@ export async function runJob<R>(client: ApiClient, io: CliIO, start: () => Promi
     }, (job) => {
       if (job.state !== 'running' || !opts.progressLine) return;
       const line = opts.progressLine(job.progress, (Date.now() - started) / 1000);
-      if (!line || line === lastLine || Date.now() - lastAt < PROGRESS_EVERY_MS) return;
+      if (!line || line === lastLine || Date.now() - lastAt < (opts.minIntervalMs ?? PROGRESS_EVERY_MS)) return;
       lastLine = line;
       lastAt = Date.now();
       io.err(line);

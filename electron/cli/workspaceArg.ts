@@ -1,4 +1,6 @@
+import type { ApiClient } from '../../shared/api/index.ts';
 import { createApp, type App } from '../api/app.ts';
+import { inProcessClient } from '../api/client.ts';
 import { resolveWorkspacePath } from '../workspace/paths.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
 import { CliError } from './command.ts';
@@ -11,6 +13,15 @@ export async function openAppFromFlag(flag: string | undefined): Promise<App> {
     if (e instanceof ApiError) throw new CliError(e.message);
     throw e;
   }
+}
+
+/** The typed in-process client, its error envelopes turned into one-line CLI failures ("CODE: message", exit 1). */
+export function cliClient(app: App): ApiClient {
+  const client = inProcessClient(app);
+  return {
+    call: (method, request) => orFail(client.call(method, request)),
+    on: client.on,
+  };
 }
 
 /** Calls a router method and turns an error envelope into a one-line CLI failure. */

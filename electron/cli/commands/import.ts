@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
-import type { JobInfo } from '../../../shared/api/jobs.ts';
-import type { ImportSummary } from '../../../shared/api/lake.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
-import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
+import { runJob } from '../jobRunner.ts';
+import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 
 export const importCommand: Command = {
   name: 'import',
@@ -29,24 +28,20 @@ Example: npm run cli -- import --workspace lab.duckdb /tmp/lab`,
     const dir = resolve(positionals[0]);
     const app = await openAppFromFlag(values.workspace);
     const started = Date.now();
-    let lastLine = '';
-    const stopWatching = app.services.events.subscribe((event, payload) => {
-      if (event !== 'job') return;
-      const p = (payload as JobInfo).progress;
-      const parts = [`${p.done}/${p.total} files`, p.message, p.bytesDone ? `${mbps(p.bytesDone, started)} MB/s` : ''].filter(Boolean);
-      const line = p.total > 0 ? `  ${parts.join(' · ')}` : '';
-      // One line per committed batch or file, not one per progress tick.
-      if (line && line.split(' · ')[0] !== lastLine.split(' · ')[0]) io.err(line);
-      lastLine = line || lastLine;
-    });
-    let job: JobInfo | undefined;
-    const cancel = () => job && app.services.jobs.cancel(job.id);
-    process.once('SIGINT', cancel);
+    let lastFiles = '';
     try {
-      job = await callOrFail<JobInfo>(app, 'lake.import', { dir });
-      const ended = await app.services.jobs.wait(job.id);
-      if (ended.state !== 'done') throw new CliError(`${ended.error?.code ?? ended.state}: ${ended.error?.message ?? ended.state}`, ended.state === 'cancelled' ? 130 : 1);
-      const s = ended.result as ImportSummary;
+      const client = cliClient(app);
+      const s = await runJob(client, io, () => client.call('lake.import', { dir }), {
+        // One line per committed batch or file, not one per progress tick.
+        minIntervalMs: 0,
+        progressLine: (p) => {
+          const files = `${p.done}/${p.total} files`;
+          if (p.total === 0 || files === lastFiles) return undefined;
+          lastFiles = files;
+          return `  ${[files, p.message, p.bytesDone ? `${mbps(p.bytesDone, started)} MB/s` : ''].filter(Boolean).join(' · ')}`;
+        },
+        cancelled: 'import cancelled: files already committed stay, the next import does the rest',
+      });
       if (values.json) {
         io.out(JSON.stringify(s));
       } else {
@@ -66,8 +61,6 @@ Example: npm run cli -- import --workspace lab.duckdb /tmp/lab`,
       }
       return 0;
     } finally {
-      process.off('SIGINT', cancel);
-      stopWatching();
       await app.close();
     }
   },

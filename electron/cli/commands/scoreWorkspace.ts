@@ -1,9 +1,8 @@
 import type { FeatureSet, ScoreRequest, ScoringRun } from '../../../shared/api/scoring.ts';
-import { inProcessClient } from '../../api/client.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { CliError, type CliIO } from '../command.ts';
 import { runJob } from '../jobRunner.ts';
-import { openAppFromFlag } from '../workspaceArg.ts';
+import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 
 /** `score --workspace`: a scoring run stored in the workspace (the --in/--out CSV mode lives in cli/commands/score.ts). */
 export const SCORE_WORKSPACE_HELP = `Usage: npm run cli -- score --workspace FILE [--features points|movement | --query SQL]
@@ -51,7 +50,7 @@ export async function scoreWorkspace(argv: string[], io: CliIO): Promise<number>
   };
   const app = await openAppFromFlag(values.workspace);
   try {
-    const client = inProcessClient(app);
+    const client = cliClient(app);
     const run = await runJob(client, io, () => client.call('scoring.start', req), {
       progressLine: (p) => (p.message ? `  ${p.message}${p.total > 0 ? ` ${Math.floor((100 * p.done) / p.total)}%` : ''}` : undefined),
       cancelled: 'scoring cancelled: nothing of the run is stored',

@@ -1,10 +1,9 @@
 import type { ColumnBatch } from '../../../shared/api/columns.ts';
-import type { SqlRunResult } from '../../../shared/api/sql.ts';
 import { cellValue } from '../../../shared/api/columns.ts';
 import { csvRow } from '../../../shared/csv.ts';
 import { parseCommandArgs, intOption } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
-import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
+import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 
 const PAGE = 10_000;
 
@@ -37,11 +36,12 @@ Example: npm run cli -- sql --workspace lab.duckdb "SELECT uclass, count(*) FROM
     const csv = { neutralizeFormulas: !values.raw };
     const maxRows = intOption(values['max-rows'], 'max-rows', 100, 0);
     const app = await openAppFromFlag(values.workspace);
+    const client = cliClient(app);
     try {
-      const result = await callOrFail<SqlRunResult>(app, 'sql.run', { sql, queryId: 'cli' });
+      const result = await client.call('sql.run', { sql, queryId: 'cli' });
       const pages = async function* (limit: number) {
         for (let offset = 0; result.resultId && offset < Math.min(result.rowCount, limit); offset += PAGE) {
-          yield await callOrFail<ColumnBatch>(app, 'sql.page', { resultId: result.resultId, offset, limit: Math.min(PAGE, limit - offset) });
+          yield await client.call('sql.page', { resultId: result.resultId, offset, limit: Math.min(PAGE, limit - offset) });
         }
       };
       if (values.csv) {

@@ -1,12 +1,12 @@
 import type { JobInfo } from '../../../shared/api/jobs.ts';
 import { formatBytes, syncProgressText, type S3Plan, type S3Source, type S3SyncSummary } from '../../../shared/api/s3.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
-import type { App } from '../../api/app.ts';
+import type { ApiClient } from '../../../shared/api/index.ts';
 import { CliError, type CliIO, type Command } from '../command.ts';
-import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
+import { runJob } from '../jobRunner.ts';
+import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 import { followFromCli, parseDuration } from './syncFollow.ts';
 
-const PROGRESS_EVERY_MS = 1_000;
 
 export const syncCommand: Command = {
   name: 'sync',
@@ -81,6 +81,7 @@ Example: npm run cli -- sync --bucket game-logs --prefix playlog/ --prefix userl
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const app = await openAppFromFlag(values.workspace);
     try {
+      const client = cliClient(app);
       const overrides: Partial<S3Source> = {
         ...(values.bucket ? { bucket: values.bucket } : {}),
         ...(values.prefix ? { prefixes: values.prefix.flatMap((p) => p.split(',')).filter(Boolean) } : {}),
@@ -90,25 +91,25 @@ Example: npm run cli -- sync --bucket game-logs --prefix playlog/ --prefix userl
         ...(values.profile ? { profile: values.profile } : {}),
         ...(values.endpoint ? { endpoint: values.endpoint } : {}),
       };
-      const saved = values.source ? (await callOrFail<S3Source[]>(app, 's3.sources', {})).find((s) => s.name === values.source) : undefined;
+      const saved = values.source ? (await client.call('s3.sources', {})).find((s) => s.name === values.source) : undefined;
       if (values.source && !saved) throw new CliError(`no source named "${values.source}" in this workspace; save one with --save NAME`);
       let source = { ...(saved ?? { name: values.save ?? 'cli', prefixes: [], from: '', to: '' }), ...overrides, ...(values.save ? { name: values.save } : {}) } as S3Source;
       if (!source.prefixes?.length) throw new CliError('give at least one --prefix, e.g. --prefix playlog/');
       if (!source.from || !source.to) throw new CliError('give the hour range with --from and --to, e.g. --from 2018-10-09T00 --to 2018-10-09T23');
-      if (values.save) source = await callOrFail<S3Source>(app, 's3.saveSource', source);
+      if (values.save) source = await client.call('s3.saveSource', source);
       const ref = { source };
 
       if (values['dry-run']) {
-        const plan = await follow(app, io, 'plan', await callOrFail<JobInfo<S3Plan>>(app, 's3.plan', ref), 'cancelled');
+        const plan = await follow(client, io, 'plan', () => client.call('s3.plan', ref), 'cancelled');
         io.out(values.json ? JSON.stringify(plan) : planText(plan));
         return 0;
       }
 
       const started = Date.now();
-      const summary = await follow(app, io, 'sync', await callOrFail<JobInfo<S3SyncSummary>>(app, 's3.sync', { ...ref, concurrency }), 'cancelled; run the same sync again to resume');
+      const summary = await follow(client, io, 'sync', () => client.call('s3.sync', { ...ref, concurrency }), 'cancelled; run the same sync again to resume');
       if (values.follow) {
         io.err(summaryText(summary, (Date.now() - started) / 1000));
-        return await followFromCli(app, io, source.name, { everyMs, json: !!values.json, ...(retrainDrift !== undefined ? { retrainDrift } : {}) });
+        return await followFromCli(client, io, source.name, { everyMs, json: !!values.json, ...(retrainDrift !== undefined ? { retrainDrift } : {}) });
       }
       if (values.json) io.out(JSON.stringify(summary));
       else io.out(summaryText(summary, (Date.now() - started) / 1000));
@@ -119,29 +120,12 @@ Example: npm run cli -- sync --bucket game-logs --prefix playlog/ --prefix userl
   },
 };
 
-/** Waits for a job's result, its progress on stderr at most once a second; Ctrl-C cancels it. */
-async function follow<R>(app: App, io: CliIO, label: string, job: JobInfo<R>, cancelled: string): Promise<R> {
-  const started = Date.now();
-  let last = 0;
-  const unsubscribe = app.services.events.subscribe((event, payload) => {
-    if (event !== 'job' || (payload as JobInfo).id !== job.id) return;
-    const p = (payload as JobInfo).progress;
-    if (Date.now() - last < PROGRESS_EVERY_MS || !p.unit || p.total === 0) return;
-    last = Date.now();
-    io.err(`${label}: ${syncProgressText(p, (Date.now() - started) / 1000)}${p.message ? ` · ${p.message}` : ''}`);
+/** Runs a plan or sync job: its progress on stderr at most once a second; Ctrl-C cancels it. */
+function follow<R>(client: ApiClient, io: CliIO, label: string, start: () => Promise<JobInfo<R>>, cancelled: string): Promise<R> {
+  return runJob(client, io, start, {
+    progressLine: (p, seconds) => (p.unit && p.total > 0 ? `${label}: ${syncProgressText(p, seconds)}${p.message ? ` · ${p.message}` : ''}` : undefined),
+    cancelled,
   });
-  const cancel = () => app.services.jobs.cancel(job.id);
-  process.once('SIGINT', cancel);
-  let ended: JobInfo<R>;
-  try {
-    ended = (await app.services.jobs.wait(job.id)) as JobInfo<R>;
-  } finally {
-    process.off('SIGINT', cancel);
-    unsubscribe();
-  }
-  if (ended.state === 'cancelled') throw new CliError(cancelled, 130);
-  if (ended.state !== 'done' || ended.result === undefined) throw new CliError(`${ended.error?.code ?? 'INTERNAL'}: ${ended.error?.message ?? `the ${label} failed`}`, 1);
-  return ended.result;
 }
 
 function planText(plan: S3Plan): string {

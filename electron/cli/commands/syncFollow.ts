@@ -1,9 +1,8 @@
 import type { FollowStatus, FollowSummary } from '../../../shared/api/follow.ts';
 import type { InboxNotice } from '../../../shared/api/inbox.ts';
-import type { JobInfo } from '../../../shared/api/jobs.ts';
-import type { App } from '../../api/app.ts';
+import { followJob } from '../../../shared/api/followJob.ts';
+import type { ApiClient } from '../../../shared/api/index.ts';
 import { CliError, type CliIO } from '../command.ts';
-import { callOrFail } from '../workspaceArg.ts';
 
 /** "60s", "200ms", "5m", "1h", a bare number of seconds → milliseconds. */
 export function parseDuration(text: string, name: string): number {
@@ -27,20 +26,23 @@ function noticeLine(n: InboxNotice): string {
  * Follows a saved source until Ctrl-C: one line per state change and per (grouped) notification; with
  * --json one JSON object per line, `event` saying which ("follow", "inbox", then "stopped").
  */
-export async function followFromCli(app: App, io: CliIO, name: string, opts: { everyMs: number; json: boolean; retrainDrift?: number }): Promise<number> {
-  const job = await callOrFail<JobInfo<FollowSummary>>(app, 's3.follow', { name, everyMs: opts.everyMs, ...(opts.retrainDrift !== undefined ? { retrainDrift: opts.retrainDrift } : {}) });
-  const unsubscribe = app.services.events.subscribe((event, payload) => {
-    if (event === 'follow' && (payload as FollowStatus).jobId === job.id) {
-      io.out(opts.json ? JSON.stringify({ event, ...(payload as FollowStatus) }) : statusLine(payload as FollowStatus));
-    } else if (event === 'inbox') {
-      io.out(opts.json ? JSON.stringify({ event, ...(payload as InboxNotice) }) : noticeLine(payload as InboxNotice));
-    }
+export async function followFromCli(client: ApiClient, io: CliIO, name: string, opts: { everyMs: number; json: boolean; retrainDrift?: number }): Promise<number> {
+  let jobId: string | undefined;
+  const offFollow = client.on('follow', (s) => {
+    if (s.jobId === jobId) io.out(opts.json ? JSON.stringify({ event: 'follow', ...s }) : statusLine(s));
   });
-  const stop = () => void app.router.call('s3.unfollow', { name });
+  const offInbox = client.on('inbox', (n) => io.out(opts.json ? JSON.stringify({ event: 'inbox', ...n }) : noticeLine(n)));
+  // Ctrl-C stops following (a clean end with its summary, exit 0), unlike a cancelled job.
+  const stop = () => void client.call('s3.unfollow', { name }).catch(() => {});
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const ended = (await app.services.jobs.wait(job.id)) as JobInfo<FollowSummary>;
+    const start = async () => {
+      const job = await client.call('s3.follow', { name, everyMs: opts.everyMs, ...(opts.retrainDrift !== undefined ? { retrainDrift: opts.retrainDrift } : {}) });
+      jobId = job.id;
+      return job;
+    };
+    const ended = await followJob<FollowSummary>(client, start);
     if (ended.state === 'failed') throw new CliError(`${ended.error?.code}: ${ended.error?.message}`, 1);
     const summary = ended.result;
     if (summary) {
@@ -54,6 +56,7 @@ export async function followFromCli(app: App, io: CliIO, name: string, opts: { e
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    unsubscribe();
+    offFollow();
+    offInbox();
   }
 }

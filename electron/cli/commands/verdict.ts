@@ -1,8 +1,8 @@
-import { parsePlayerVerdict, type VerdictRecord } from '../../../shared/api/investigate.ts';
+import { parsePlayerVerdict } from '../../../shared/api/investigate.ts';
 import { latestRun } from '../../scoring/runs.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
-import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
+import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 
 export const verdictCommand: Command = {
   name: 'verdict',
@@ -30,9 +30,10 @@ Example: npm run cli -- verdict --workspace lab.duckdb --pidx 1432 --verdict ban
     const verdict = parsePlayerVerdict(values.verdict);
     if (!verdict) throw new CliError('--verdict must be one of ban, false-positive, review (false_positive and fp work too)');
     const app = await openAppFromFlag(values.workspace);
+    const client = cliClient(app);
     try {
       const run = await latestRun(app.services.ws);
-      const v = await callOrFail<VerdictRecord>(app, 'investigate.setVerdict', { pidx, verdict, note: values.note ?? '', ...(run ? { runId: run.id } : {}) });
+      const v = await client.call('investigate.setVerdict', { pidx, verdict, note: values.note ?? '', ...(run ? { runId: run.id } : {}) });
       io.out(values.json ? JSON.stringify(v) : `player ${v.pidx}: ${v.verdict}${v.note ? ` — ${v.note}` : ''} (${v.decidedAt}${v.runId !== null ? `, run ${v.runId}` : ''})`);
       return 0;
     } finally {

@@ -1,7 +1,7 @@
 import type { Zone } from '../../../shared/api/investigate.ts';
 import { intOption, numberOption, parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
-import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
+import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 
 export const zonesCommand: Command = {
   name: 'zones',
@@ -37,20 +37,21 @@ Example: npm run cli -- zones --workspace game.duckdb add --name "Dragon's Keep"
       return numberOption(v, name, 0);
     };
     const app = await openAppFromFlag(values.workspace);
+    const client = cliClient(app);
     try {
       if (sub === 'add') {
         if (!values.name) throw new CliError('zones add needs --name NAME');
-        const zone = await callOrFail<Zone>(app, 'investigate.saveZone', { name: values.name, x0: need(values.x0, 'x0'), x1: need(values.x1, 'x1'), y0: need(values.y0, 'y0'), y1: need(values.y1, 'y1') });
+        const zone = await client.call('investigate.saveZone', { name: values.name, x0: need(values.x0, 'x0'), x1: need(values.x1, 'x1'), y0: need(values.y0, 'y0'), y1: need(values.y1, 'y1') });
         io.out(values.json ? JSON.stringify(zone) : `added zone ${zone.id}: ${describe(zone)}`);
       } else if (sub === 'remove') {
         if (values.id === undefined) throw new CliError('zones remove needs --id N');
         const id = intOption(values.id, 'id', 0, 1);
-        const r = await callOrFail<{ deleted: boolean }>(app, 'investigate.deleteZone', { id });
+        const r = await client.call('investigate.deleteZone', { id });
         if (values.json) io.out(JSON.stringify(r));
         else io.out(r.deleted ? `removed zone ${id}` : `no zone ${id}`);
         if (!r.deleted) return 1;
       } else {
-        const zones = await callOrFail<Zone[]>(app, 'investigate.zones', {});
+        const zones = await client.call('investigate.zones', {});
         io.out(values.json ? JSON.stringify(zones) : zones.length ? zones.map((z) => `${String(z.id).padStart(3)}  ${describe(z)}`).join('\n') : 'no forbidden zones');
       }
       return 0;
