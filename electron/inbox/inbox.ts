@@ -2,6 +2,7 @@ import { listValue } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { InboxCounts, InboxItem, InboxKind } from '../../shared/api/inbox.ts';
 import type { Workspace } from '../workspace/workspace.ts';
+import { inTransaction, withConnection } from '../workspace/db.ts';
 
 export interface InboxEntry {
   ref: string;
@@ -36,10 +37,8 @@ export async function announce(ws: Workspace, kind: InboxKind, entries: InboxEnt
   const fresh = await unknownRefs(ws, kind, entries.map((e) => e.ref));
   const add = entries.filter((e) => fresh.has(e.ref));
   if (add.length === 0) return [];
-  const conn = await ws.connect();
-  try {
-    await conn.run('BEGIN TRANSACTION');
-    try {
+  return withConnection(ws, (conn) =>
+    inTransaction(conn, async () => {
       await conn.run('INSERT OR IGNORE INTO rz_inbox_known SELECT $1, unnest($2::VARCHAR[])', [kind, listValue(add.map((e) => e.ref))]);
       const rows = (
         await conn.runAndReadAll(
@@ -49,15 +48,9 @@ export async function announce(ws: Workspace, kind: InboxKind, entries: InboxEnt
           [kind, listValue(add.map((e) => e.ref)), listValue(add.map((e) => e.title)), listValue(add.map((e) => e.detail))],
         )
       ).getRowObjectsJS();
-      await conn.run('COMMIT');
       return rows.map(toItem);
-    } catch (e) {
-      await conn.run('ROLLBACK').catch(() => {});
-      throw e;
-    }
-  } finally {
-    conn.closeSync();
-  }
+    }),
+  );
 }
 
 function toItem(r: Record<string, unknown>): InboxItem {

@@ -6,6 +6,7 @@ import { effectiveRules } from './calibrate.ts';
 import { rebuildPlayerTable } from './playerTable.ts';
 import { isoTime, tableExists } from './sqlUtil.ts';
 import { listZones } from './zones.ts';
+import { inTransaction, withConnection } from '../workspace/db.ts';
 
 /**
  * Rule evidence per player, from the play log: forbidden-zone entries and dwell time, teleports (one
@@ -104,20 +105,12 @@ export async function ensureEvidence(ws: Workspace): Promise<void> {
     const have = (await ws.db.runAndReadAll('SELECT fingerprint FROM rz_evidence_meta WHERE id = 1')).getRows()[0]?.[0];
     if (have === fp) return;
     const started = Date.now();
-    const conn = await ws.connect();
-    try {
-      await conn.run('BEGIN TRANSACTION');
-      try {
+    await withConnection(ws, (conn) =>
+      inTransaction(conn, async () => {
         await rebuildPlayerTable(conn, zones, manual, overrides);
         await conn.run('INSERT OR REPLACE INTO rz_evidence_meta VALUES (1, $1, now()::TIMESTAMP, $2)', [fp, Date.now() - started]);
-        await conn.run('COMMIT');
-      } catch (e) {
-        await conn.run('ROLLBACK').catch(() => {});
-        throw e;
-      }
-    } finally {
-      conn.closeSync();
-    }
+      }),
+    );
   })();
   pending.set(ws, work);
   try {

@@ -4,6 +4,7 @@ import type { JobProgress } from '../../shared/api/jobs.ts';
 import { throwIfCancelled } from '../jobs/context.ts';
 import { enableQueryProgress, watchQueryProgress } from '../workspace/progress.ts';
 import type { Workspace } from '../workspace/workspace.ts';
+import { inTransaction } from '../workspace/db.ts';
 
 /**
  * Two derived copies of the play log's positions that make an unfiltered map viewport cheap at any
@@ -97,8 +98,7 @@ async function build(ws: Workspace, { signal = new AbortController().signal, onP
     await enableQueryProgress(conn);
     // One transaction from the ledger read to the last insert: the cache matches the snapshot it names,
     // and a cancelled or killed build leaves the previous cache (or none), never half of one.
-    await conn.run('BEGIN TRANSACTION');
-    try {
+    const cache = await inTransaction(conn, async () => {
       const fp = await ledgerFingerprint(conn);
       const e = (await step(0, 'SELECT min(posnewx), max(posnewx), min(posnewy), max(posnewy) FROM lake_playlog_data')).getRows()[0];
       await conn.run('DELETE FROM rz_map_cells');
@@ -117,13 +117,10 @@ async function build(ws: Workspace, { signal = new AbortController().signal, onP
       }
       throwIfCancelled(signal);
       await conn.run('INSERT OR REPLACE INTO rz_map_meta VALUES (1, $fp, $cell, $x0, $y0)', { fp, cell: cache?.cell ?? null, x0: cache?.x0 ?? null, y0: cache?.y0 ?? null });
-      await conn.run('COMMIT');
-      onProgress?.({ done: 100, total: 100, unit: '%', message: 'built' });
       return cache;
-    } catch (err) {
-      await conn.run('ROLLBACK').catch(() => {});
-      throw err;
-    }
+    });
+    onProgress?.({ done: 100, total: 100, unit: '%', message: 'built' });
+    return cache;
   } catch (err) {
     if (signal.aborted) throw new ApiError('CANCELLED', 'map cache build cancelled');
     throw err;

@@ -3,6 +3,7 @@ import type { ScoringRun } from '../../shared/api/scoring.ts';
 import type { ForestParams } from '../rcf/index.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { ensureEvidence } from './evidence.ts';
+import { inTransaction } from '../workspace/db.ts';
 
 /**
  * The player-level forest (issue #18.3–4): the same RCF, in the worker pool, on one point per player —
@@ -163,8 +164,7 @@ export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: Sco
     }
     const cut = n >= 3 ? playerCutoff(scores) : null;
     const rows = pidx.map((p, i) => ({ pidx: p, score: n >= 3 && Number.isFinite(scores[i]) ? scores[i] : null, shares: shares ? Array.from(shares.subarray(i * dims, (i + 1) * dims), (v) => (Number.isFinite(v) ? +v.toFixed(4) : 0)) : null }));
-    await conn.run('BEGIN TRANSACTION');
-    try {
+    await inTransaction(conn, async () => {
       await conn.run('DELETE FROM rz_player_run WHERE run_id = $1', [run.id]);
       await conn.run('DELETE FROM rz_player_run_meta WHERE run_id = $1', [run.id]);
       await conn.run(
@@ -182,11 +182,7 @@ export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: Sco
         JSON.stringify(spreads),
         Date.now() - started,
       ]);
-      await conn.run('COMMIT');
-    } catch (e) {
-      await conn.run('ROLLBACK').catch(() => {});
-      throw e;
-    }
+    });
     await conn.run('DROP TABLE rz_pf_in');
   } finally {
     conn.closeSync();

@@ -4,6 +4,7 @@ import { parsePlayerVerdict, VERDICTS, type PlayerVerdict, type VerdictChange, t
 import type { Workspace } from '../workspace/workspace.ts';
 import { isoTime, tableExists } from './sqlUtil.ts';
 import { evidenceFor, recordHistory, type HistoryChange } from './verdictHistory.ts';
+import { inTransaction, withConnection } from '../workspace/db.ts';
 
 const MAX_NOTE = 4000;
 /** A bulk verdict covers at most this many players (a page of the flagged table is far fewer). */
@@ -48,21 +49,8 @@ async function requireKnown(ws: Workspace, pidxs: readonly number[]): Promise<vo
 }
 
 /** Runs `work` in one transaction on its own connection: the verdicts and their history change together or not at all. */
-async function inTransaction<T>(ws: Workspace, work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const conn = await ws.connect();
-  try {
-    await conn.run('BEGIN TRANSACTION');
-    try {
-      const out = await work(conn);
-      await conn.run('COMMIT');
-      return out;
-    } catch (e) {
-      await conn.run('ROLLBACK');
-      throw e;
-    }
-  } finally {
-    conn.closeSync();
-  }
+function inOwnTransaction<T>(ws: Workspace, work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  return withConnection(ws, (conn) => inTransaction(conn, () => work(conn)));
 }
 
 /** Records (or replaces) one verdict and note for each player; every player must be one the workspace has seen. */
@@ -75,7 +63,7 @@ export async function setVerdicts(ws: Workspace, pidxs: readonly unknown[], verd
   await requireKnown(ws, players);
   const changes: HistoryChange[] = [];
   for (const pidx of players) changes.push({ pidx, action: 'set', verdict: v, note: text, runId, evidence: await evidenceFor(ws, pidx, runId) });
-  return inTransaction(ws, async (conn) => {
+  return inOwnTransaction(ws, async (conn) => {
     const records: VerdictRecord[] = [];
     const previous: (VerdictRecord | null)[] = [];
     for (const pidx of players) {
@@ -100,7 +88,7 @@ export async function saveNote(ws: Workspace, pidx: number, note: unknown): Prom
   const current = await getVerdict(ws, checkPidx(pidx));
   if (!current) throw new ApiError('NOT_FOUND', `player ${pidx} has no verdict yet: choose one, and the note is saved with it`);
   if (current.note === text) return current;
-  return inTransaction(ws, async (conn) => {
+  return inOwnTransaction(ws, async (conn) => {
     const r = await conn.runAndReadAll('UPDATE rz_verdict SET note = $2 WHERE pidx = $1 RETURNING pidx, verdict, note, decided_at, run_id', [pidx, text]);
     await recordHistory(conn, [{ pidx, action: 'note', verdict: current.verdict, note: text, runId: current.runId, evidence: null }]);
     return toRecord(r.getRowObjectsJS()[0]);
@@ -111,7 +99,7 @@ export async function clearVerdict(ws: Workspace, pidx: number): Promise<boolean
   const current = await getVerdict(ws, checkPidx(pidx));
   if (!current) return false;
   const evidence = await evidenceFor(ws, pidx, current.runId);
-  return inTransaction(ws, async (conn) => {
+  return inOwnTransaction(ws, async (conn) => {
     await conn.run('DELETE FROM rz_verdict WHERE pidx = $1', [pidx]);
     await recordHistory(conn, [{ pidx, action: 'clear', verdict: null, note: current.note, runId: current.runId, evidence }]);
     return true;
@@ -136,7 +124,7 @@ export async function restoreVerdicts(ws: Workspace, states: readonly { pidx: nu
     const runId = s.previous?.runId ?? null;
     changes.push({ pidx: s.pidx, action: 'undo', verdict: s.previous?.verdict ?? null, note: s.previous?.note ?? '', runId, evidence: await evidenceFor(ws, s.pidx, runId) });
   }
-  return inTransaction(ws, async (conn) => {
+  return inOwnTransaction(ws, async (conn) => {
     for (const { pidx, previous } of checked) {
       if (previous) await conn.run('INSERT OR REPLACE INTO rz_verdict VALUES ($1, $2, $3, $4::TIMESTAMP, $5)', [pidx, previous.verdict, previous.note, previous.decidedAt, previous.runId]);
       else await conn.run('DELETE FROM rz_verdict WHERE pidx = $1', [pidx]);

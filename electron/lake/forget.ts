@@ -9,6 +9,7 @@ import type { ForgetSummary } from '../../shared/api/lake.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { LOCAL_ENTRY, missingFileIds } from './ledger.ts';
 import { STREAMS } from './streams.ts';
+import { inTransaction, withConnection } from '../workspace/db.ts';
 
 /** What forgetting these entries would remove; nothing changes. */
 export async function forgetSummary(ws: Workspace, fileIds: readonly number[]): Promise<ForgetSummary> {
@@ -37,25 +38,16 @@ export async function forgetFiles(ws: Workspace, fileIds: readonly number[]): Pr
   if (ids.some((id) => !Number.isInteger(id))) throw new ApiError('BAD_REQUEST', '"fileIds" must be whole numbers');
   if (ids.length === 0) return { files: 0, rows: 0, quarantined: 0 };
   const list = idList(ids);
-  const conn = await ws.connect();
-  try {
-    await conn.run('BEGIN TRANSACTION');
-    try {
+  return withConnection(ws, (conn) =>
+    inTransaction(conn, async () => {
       const known = (await conn.runAndReadAll(`SELECT file_id, key, ${LOCAL_ENTRY} FROM lake_file WHERE file_id IN (${list})`)).getRows();
       const unknown = ids.filter((id) => !known.some((r) => Number(r[0]) === id));
       if (unknown.length) throw new ApiError('NOT_FOUND', `no ledger entry with file_id ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ', …' : ''}`);
       const synced = known.filter((r) => !r[2]).map((r) => String(r[1]));
       if (synced.length) throw new ApiError('BAD_REQUEST', `${synced[0]}${synced.length > 1 ? ` and ${synced.length - 1} more` : ''} came from an S3 sync; the sync manages its objects`);
-      const removed = await deleteFiles(conn, ids);
-      await conn.run('COMMIT');
-      return removed;
-    } catch (e) {
-      await conn.run('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
-  } finally {
-    conn.closeSync();
-  }
+      return deleteFiles(conn, ids);
+    }),
+  );
 }
 
 /** Deletes ledger entries with their rows and quarantined lines; the caller holds the transaction (import replaces files this way too). */

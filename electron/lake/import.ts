@@ -24,6 +24,7 @@ import { checkedColumn, columnsStruct, literalPath, parsedColumn, readerType } f
 import { promoteStaged, windowSql, type StagedCounts, type Target, type Window } from './stage.ts';
 import { STREAMS, type StreamSpec } from './streams.ts';
 import { throwIfCancelled } from '../jobs/context.ts';
+import { inTransaction } from '../workspace/db.ts';
 
 export interface ImportOptions {
   signal?: AbortSignal;
@@ -181,19 +182,13 @@ async function readLedger(conn: DuckDBConnection): Promise<Map<string, LedgerEnt
  * One transaction: drop the replaced versions' rows, quarantine and ledger entries, run `work`, write
  * the new ledger entries. Any failure rolls all of it back.
  */
-async function inTransaction<T>(conn: DuckDBConnection, planned: Planned[], work: (ids: number[]) => Promise<T>): Promise<T> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
+function replacingFiles<T>(conn: DuckDBConnection, planned: Planned[], work: (ids: number[]) => Promise<T>): Promise<T> {
+  return inTransaction(conn, async () => {
     const old = planned.map((p) => p.oldId).filter((id): id is number => id !== null);
     if (old.length) await deleteFiles(conn, old);
     const ids = (await conn.runAndReadAll(`SELECT nextval('lake_file_seq')::INTEGER FROM range(${planned.length})`)).getRows().map((r) => Number(r[0]));
-    const result = await work(ids);
-    await conn.run('COMMIT');
-    return result;
-  } catch (e) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
+    return work(ids);
+  });
 }
 
 function ledgerStatus(counts: StagedCounts): LakeFile['status'] {
@@ -240,7 +235,7 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
   const window = batch[0].window;
   if (batch.some((p) => p.window?.from.getTime() !== window?.from.getTime() || p.window?.to.getTime() !== window?.to.getTime())) return null;
   try {
-    return await inTransaction(conn, batch, async (ids) => {
+    return await replacingFiles(conn, batch, async (ids) => {
       const time = `r.${quoteIdent(spec.timeColumn)}`;
       // Per-object values by a join on the reader's file_index. The join also makes DuckDB insert in
       // parallel without keeping the files' order (a plain INSERT, not a batch insert): measured, that
@@ -309,7 +304,7 @@ async function importCarefully(conn: DuckDBConnection, p: Planned, signal?: Abor
     throwIfCancelled(signal, 'import');
   }
   throwIfCancelled(signal, 'import');
-  return inTransaction(conn, [p], async ([fileId]) => {
+  return replacingFiles(conn, [p], async ([fileId]) => {
     const target: Target = { fileId, source: p.key, partition: p.object.partition };
     let counts: StagedCounts = { records: 0, rows: 0, quarantined: 0, outside: 0 };
     if (unreadable !== null) {

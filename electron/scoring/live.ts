@@ -9,6 +9,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { featureSet, querySource, type FeatureSource } from './features.ts';
 import { latestRun, resolveRun, runModel } from './runs.ts';
 import type { BatchScorer } from './service.ts';
+import { inTransaction } from '../workspace/db.ts';
 
 /**
  * Live scoring: rows that arrived after a batch run are scored with that run's saved forest (no
@@ -83,8 +84,7 @@ export async function scoreNewRows(ws: Workspace, scorer: BatchScorer, ctx: Work
     const pidx = source.hasPidx ? numberValues(batch.columns[1]) : null;
     let above = 0;
     for (let i = 0; i < n; i++) if (scores[i] >= run.cutoffValue) above++;
-    await conn.run('BEGIN TRANSACTION');
-    try {
+    await inTransaction(conn, async () => {
       await conn.run('INSERT INTO rz_score SELECT $1, unnest($2::BIGINT[]), unnest($3::INTEGER[]), unnest($4::DOUBLE[])', [
         run.id,
         listValue([...rowIds].map((v) => BigInt(v))),
@@ -92,11 +92,7 @@ export async function scoreNewRows(ws: Workspace, scorer: BatchScorer, ctx: Work
         listValue([...scores]),
       ]);
       await conn.run('UPDATE rz_live_score SET last_row_id = $2, live_rows = live_rows + $3, updated_at = now()::TIMESTAMP WHERE run_id = $1', [run.id, rowIds[n - 1], n]);
-      await conn.run('COMMIT');
-    } catch (e) {
-      await conn.run('ROLLBACK').catch(() => {});
-      throw e;
-    }
+    });
     ctx.progress({ done: n, total: n, unit: 'rows', message: `scored ${n.toLocaleString('en-US')} new rows` });
     return { runId: run.id, rows: n, above };
   } finally {

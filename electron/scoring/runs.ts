@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/api/envelope.ts';
 import { formatCutoff, parseCutoff, type Cutoff, type ScoringRun } from '../../shared/api/scoring.ts';
 import { copyIntoColumn, nullColumn, setChunkRows } from '../workspace/chunkWriter.ts';
 import type { Workspace } from '../workspace/workspace.ts';
+import { inTransaction, withConnection } from '../workspace/db.ts';
 
 /** What a finished scoring pass stores beside its scores: the run's parameters and its model. */
 export interface RunMeta extends Pick<ScoringRun, 'features' | 'query' | 'featureColumns' | 'keyedByPlaylog' | 'trees' | 'samples' | 'seed' | 'elapsedMs'> {
@@ -96,20 +97,14 @@ export async function recut(ws: Workspace, id: number, text: string): Promise<Sc
 }
 
 export async function deleteRun(ws: Workspace, id: number): Promise<boolean> {
-  const conn = await ws.connect();
-  try {
-    await conn.run('BEGIN TRANSACTION');
-    await conn.run('DELETE FROM rz_score WHERE run_id = $1', [id]);
-    await conn.run('DELETE FROM rz_live_score WHERE run_id = $1', [id]);
-    const r = await conn.run('DELETE FROM rz_score_run WHERE run_id = $1', [id]);
-    await conn.run('COMMIT');
-    return r.rowsChanged > 0;
-  } catch (e) {
-    await conn.run('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
-    conn.closeSync();
-  }
+  return withConnection(ws, (conn) =>
+    inTransaction(conn, async () => {
+      await conn.run('DELETE FROM rz_score WHERE run_id = $1', [id]);
+      await conn.run('DELETE FROM rz_live_score WHERE run_id = $1', [id]);
+      const r = await conn.run('DELETE FROM rz_score_run WHERE run_id = $1', [id]);
+      return r.rowsChanged > 0;
+    }),
+  );
 }
 
 /** The run's serialized forest, for attribution after the fact. */

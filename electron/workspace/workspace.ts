@@ -5,6 +5,7 @@ import { ApiError } from '../../shared/api/envelope.ts';
 import type { MemorySettings } from '../../shared/api/workspace.ts';
 import { applyStoredMemoryLimit, initialMemorySettings, storeMemoryLimit } from './memory.ts';
 import { workspaceSchema, type SchemaComponent } from './schema.ts';
+import { inTransaction } from './db.ts';
 
 export interface Workspace {
   readonly path: string;
@@ -126,13 +127,12 @@ async function migrate(db: DuckDBConnection, components: SchemaComponent[]): Pro
     const have = versions[c.name] ?? 0;
     for (let v = have + 1; v <= c.migrations.length; v++) {
       migrated = true;
-      await db.run('BEGIN TRANSACTION');
       try {
-        await db.run(c.migrations[v - 1]);
-        await db.run('INSERT OR REPLACE INTO rz_schema VALUES ($1, $2)', [c.name, v]);
-        await db.run('COMMIT');
+        await inTransaction(db, async () => {
+          await db.run(c.migrations[v - 1]);
+          await db.run('INSERT OR REPLACE INTO rz_schema VALUES ($1, $2)', [c.name, v]);
+        });
       } catch (e) {
-        await db.run('ROLLBACK');
         throw new ApiError('INTERNAL', `migration ${c.name} v${v} failed: ${(e as Error).message}`);
       }
     }
