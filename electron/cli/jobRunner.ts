@@ -25,6 +25,7 @@ export async function runJob<R>(client: ApiClient, io: CliIO, start: () => Promi
   let cancelRequested = false;
   let lastLine = '';
   let lastAt = 0;
+  let lastPhase: string | undefined;
   const cancel = () => {
     cancelRequested = true;
     if (id) client.call('jobs.cancel', { id }).catch(() => {});
@@ -39,7 +40,10 @@ export async function runJob<R>(client: ApiClient, io: CliIO, start: () => Promi
     }, (job) => {
       if (job.state !== 'running' || !opts.progressLine) return;
       const line = opts.progressLine(job.progress, (Date.now() - started) / 1000);
-      if (!line || line === lastLine || Date.now() - lastAt < (opts.minIntervalMs ?? PROGRESS_EVERY_MS)) return;
+      // A new phase always gets its line; within a phase, at most one per interval.
+      const newPhase = job.progress.message !== lastPhase;
+      lastPhase = job.progress.message;
+      if (!line || line === lastLine || (!newPhase && Date.now() - lastAt < (opts.minIntervalMs ?? PROGRESS_EVERY_MS))) return;
       lastLine = line;
       lastAt = Date.now();
       io.err(line);
