@@ -1,8 +1,9 @@
 import { jobsHandlers, sqlHandlers, workspaceHandlers } from './handlers/core.ts';
 import { followHandlers } from './handlers/follow.ts';
 import { investigateHandlers } from './handlers/investigate.ts';
-import { MAP_CACHE_JOB } from '../investigate/mapCacheService.ts';
+import { MAP_CACHE_JOB } from '../map/cacheService.ts';
 import { lakeHandlers } from './handlers/lake.ts';
+import { mapHandlers } from './handlers/map.ts';
 import { s3Handlers } from './handlers/s3.ts';
 import { scoringHandlers } from './handlers/scoring.ts';
 import { streamsHandlers } from './handlers/streams.ts';
@@ -29,6 +30,7 @@ function buildHandlers(services: AppServices, openWorkspace: (path: string) => P
     ...s3Handlers(services),
     ...scoringHandlers(services),
     ...investigateHandlers(services),
+    ...mapHandlers(services),
     ...streamsHandlers(services),
     ...followHandlers(services),
   };

@@ -1,4 +1,4 @@
-import { MapCacheService } from '../investigate/mapCacheService.ts';
+import { MapCacheService } from '../map/cacheService.ts';
 import { inboxSchema } from '../inbox/schema.ts';
 import { investigateSchema } from '../investigate/schema.ts';
 import { lakeSchema } from '../lake/schema.ts';

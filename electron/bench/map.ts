@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createApp, type App } from '../api/app.ts';
 import { startBrowserMode } from '../api/http.ts';
-import { density } from '../investigate/map.ts';
-import { mapCache } from '../investigate/mapCache.ts';
+import { density } from '../map/queries.ts';
+import { mapCache } from '../map/cache.ts';
 import { syntheticFileSql } from '../lake/schema.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
 

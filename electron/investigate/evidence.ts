@@ -1,7 +1,7 @@
 import { ApiError } from '../../shared/api/envelope.ts';
 import { RULE_FIELDS, type LearnedRules, type RuleField, type RuleSettings, type Zone } from '../../shared/api/investigate.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { ledgerFingerprint } from './mapCache.ts';
+import { ledgerFingerprint } from '../map/cache.ts';
 import { effectiveRules } from './calibrate.ts';
 import { rebuildPlayerTable } from './playerTable.ts';
 import { isoTime, tableExists } from './sqlUtil.ts';

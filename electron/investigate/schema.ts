@@ -7,7 +7,7 @@ import type { SchemaComponent } from '../workspace/schema.ts';
  *  - `rz_verdict`: the current verdict per player, with note, time and the run it was made on;
  *  - `rz_player_evidence`: per-player rule evidence computed from the play log, a cache rebuilt when
  *    its fingerprint (play-log rows, zones, settings) changes;
- *  - `rz_map_*`: the map's cache of positions (mapCache.ts);
+ *  - `rz_map_*`: the map's cache of positions (electron/map/cache.ts; the tables stay in this component's migrations, where workspaces already have them);
  *  - `rz_verdict_history`: every change of a verdict or note, with the evidence shown at the time
  *    (verdictHistory.ts), so a ban can be audited and a changed verdict traced.
  *  - `rz_rule_learned`, `rz_player_profile` (view `player_profile`), `rz_place_*`: rules learned from the
@@ -56,7 +56,7 @@ export const investigateSchema: SchemaComponent = {
        last_seen TIMESTAMP NOT NULL
      );
      CREATE TABLE rz_evidence_meta (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint VARCHAR NOT NULL, computed_at TIMESTAMP NOT NULL, elapsed_ms DOUBLE NOT NULL);`,
-    // The map's derived positions (mapCache.ts): fine-grid counts and band-sorted points.
+    // The map's derived positions (electron/map/cache.ts): fine-grid counts and band-sorted points.
     `CREATE TABLE rz_map_meta (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint VARCHAR NOT NULL, cell DOUBLE, x0 DOUBLE, y0 DOUBLE);
      CREATE TABLE rz_map_cells (cx INTEGER NOT NULL, cy INTEGER NOT NULL, n BIGINT NOT NULL);
      CREATE TABLE rz_map_xy (x DOUBLE NOT NULL, y DOUBLE NOT NULL);`,

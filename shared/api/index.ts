@@ -5,6 +5,7 @@ import type { JobInfo } from './jobs.ts';
 import type { JobsApi } from './jobsApi.ts';
 import type { LakeApi } from './lake.ts';
 import type { LiveApi } from './live.ts';
+import type { MapApi } from './map.ts';
 import type { S3Api } from './s3.ts';
 import type { ScoringApi } from './scoring.ts';
 import type { SqlApi, SqlProgress } from './sql.ts';
@@ -17,7 +18,7 @@ export * from './jobs.ts';
 export type { Method, NoArgs } from './method.ts';
 
 /** The whole contract: every method the preload exposes, the router implements and the HTTP transport carries. */
-export interface Api extends WorkspaceApi, SqlApi, JobsApi, LakeApi, S3Api, ScoringApi, InvestigateApi, StreamsApi, FollowApi, InboxApi, LiveApi {}
+export interface Api extends WorkspaceApi, SqlApi, JobsApi, LakeApi, S3Api, ScoringApi, InvestigateApi, MapApi, StreamsApi, FollowApi, InboxApi, LiveApi {}
 
 export type ApiMethod = keyof Api & string;
 export type ApiRequest<M extends ApiMethod> = Api[M]['req'];

@@ -3,24 +3,18 @@ import type { InvestigateApi } from '../../../shared/api/investigate.ts';
 import { exportBanList } from '../../investigate/banList.ts';
 import { ruleSettings, saveRuleSettings } from '../../investigate/evidence.ts';
 import { flaggedPage } from '../../investigate/table.ts';
-import { density, mapExtent, overlay, selectPlayers } from '../../investigate/map.ts';
 import { playerDetail, playerEvents } from '../../investigate/player.ts';
 import { verdictHistory } from '../../investigate/verdictHistory.ts';
 import { clearVerdict, restoreVerdicts, saveNote, setVerdict, setVerdicts } from '../../investigate/verdicts.ts';
 import { deleteZone, listZones, saveZone } from '../../investigate/zones.ts';
 import { requireNumber, type HandlersFor } from '../router.ts';
+import { optionalCutoff, optionalRun } from './runArgs.ts';
 import type { AppServices } from '../services.ts';
 
 export function investigateHandlers(s: AppServices): HandlersFor<InvestigateApi> {
   const changed = <T>(reason: string, value: T) => {
     s.events.emit('workspace.changed', { reason });
     return value;
-  };
-  const optionalRun = (v: unknown) => (v === undefined || v === null ? {} : { runId: requireNumber(v, 'runId') });
-  const optionalCutoff = (v: unknown) => {
-    if (v === undefined || v === null || v === '') return {};
-    if (typeof v !== 'string') throw new ApiError('BAD_REQUEST', '"cutoff" must be text such as mean+1.5sd');
-    return { cutoff: v };
   };
   return {
     'investigate.zones': () => listZones(s.ws),
@@ -44,11 +38,5 @@ export function investigateHandlers(s: AppServices): HandlersFor<InvestigateApi>
       const flags = { ...(r.evidence === true ? { evidence: true } : {}), ...(r.bom === true ? { bom: true } : {}) };
       return exportBanList(s.ws, { ...optionalRun(r.runId), ...optionalCutoff(r.cutoff), ...(r.include ? { include: r.include } : {}), ...flags });
     },
-    'map.extent': () => mapExtent(s.ws),
-    'map.density': (r) => density(s.ws, r, () => s.mapCache.usable()),
-    'map.overlay': (r) => overlay(s.ws, { ...r, ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
-    'map.select': (r) => selectPlayers(s.ws, { ...r, ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
-    'map.cacheStatus': () => s.mapCache.status(),
-    'map.buildCache': () => s.mapCache.build(),
   };
 }

@@ -1,11 +1,11 @@
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { DensityGrid, DensityRequest, MapExtent, MapFilter, Overlay, OverlayRequest, SelectedPlayer, SelectionRequest } from '../../shared/api/investigate.ts';
+import type { DensityGrid, DensityRequest, MapExtent, MapFilter, Overlay, OverlayRequest, SelectedPlayer, SelectionRequest } from '../../shared/api/map.ts';
 import { numberValues } from '../../shared/api/columns.ts';
 import { readColumns } from '../workspace/columns.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { runAndCutoff } from './flagged.ts';
-import { currentMapCache, type MapCache } from './mapCache.ts';
-import { tableExists } from './sqlUtil.ts';
+import { runAndCutoff } from '../investigate/flagged.ts';
+import { currentMapCache, type MapCache } from './cache.ts';
+import { tableExists } from '../investigate/sqlUtil.ts';
 
 /**
  * The map's queries. Everything is aggregated in DuckDB and crosses to the renderer as typed columns:

@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DensityGrid, MapCacheStatus } from '../../../shared/api/investigate.ts';
+import type { DensityGrid, MapCacheStatus } from '../../../shared/api/map.ts';
 import type { JobInfo } from '../../../shared/api/jobs.ts';
 import { createApp, type App } from '../../../electron/api/app.ts';
-import { ledgerFingerprint, mapCache } from '../../../electron/investigate/mapCache.ts';
+import { ledgerFingerprint, mapCache } from '../../../electron/map/cache.ts';
 import { importPath } from '../../../electron/lake/import.ts';
 import { quoteLiteral } from '../../../electron/workspace/sqlText.ts';
-import { writePlaylog } from './syntheticPlaylog.ts';
+import { writePlaylog } from '../investigate/syntheticPlaylog.ts';
 
 /**
  * The map's position cache is built as a 'map.cache' job: started by an import, with progress per step
@@ -168,7 +168,7 @@ describe('a build killed mid-statement', () => {
     await importPath(setup.services.ws, lakeDir());
     await setup.close();
 
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'buildMapCacheChild.mjs'), path], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'buildCacheChild.mjs'), path], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr += d;

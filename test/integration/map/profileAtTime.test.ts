@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../electron/api/app.ts';
 import { importPath } from '../../../electron/lake/import.ts';
-import type { DensityGrid, MapExtent, MapFilter, SelectedPlayer } from '../../../shared/api/investigate.ts';
+import type { DensityGrid, MapExtent, MapFilter, SelectedPlayer } from '../../../shared/api/map.ts';
 
 /**
  * The map's class and level filters match the profile in force when each event happened, on a tiny

@@ -1,9 +1,9 @@
-import type { MapCacheStatus } from '../../shared/api/investigate.ts';
+import type { MapCacheStatus } from '../../shared/api/map.ts';
 import type { JobInfo } from '../../shared/api/jobs.ts';
 import type { EventBus } from '../jobs/events.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { currentMapCache, ledgerFingerprint, mapCache, type MapCache } from './mapCache.ts';
+import { currentMapCache, ledgerFingerprint, mapCache, type MapCache } from './cache.ts';
 
 export const MAP_CACHE_JOB = 'map.cache';
 
