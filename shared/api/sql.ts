@@ -83,4 +83,6 @@ export interface SqlApi {
   'sql.save': Method<{ name: string; sql: string }, SavedQuery>;
   'sql.deleteSaved': Method<{ name: string }, NoArgs>;
   'sql.export': Method<ExportRequest, ExportedFile>;
+  /** DuckDB's function and macro names, for autocomplete. */
+  'sql.functions': Method<NoArgs, string[]>;
 }

@@ -14,6 +14,7 @@ describe('SQL autocomplete in Chromium (browser mode)', () => {
 
   async function type(sql: string) {
     const editor = rz.page.locator('[data-testid="sql-editor"] .cm-content');
+    await rz.page.keyboard.press('Escape'); // close an open completion list
     await editor.click();
     await rz.page.keyboard.press('Control+A');
     await rz.page.keyboard.press('Delete');
@@ -35,6 +36,11 @@ describe('SQL autocomplete in Chromium (browser mode)', () => {
     await type('SELECT * FROM playlog p JOIN userprofile u USING (pidx) WHERE u.');
     await expect.poll(options, { timeout: 10_000 }).toEqual(expect.arrayContaining(['uclass', 'ulevel']));
     expect(await options()).not.toContain('posnewx');
+  });
+
+  it("offers DuckDB's functions from the workspace's catalog", async () => {
+    await type('SELECT regexp_ma');
+    await expect.poll(options, { timeout: 10_000 }).toContain('regexp_matches');
     expect(rz.problems).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import type { TableInfo, WorkspaceApi } from '../../../shared/api/workspace.ts';
 import { readRecent } from '../../workspace/paths.ts';
 import type { AppServices } from '../services.ts';
 import { requireNumber, requireString, type HandlersFor } from '../router.ts';
+import { functionNames } from '../../workspace/catalog.ts';
 
 export async function listTables(s: AppServices): Promise<TableInfo[]> {
   const rows = (
@@ -61,6 +62,7 @@ export function sqlHandlers(s: AppServices): HandlersFor<SqlApi> {
       await s.console.close(requireString(r.resultId, 'resultId'));
       return {};
     },
+    'sql.functions': () => functionNames(s.ws),
     'sql.history': (r) => s.console.history(r.limit ?? 200),
     'sql.saved': () => s.console.saved(),
     'sql.save': (r) => s.console.save(requireString(r.name, 'name'), requireString(r.sql, 'sql')),

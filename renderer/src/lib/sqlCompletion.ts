@@ -53,16 +53,25 @@ export function columnCompletions(statement: string, pos: number, schema: Record
   return { from: pos - word.length, options };
 }
 
+/** DuckDB's functions as completions (after the columns; nothing after a dot). */
+export function functionCompletions(names: readonly string[]): Completion[] {
+  return names.map((name) => ({ label: name, type: 'function', apply: `${name}(`, boost: -1 }));
+}
+
 /** The CodeMirror source: the statement under the cursor, completed when the user types a word or a dot. */
-export function columnCompletionSource(schema: () => Record<string, string[]>) {
+export function columnCompletionSource(schema: () => Record<string, string[]>, functions: () => Completion[] = () => []) {
   return (ctx: CompletionContext): CompletionResult | null => {
     const doc = ctx.state.doc.toString();
     if (!ctx.explicit && !/[\w.]$/.test(doc.slice(0, ctx.pos))) return null;
     const stmt = statementAt(doc, ctx.pos);
     // Typing past the statement's end (or in an empty editor) still completes against it.
     const start = stmt && ctx.pos >= stmt.from ? stmt.from : 0;
-    const found = columnCompletions(doc.slice(start, Math.max(stmt?.to ?? 0, ctx.pos)), ctx.pos - start, schema());
-    if (!found) return null;
-    return { from: start + found.from, options: found.options, validFor: /^\w*$/ };
+    const text = doc.slice(start, Math.max(stmt?.to ?? 0, ctx.pos));
+    const found = columnCompletions(text, ctx.pos - start, schema());
+    const afterDot = /\.\w*$/.test(doc.slice(0, ctx.pos));
+    const word = /\w*$/.exec(doc.slice(0, ctx.pos))![0];
+    if (afterDot) return found ? { from: start + found.from, options: found.options, validFor: /^\w*$/ } : null;
+    const options = [...(found?.options ?? []), ...functions()];
+    return options.length ? { from: ctx.pos - word.length, options, validFor: /^\w*$/ } : null;
   };
 }
