@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedzone, type Redzone } from './harness.ts';
+
+/**
+ * Issue #13 item 1: the grid every table uses. Columns past the right edge render while scrolling
+ * both ways; cells are selected and copied as TSV; a column copies as CSV or SQL IN (…); columns
+ * resize and fit.
+ */
+describe('grid in Chromium (browser mode)', () => {
+  let rz: Redzone;
+  beforeAll(async () => {
+    rz = await startRedzone();
+    await rz.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(rz.url).origin });
+    await rz.page.getByTestId('nav-sql').click();
+  });
+  afterAll(async () => rz?.close());
+
+  const grid = () => rz.page.getByTestId('result-grid');
+  const clipboard = () => rz.page.evaluate(() => navigator.clipboard.readText());
+
+  async function run(sql: string, rows: string) {
+    const editor = rz.page.locator('[data-testid="sql-editor"] .cm-content');
+    await editor.click();
+    await rz.page.keyboard.press('Control+A');
+    await rz.page.keyboard.press('Delete');
+    await editor.fill(sql);
+    await rz.page.keyboard.press('Control+Enter');
+    await expect.poll(() => rz.page.getByTestId('status').textContent(), { timeout: 60_000 }).toContain(`${rows} rows`);
+  }
+
+  /** The text of the cells in the column with that 1-based index, top to bottom (rendered cells only). */
+  const columnCells = (col: number) => grid().locator(`[role=row] [role=gridcell][aria-colindex="${col}"]`).allTextContents();
+
+  it('scrolls right to the last of 40 columns and back, rendering the cells there', async () => {
+    const select = Array.from({ length: 40 }, (_, i) => `n * ${i + 1} AS c${i + 1}`).join(', ');
+    await run(`SELECT ${select} FROM range(500) t(n)`, '500');
+    expect(await grid().locator('.th .name').count()).toBe(40);
+    // Only the columns in view are in the DOM.
+    await expect.poll(() => columnCells(1).then((c) => c.slice(0, 3))).toEqual(['0', '1', '2']);
+    expect(await columnCells(40)).toEqual([]);
+    const scroller = grid().locator('.scroller');
+    await scroller.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    await expect.poll(() => columnCells(40).then((c) => c.slice(0, 3))).toEqual(['0', '40', '80']);
+    const cells = await grid().locator('[role=row]').first().locator('[role=gridcell]').count();
+    expect(cells).toBeLessThan(20);
+    // The last column sits inside the visible box, with its header above it.
+    const box = (await scroller.boundingBox())!;
+    const last = (await grid().locator('[role=row]').nth(1).locator('[aria-colindex="40"]').boundingBox())!;
+    expect(last.x + last.width).toBeLessThanOrEqual(box.x + box.width + 1);
+    expect(last.x).toBeGreaterThan(box.x);
+    const head = (await grid().locator('.th[aria-colindex="40"]').boundingBox())!;
+    expect(Math.abs(head.x - last.x)).toBeLessThan(1);
+    // Row numbers stay pinned on the left.
+    const rownum = (await grid().locator('[role=row] .rownum').first().boundingBox())!;
+    expect(Math.abs(rownum.x - box.x)).toBeLessThan(2);
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(() => columnCells(40).then((c) => c.at(-1))).toBe(String(499 * 40));
+    await rz.screenshot('grid-40-columns-right');
+    await scroller.evaluate((el) => ((el.scrollLeft = 0), (el.scrollTop = 0)));
+    await expect.poll(() => columnCells(1).then((c) => c.slice(0, 2))).toEqual(['0', '1']);
+    expect(await columnCells(40)).toEqual([]);
+  });
+
+  it('copies a 3×3 range as TSV: click, shift-click; and a drag', async () => {
+    await run(`SELECT n AS a, 'x' || n AS b, n * 0.5 AS c, NULL::INT AS d, 'tab\there' AS e FROM range(50) t(n)`, '50');
+    const cellAt = (row: number, col: number) => grid().locator(`[role=row][aria-rowindex="${row}"] [aria-colindex="${col}"]`);
+    await cellAt(2, 1).click();
+    await cellAt(4, 3).click({ modifiers: ['Shift'] });
+    expect(await grid().locator('.td.sel').count()).toBe(9);
+    await rz.page.keyboard.press('Control+C');
+    await expect.poll(clipboard).toBe('1\tx1\t0.5\n2\tx2\t1\n3\tx3\t1.5');
+    await expect.poll(() => rz.page.getByTestId('grid-note').textContent()).toContain('3 rows × 3 columns');
+    await rz.screenshot('grid-range-selected');
+    // A drag from (row 6, col 3) to (row 8, col 5): NULL is an empty cell, a tab is quoted.
+    const from = (await cellAt(6, 3).boundingBox())!;
+    const to = (await cellAt(8, 5).boundingBox())!;
+    await rz.page.mouse.move(from.x + 5, from.y + 5);
+    await rz.page.mouse.down();
+    await rz.page.mouse.move(to.x + 5, to.y + 5, { steps: 6 });
+    await rz.page.mouse.up();
+    expect(await grid().locator('.td.sel').count()).toBe(9);
+    await rz.page.keyboard.press('Control+C');
+    await expect.poll(clipboard).toBe('2.5\t\t"tab\there"\n3\t\t"tab\there"\n3.5\t\t"tab\there"');
+  });
+
+  it('copies a column as CSV and as SQL IN (…)', async () => {
+    await run(`SELECT n, CASE WHEN n % 2 = 0 THEN 'even' ELSE 'o''dd' END AS kind FROM range(5) t(n)`, '5');
+    await grid().locator('.th[aria-colindex="2"]').hover();
+    await grid().locator('.th[aria-colindex="2"]').getByTestId('column-menu').click();
+    await rz.page.getByTestId('copy-column-csv').click();
+    await expect.poll(clipboard).toBe("kind\r\neven\r\no'dd\r\neven\r\no'dd\r\neven\r\n");
+    await grid().locator('.th[aria-colindex="2"]').click({ button: 'right' });
+    await rz.page.getByTestId('copy-column-in').click();
+    await expect.poll(clipboard).toBe("IN ('even', 'o''dd')");
+    await grid().locator('.th[aria-colindex="1"]').click({ button: 'right' });
+    await rz.page.getByTestId('copy-column-in').click();
+    await expect.poll(clipboard).toBe('IN (0, 1, 2, 3, 4)');
+  });
+
+  it('resizes a column by dragging its edge, fits it on double-click, and shows cut text as a tooltip', async () => {
+    await run(`SELECT 'a fairly long piece of text that does not fit in the column' AS long_text, 1 AS one FROM range(3)`, '3');
+    const th = grid().locator('.th[aria-colindex="1"]');
+    const width = async () => (await th.boundingBox())!.width;
+    const before = await width();
+    const edge = (await th.getByTestId('column-resize').boundingBox())!;
+    await rz.page.mouse.move(edge.x + edge.width / 2, edge.y + 10);
+    await rz.page.mouse.down();
+    await rz.page.mouse.move(edge.x + edge.width / 2 - 60, edge.y + 10, { steps: 4 });
+    await rz.page.mouse.up();
+    expect(Math.round(await width())).toBe(Math.round(before - 60));
+    const cell = grid().locator('[role=row]').first().locator('[aria-colindex="1"]');
+    await cell.hover();
+    await expect.poll(() => cell.getAttribute('title')).toBe('a fairly long piece of text that does not fit in the column');
+    await th.getByTestId('column-resize').dblclick();
+    await expect.poll(width).toBeGreaterThan(before + 100);
+    const fits = await cell.evaluate((el) => el.scrollWidth <= el.clientWidth);
+    expect(fits).toBe(true);
+    await rz.screenshot('grid-fitted-column');
+  });
+
+  it('logs no page errors', () => {
+    expect(rz.problems).toEqual([]);
+  });
+});
