@@ -4,7 +4,18 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlProgress, SqlRunRequest, SqlRunResult } from '../../shared/api/sql.ts';
+import type {
+  ExportedFile,
+  ExportRequest,
+  HistoryEntry,
+  SavedQuery,
+  SqlPageRequest,
+  SqlProgress,
+  SqlRunRequest,
+  SqlRunResult,
+  SqlSortRequest,
+  SqlSortResult,
+} from '../../shared/api/sql.ts';
 import { FORMULA_START } from '../../shared/csv.ts';
 import { splitStatements } from '../../shared/sql/split.ts';
 import { readColumns } from './columns.ts';
@@ -65,7 +76,8 @@ export class SqlConsole {
 
   private release() {
     const next = this.waiting.shift();
-    if (next) next(); // the slot passes on
+    if (next)
+      next(); // the slot passes on
     else this.active--;
   }
 
@@ -99,7 +111,9 @@ export class SqlConsole {
     // Progress per statement: DuckDB's estimate restarts with each one.
     const watch = (i: number) => {
       stopWatching();
-      stopWatching = watchQueryProgress(conn, (percentage) => this.onProgress({ queryId: req.queryId, statement: i + 1, statements: statements.length, percentage }));
+      stopWatching = watchQueryProgress(conn, (percentage) =>
+        this.onProgress({ queryId: req.queryId, statement: i + 1, statements: statements.length, percentage }),
+      );
     };
     try {
       await enableQueryProgress(conn);
@@ -109,7 +123,10 @@ export class SqlConsole {
       }
       const last = statements.at(-1)!.text;
       watch(statements.length - 1);
-      const type = await conn.prepare(last).then((p) => p.statementType, () => undefined);
+      const type = await conn.prepare(last).then(
+        (p) => p.statementType,
+        () => undefined,
+      );
       if (type === StatementType.SELECT) kept = await this.keepAsTable(conn, last);
       if (!kept) {
         const result = await conn.run(last);
@@ -163,6 +180,35 @@ export class SqlConsole {
 
   page(req: SqlPageRequest): Promise<ColumnBatch> {
     return this.results.use(req.resultId, (kept) => readPage(kept, req.offset, req.limit));
+  }
+
+  /**
+   * Sorts a kept result where it lives: a sorted copy of its table replaces it for paging (and export).
+   * DuckDB sorts; the renderer never holds more than a page. Ties come in DuckDB's order (a rowid
+   * tie-break doubled the sort's time), fixed once the copy is written, so pages stay consistent.
+   */
+  sort(req: SqlSortRequest): Promise<SqlSortResult> {
+    return this.results.use(req.resultId, async (kept) => {
+      if (!kept.table) throw new ApiError('BAD_REQUEST', 'only query results can be sorted (this statement returned a report)');
+      if (req.column !== null && !kept.columns.some((c) => c.name === req.column))
+        throw new ApiError('BAD_REQUEST', `the result has no column "${req.column}"`);
+      const started = Date.now();
+      const source = kept.source ?? kept.table;
+      const sorted = `${source}_sorted`;
+      const desc = req.desc === true;
+      try {
+        await kept.conn.run(`DROP TABLE IF EXISTS ${sorted}`);
+        kept.table = source;
+        if (req.column !== null) {
+          await kept.conn.run(`CREATE TEMP TABLE ${sorted} AS SELECT * FROM ${source} ORDER BY ${quoteIdent(req.column)} ${desc ? 'DESC' : 'ASC'} NULLS LAST`);
+          kept.table = sorted;
+          kept.source = source;
+        }
+      } catch (e) {
+        throw sqlError(e);
+      }
+      return { resultId: req.resultId, column: req.column, desc, rowCount: kept.rowCount, elapsedMs: Date.now() - started };
+    });
   }
 
   /** Runs `fn` on a kept result's connection, in turn with its pages and before its close (for sort, profile, …). */
@@ -227,7 +273,9 @@ export class SqlConsole {
   }
 
   async saved(): Promise<SavedQuery[]> {
-    const rows = (await this.ws.db.runAndReadAll(`SELECT name, sql, strftime(updated_at, '%Y-%m-%dT%H:%M:%SZ') AS updated_at FROM rz_saved_query ORDER BY name`)).getRowObjectsJS();
+    const rows = (
+      await this.ws.db.runAndReadAll(`SELECT name, sql, strftime(updated_at, '%Y-%m-%dT%H:%M:%SZ') AS updated_at FROM rz_saved_query ORDER BY name`)
+    ).getRowObjectsJS();
     const own = rows.map((r) => ({ name: String(r.name), sql: String(r.sql), updatedAt: String(r.updated_at), preset: false }));
     return [...PRESET_QUERIES.map((p) => ({ ...p, updatedAt: '', preset: true })), ...own];
   }

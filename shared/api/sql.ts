@@ -38,6 +38,21 @@ export interface SqlPageRequest {
   limit: number;
 }
 
+/** Re-orders a kept result on the server (an ORDER BY over it), so any size sorts; `column: null` restores the query's order. */
+export interface SqlSortRequest {
+  resultId: string;
+  column: string | null;
+  desc?: boolean;
+}
+
+export interface SqlSortResult {
+  resultId: string;
+  column: string | null;
+  desc: boolean;
+  rowCount: number;
+  elapsedMs: number;
+}
+
 export interface HistoryEntry {
   id: number;
   sql: string;
@@ -78,6 +93,7 @@ export interface SqlApi {
   'sql.page': Method<SqlPageRequest, ColumnBatch>;
   'sql.cancel': Method<{ queryId: string }, { cancelled: boolean }>;
   'sql.close': Method<{ resultId: string }, NoArgs>;
+  'sql.sort': Method<SqlSortRequest, SqlSortResult>;
   'sql.history': Method<{ limit?: number }, HistoryEntry[]>;
   'sql.saved': Method<NoArgs, SavedQuery[]>;
   'sql.save': Method<{ name: string; sql: string }, SavedQuery>;

@@ -24,7 +24,14 @@ describe('investigation in Chromium (browser mode)', () => {
     await page.getByTestId('load-demo').click();
     await expect.poll(() => page.getByTestId('empty-banner').count(), { timeout: 120_000 }).toBe(0);
     const text = await readFile(join(rz.app.services.ws.dataDir, 'demo', 'labels.csv'), 'utf8');
-    labels = new Map(text.trim().split(/\r?\n/).slice(1).map((l) => l.split(',')).map(([p, b]) => [Number(p), b]));
+    labels = new Map(
+      text
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
+        .map((l) => l.split(','))
+        .map(([p, b]) => [Number(p), b]),
+    );
     walker = [...labels].find(([, b]) => b === 'redzone')![0];
 
     await page.getByTestId('nav-anomalies').click();
@@ -71,7 +78,9 @@ describe('investigation in Chromium (browser mode)', () => {
     expect(await panel.getByTestId('profile-card').textContent()).toContain('population median');
     expect(Number(await panel.getByTestId('player-score').textContent())).toBeGreaterThan(0);
     // The trajectory is drawn, with points inside the red zone (x 1000–1200, y 0–400).
-    await expect.poll(() => panel.locator('[data-testid=trajectory-plot] .scatterlayer, [data-testid=trajectory-plot] canvas').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => panel.locator('[data-testid=trajectory-plot] .scatterlayer, [data-testid=trajectory-plot] canvas').count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     const inZone = await page.evaluate(() => {
       const el = document.querySelector('[data-testid=trajectory-plot]') as unknown as { data: { x: ArrayLike<number>; y: ArrayLike<number> }[] };
       const path = el.data[0];
@@ -103,13 +112,34 @@ describe('investigation in Chromium (browser mode)', () => {
     await download.saveAs(path);
     const csv = await readFile(path, 'utf8');
     expect(csv.startsWith('pidx,uclass,ulevel,verdict,reasons,max_score,anomalous_rows,first_seen,last_seen,note,run_id,exported_at\r\n')).toBe(true);
-    const parsed = (await rz.app.services.ws.db.runAndReadAll(`SELECT * FROM read_csv(${quoteLiteral(path)}, header = true, all_varchar = true)`)).getRowObjectsJS();
+    const parsed = (
+      await rz.app.services.ws.db.runAndReadAll(`SELECT * FROM read_csv(${quoteLiteral(path)}, header = true, all_varchar = true)`)
+    ).getRowObjectsJS();
     expect(parsed).toHaveLength(1);
     expect(Number(parsed[0].pidx)).toBe(walker);
     expect(parsed[0].verdict).toBe('ban');
     expect(parsed[0].note).toBe(`'${note}`);
     expect(Number(parsed[0].max_score)).toBeGreaterThan(0);
     expect(rz.problems).toEqual([]);
+  });
+
+  it('scrolls the flagged table right to its last columns: suspicion, reasons and the note just recorded', async () => {
+    const { page } = rz;
+    const grid = page.getByTestId('flagged-grid');
+    const names = (await grid.locator('.th .name').allTextContents()).map((n) => n.replace(/ [▲▼]$/, ''));
+    const col = (name: string) => names.indexOf(name) + 1;
+    expect(names.slice(-3)).toEqual(['suspicion', 'reasons', 'note']);
+    const pidxCells = grid.locator(`[role=row] [aria-colindex="${col('pidx')}"]`);
+    await expect.poll(() => pidxCells.allTextContents(), { timeout: 10_000 }).toContain(String(walker));
+    const row = grid.locator('[role=row]').nth((await pidxCells.allTextContents()).indexOf(String(walker)));
+    await grid.locator('.scroller').evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    await expect.poll(() => row.locator(`[aria-colindex="${col('note')}"]`).textContent()).toContain('walked the red zone');
+    expect(await row.locator(`[aria-colindex="${col('reasons')}"]`).textContent()).toContain('entered Red zone');
+    expect(Number(await row.locator(`[aria-colindex="${col('suspicion')}"]`).textContent())).toBeGreaterThan(0);
+    expect(await row.locator(`[aria-colindex="${col('pidx')}"]`).count()).toBe(0); // scrolled out of the DOM
+    await rz.screenshot('investigate-table-scrolled-right');
+    await grid.locator('.scroller').evaluate((el) => (el.scrollLeft = 0));
+    await expect.poll(() => row.locator(`[aria-colindex="${col('pidx')}"]`).textContent()).toBe(String(walker));
   });
 
   it('draws the map: density, anomalous points, the red zone; a box selection leads to the drill-down', async () => {
@@ -119,7 +149,9 @@ describe('investigation in Chromium (browser mode)', () => {
     await expect.poll(() => stats.getAttribute('data-rows'), { timeout: 30_000 }).not.toBe('');
     await expect.poll(() => stats.getAttribute('data-draw-ms'), { timeout: 30_000 }).not.toBe('');
     expect(await stats.textContent()).toMatch(/anomalous points/);
-    const traces = await page.evaluate(() => (document.querySelector('[data-testid=map-plot]') as unknown as { data: { type: string; name: string }[] }).data.map((t) => `${t.type}:${t.name}`));
+    const traces = await page.evaluate(() =>
+      (document.querySelector('[data-testid=map-plot]') as unknown as { data: { type: string; name: string }[] }).data.map((t) => `${t.type}:${t.name}`),
+    );
     expect(traces[0]).toBe('heatmap:positions');
     expect(traces.some((t) => /^scatter(gl)?:Ban/.test(t))).toBe(true);
     await page.waitForTimeout(500);
