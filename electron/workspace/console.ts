@@ -4,18 +4,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
-import type {
-  ExportedFile,
-  ExportRequest,
-  HistoryEntry,
-  SavedQuery,
-  SqlPageRequest,
-  SqlProgress,
-  SqlRunRequest,
-  SqlRunResult,
-  SqlSortRequest,
-  SqlSortResult,
-} from '../../shared/api/sql.ts';
+import type { ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlProgress, SqlRunRequest, SqlRunResult, SqlSortRequest, SqlSortResult } from '../../shared/api/sql.ts';
 import { FORMULA_START } from '../../shared/csv.ts';
 import { splitStatements } from '../../shared/sql/split.ts';
 import { readColumns } from './columns.ts';
@@ -76,8 +65,7 @@ export class SqlConsole {
 
   private release() {
     const next = this.waiting.shift();
-    if (next)
-      next(); // the slot passes on
+    if (next) next(); // the slot passes on
     else this.active--;
   }
 
@@ -111,9 +99,7 @@ export class SqlConsole {
     // Progress per statement: DuckDB's estimate restarts with each one.
     const watch = (i: number) => {
       stopWatching();
-      stopWatching = watchQueryProgress(conn, (percentage) =>
-        this.onProgress({ queryId: req.queryId, statement: i + 1, statements: statements.length, percentage }),
-      );
+      stopWatching = watchQueryProgress(conn, (percentage) => this.onProgress({ queryId: req.queryId, statement: i + 1, statements: statements.length, percentage }));
     };
     try {
       await enableQueryProgress(conn);
@@ -123,10 +109,7 @@ export class SqlConsole {
       }
       const last = statements.at(-1)!.text;
       watch(statements.length - 1);
-      const type = await conn.prepare(last).then(
-        (p) => p.statementType,
-        () => undefined,
-      );
+      const type = await conn.prepare(last).then((p) => p.statementType, () => undefined);
       if (type === StatementType.SELECT) kept = await this.keepAsTable(conn, last);
       if (!kept) {
         const result = await conn.run(last);
@@ -190,8 +173,7 @@ export class SqlConsole {
   sort(req: SqlSortRequest): Promise<SqlSortResult> {
     return this.results.use(req.resultId, async (kept) => {
       if (!kept.table) throw new ApiError('BAD_REQUEST', 'only query results can be sorted (this statement returned a report)');
-      if (req.column !== null && !kept.columns.some((c) => c.name === req.column))
-        throw new ApiError('BAD_REQUEST', `the result has no column "${req.column}"`);
+      if (req.column !== null && !kept.columns.some((c) => c.name === req.column)) throw new ApiError('BAD_REQUEST', `the result has no column "${req.column}"`);
       const started = Date.now();
       const source = kept.source ?? kept.table;
       const sorted = `${source}_sorted`;
@@ -273,9 +255,7 @@ export class SqlConsole {
   }
 
   async saved(): Promise<SavedQuery[]> {
-    const rows = (
-      await this.ws.db.runAndReadAll(`SELECT name, sql, strftime(updated_at, '%Y-%m-%dT%H:%M:%SZ') AS updated_at FROM rz_saved_query ORDER BY name`)
-    ).getRowObjectsJS();
+    const rows = (await this.ws.db.runAndReadAll(`SELECT name, sql, strftime(updated_at, '%Y-%m-%dT%H:%M:%SZ') AS updated_at FROM rz_saved_query ORDER BY name`)).getRowObjectsJS();
     const own = rows.map((r) => ({ name: String(r.name), sql: String(r.sql), updatedAt: String(r.updated_at), preset: false }));
     return [...PRESET_QUERIES.map((p) => ({ ...p, updatedAt: '', preset: true })), ...own];
   }
