@@ -4,7 +4,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlProgress, SqlRunRequest, SqlRunResult, SqlSortRequest, SqlSortResult } from '../../shared/api/sql.ts';
+import type { ColumnProfile, ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlProgress, SqlRunRequest, SqlRunResult, SqlSortRequest, SqlSortResult } from '../../shared/api/sql.ts';
 import { FORMULA_START } from '../../shared/csv.ts';
 import { splitStatements } from '../../shared/sql/split.ts';
 import { readColumns } from './columns.ts';
@@ -14,6 +14,7 @@ import { quoteIdent, quoteLiteral } from './sqlText.ts';
 import { ResultStore, type KeptResult } from './results.ts';
 import type { ConsoleSandbox } from './sandbox.ts';
 import { protectedObjectRefusal } from './guard.ts';
+import { profileColumn } from './profile.ts';
 import type { Workspace } from './workspace.ts';
 
 const MAX_PAGE = 100_000;
@@ -190,6 +191,20 @@ export class SqlConsole {
         throw sqlError(e);
       }
       return { resultId: req.resultId, column: req.column, desc, rowCount: kept.rowCount, elapsedMs: Date.now() - started };
+    });
+  }
+
+  /** A column's type, nulls, distinct values, range and histogram, computed by DuckDB over the whole result. */
+  profile(resultId: string, column: string): Promise<ColumnProfile> {
+    return this.results.use(resultId, async (kept) => {
+      if (!kept.table) throw new ApiError('BAD_REQUEST', 'only query results can be profiled (this statement returned a report)');
+      const info = kept.columns.find((c) => c.name === column);
+      if (!info) throw new ApiError('BAD_REQUEST', `the result has no column "${column}"`);
+      try {
+        return await profileColumn(kept.conn, kept.source ?? kept.table, info);
+      } catch (e) {
+        throw sqlError(e);
+      }
     });
   }
 

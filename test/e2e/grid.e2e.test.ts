@@ -118,6 +118,24 @@ describe('grid in Chromium (browser mode)', () => {
     await rz.screenshot('grid-fitted-column');
   });
 
+  it('profiles a column on demand: type, nulls, distinct, range and a histogram, from DuckDB', async () => {
+    await run(`SELECT CASE WHEN range % 10 = 0 THEN NULL ELSE range % 100 END AS n, 'k' || (range % 3) AS k FROM range(1000)`, '1,000');
+    await grid().locator('.th[aria-colindex="1"]').click({ button: 'right' });
+    await rz.page.getByTestId('profile-column').click();
+    const panel = grid().getByTestId('column-profile');
+    await expect.poll(() => panel.getByTestId('profile-distinct').count()).toBe(1);
+    expect(await panel.getByTestId('profile-type').textContent()).toBe('BIGINT');
+    expect(await panel.getByTestId('profile-nulls').textContent()).toBe('100 (10%)');
+    expect(await panel.getByTestId('profile-distinct').textContent()).toBe('90');
+    expect([await panel.getByTestId('profile-min').textContent(), await panel.getByTestId('profile-max').textContent()]).toEqual(['1', '99']);
+    expect(await panel.locator('.bar').count()).toBe(16);
+    await rz.screenshot('grid-column-profile');
+    await rz.page.keyboard.press('Escape');
+    await grid().locator('.th[aria-colindex="2"]').click({ button: 'right' });
+    await rz.page.getByTestId('profile-column').click();
+    await expect.poll(() => panel.locator('.bar .label').allTextContents()).toEqual(['k0', 'k1', 'k2']);
+  });
+
   it('sorts a 1,000,000-row result by a column on the server: ascending, descending, then the query order', async () => {
     const sql = 'SELECT range AS i, hash(range) % 1000 AS bucket FROM range(1000000)';
     await run(sql, '1,000,000');

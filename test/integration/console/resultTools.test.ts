@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../electron/api/app.ts';
 import { cellValue, type ColumnBatch } from '../../../shared/api/columns.ts';
-import type { SqlRunResult, SqlSortResult } from '../../../shared/api/sql.ts';
+import type { ColumnProfile, SqlRunResult, SqlSortResult } from '../../../shared/api/sql.ts';
 
 /** sql.sort re-orders a kept result in DuckDB: pages, export order and "back to the query's order". */
 describe('sorting a console result on the server', () => {
@@ -70,5 +70,51 @@ describe('sorting a console result on the server', () => {
     const run = await call<SqlRunResult>('sql.run', { sql: 'SELECT 1 AS x', queryId: 'q3' });
     expect(await app.router.call('sql.sort', { resultId: run.resultId, column: 'nope' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await app.router.call('sql.sort', { resultId: 'r999', column: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('profiling a console result column in DuckDB', () => {
+  let dir: string;
+  let app: App;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rz-profile-'));
+    process.env.REDZONE_USER_DATA = join(dir, 'user');
+    app = await createApp(join(dir, 'w.duckdb'), () => {});
+  });
+  afterAll(async () => {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('counts nulls and distinct values, finds the range and bins numbers, times and text', async () => {
+    const r = await app.router.call('sql.run', {
+      sql: `SELECT CASE WHEN range % 10 = 0 THEN NULL ELSE range % 100 END AS n, TIMESTAMP '2018-10-12' + INTERVAL (range) MINUTE AS t, 'k' || (range % 3) AS k FROM range(1000)`,
+      queryId: 'p1',
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    const { resultId } = r.value as SqlRunResult;
+    const profile = async (column: string) => {
+      const p = await app.router.call('sql.profile', { resultId, column });
+      if (!p.ok) throw new Error(p.error.message);
+      return p.value as ColumnProfile;
+    };
+    const n = await profile('n');
+    expect(n).toMatchObject({ column: 'n', rows: 1000, nulls: 100, distinct: 90, min: '1', max: '99' });
+    expect(n.histogram.kind).toBe('bins');
+    expect(n.histogram.buckets.reduce((a, b) => a + b.count, 0)).toBe(900);
+    const t = await profile('t');
+    expect(t).toMatchObject({ nulls: 0, distinct: 1000, min: '2018-10-12 00:00:00', max: '2018-10-12 16:39:00' });
+    expect(t.histogram.buckets.reduce((a, b) => a + b.count, 0)).toBe(1000);
+    expect(t.histogram.buckets[0].label).toBe('2018-10-12 00:00:00');
+    const k = await profile('k');
+    expect(k.histogram).toEqual({
+      kind: 'top',
+      buckets: [
+        { label: 'k0', count: 334 },
+        { label: 'k1', count: 333 },
+        { label: 'k2', count: 333 },
+      ],
+    });
+    expect(await app.router.call('sql.profile', { resultId, column: 'nope' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 });
