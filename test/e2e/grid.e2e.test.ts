@@ -134,6 +134,9 @@ describe('grid in Chromium (browser mode)', () => {
     await grid().locator('.th[aria-colindex="2"]').click({ button: 'right' });
     await rz.page.getByTestId('profile-column').click();
     await expect.poll(() => panel.locator('.bar .label').allTextContents()).toEqual(['k0', 'k1', 'k2']);
+    // A new result closes it: the profile was of the old rows.
+    await run('SELECT range AS two FROM range(2)', '2');
+    expect(await panel.count()).toBe(0);
   });
 
   it('sorts a 1,000,000-row result by a column on the server: ascending, descending, then the query order', async () => {
