@@ -4,7 +4,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlProgress, SqlRunRequest, SqlRunResult } from '../../shared/api/sql.ts';
+import type { ColumnProfile, ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlProgress, SqlRunRequest, SqlRunResult, SqlSortRequest, SqlSortResult } from '../../shared/api/sql.ts';
 import { FORMULA_START } from '../../shared/csv.ts';
 import { splitStatements } from '../../shared/sql/split.ts';
 import { readColumns } from './columns.ts';
@@ -14,6 +14,7 @@ import { quoteIdent, quoteLiteral } from './sqlText.ts';
 import { ResultStore, type KeptResult } from './results.ts';
 import type { ConsoleSandbox } from './sandbox.ts';
 import { protectedObjectRefusal } from './guard.ts';
+import { profileColumn } from './profile.ts';
 import type { Workspace } from './workspace.ts';
 
 const MAX_PAGE = 100_000;
@@ -163,6 +164,48 @@ export class SqlConsole {
 
   page(req: SqlPageRequest): Promise<ColumnBatch> {
     return this.results.use(req.resultId, (kept) => readPage(kept, req.offset, req.limit));
+  }
+
+  /**
+   * Sorts a kept result where it lives: a sorted copy of its table replaces it for paging (and export).
+   * DuckDB sorts; the renderer never holds more than a page. Ties come in DuckDB's order (a rowid
+   * tie-break doubled the sort's time), fixed once the copy is written, so pages stay consistent.
+   */
+  sort(req: SqlSortRequest): Promise<SqlSortResult> {
+    return this.results.use(req.resultId, async (kept) => {
+      if (!kept.table) throw new ApiError('BAD_REQUEST', 'only query results can be sorted (this statement returned a report)');
+      if (req.column !== null && !kept.columns.some((c) => c.name === req.column)) throw new ApiError('BAD_REQUEST', `the result has no column "${req.column}"`);
+      const started = Date.now();
+      const source = kept.source ?? kept.table;
+      const sorted = `${source}_sorted`;
+      const desc = req.desc === true;
+      try {
+        await kept.conn.run(`DROP TABLE IF EXISTS ${sorted}`);
+        kept.table = source;
+        if (req.column !== null) {
+          await kept.conn.run(`CREATE TEMP TABLE ${sorted} AS SELECT * FROM ${source} ORDER BY ${quoteIdent(req.column)} ${desc ? 'DESC' : 'ASC'} NULLS LAST`);
+          kept.table = sorted;
+          kept.source = source;
+        }
+      } catch (e) {
+        throw sqlError(e);
+      }
+      return { resultId: req.resultId, column: req.column, desc, rowCount: kept.rowCount, elapsedMs: Date.now() - started };
+    });
+  }
+
+  /** A column's type, nulls, distinct values, range and histogram, computed by DuckDB over the whole result. */
+  profile(resultId: string, column: string): Promise<ColumnProfile> {
+    return this.results.use(resultId, async (kept) => {
+      if (!kept.table) throw new ApiError('BAD_REQUEST', 'only query results can be profiled (this statement returned a report)');
+      const info = kept.columns.find((c) => c.name === column);
+      if (!info) throw new ApiError('BAD_REQUEST', `the result has no column "${column}"`);
+      try {
+        return await profileColumn(kept.conn, kept.source ?? kept.table, info);
+      } catch (e) {
+        throw sqlError(e);
+      }
+    });
   }
 
   /** Runs `fn` on a kept result's connection, in turn with its pages and before its close (for sort, profile, …). */

@@ -5,7 +5,10 @@ import { ApiError } from '../../shared/api/envelope.ts';
 /** A result kept for paging: a query lives in a temp table on its own connection. */
 export interface KeptResult {
   conn: DuckDBConnection;
+  /** The table pages are read from: the query's own, or a sorted copy of it (see `source`). */
   table?: string;
+  /** The query's table in its own order, kept while `table` is a sorted copy. */
+  source?: string;
   batch?: ColumnBatch;
   columns: ColumnInfo[];
   rowCount: number;

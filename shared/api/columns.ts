@@ -1,3 +1,5 @@
+import { formatTimestamp } from '../format.ts';
+
 /**
  * Query results cross process boundaries as typed columns, never as row objects: a million rows of
  * three doubles is 24 MB of Float64Array, not 1M JS objects.
@@ -54,14 +56,6 @@ export function cellValue(column: Column, row: number): string | number | boolea
     case 'text':
       return decoder.decode(column.bytes.subarray(column.offsets[row], column.offsets[row + 1]));
   }
-}
-
-export function formatTimestamp(ms: number): string {
-  const whole = Math.floor(ms);
-  const iso = new Date(whole).toISOString(); // 2018-10-12T05:53:59.318Z
-  const micros = Math.round((ms - whole) * 1000);
-  const frac = micros > 0 ? iso.slice(20, 23) + String(micros).padStart(3, '0') : iso.slice(20, 23);
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${frac}`.replace(/\.000$/, '').replace(/\.(\d*?)0+$/, (m, d) => (d ? `.${d}` : ''));
 }
 
 /** Builds a text column from strings (used where a service produces text itself). */

@@ -38,6 +38,35 @@ export interface SqlPageRequest {
   limit: number;
 }
 
+/** Re-orders a kept result on the server (an ORDER BY over it), so any size sorts; `column: null` restores the query's order. */
+export interface SqlSortRequest {
+  resultId: string;
+  column: string | null;
+  desc?: boolean;
+}
+
+export interface SqlSortResult {
+  resultId: string;
+  column: string | null;
+  desc: boolean;
+  rowCount: number;
+  elapsedMs: number;
+}
+
+/** One column of a kept result, summarised by DuckDB (sql.profile). */
+export interface ColumnProfile {
+  column: string;
+  type: string;
+  rows: number;
+  nulls: number;
+  distinct: number;
+  /** As DuckDB prints them (null when every value is NULL). */
+  min: string | null;
+  max: string | null;
+  /** Equal-width bins over min..max for numbers and times; the most frequent values for anything else. */
+  histogram: { kind: 'bins' | 'top'; buckets: { label: string; count: number }[] };
+}
+
 export interface HistoryEntry {
   id: number;
   sql: string;
@@ -78,6 +107,8 @@ export interface SqlApi {
   'sql.page': Method<SqlPageRequest, ColumnBatch>;
   'sql.cancel': Method<{ queryId: string }, { cancelled: boolean }>;
   'sql.close': Method<{ resultId: string }, NoArgs>;
+  'sql.sort': Method<SqlSortRequest, SqlSortResult>;
+  'sql.profile': Method<{ resultId: string; column: string }, ColumnProfile>;
   'sql.history': Method<{ limit?: number }, HistoryEntry[]>;
   'sql.saved': Method<NoArgs, SavedQuery[]>;
   'sql.save': Method<{ name: string; sql: string }, SavedQuery>;

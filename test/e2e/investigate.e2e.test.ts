@@ -114,6 +114,25 @@ describe('investigation in Chromium (browser mode)', () => {
     expect(rz.problems).toEqual([]);
   });
 
+  it('scrolls the flagged table right to its last columns: suspicion, reasons and the note just recorded', async () => {
+    const { page } = rz;
+    const grid = page.getByTestId('flagged-grid');
+    const names = (await grid.locator('.th .name').allTextContents()).map((n) => n.replace(/ [▲▼]$/, ''));
+    const col = (name: string) => names.indexOf(name) + 1;
+    expect(names.slice(-3)).toEqual(['suspicion', 'reasons', 'note']);
+    const pidxCells = grid.locator(`[role=row] [aria-colindex="${col('pidx')}"]`);
+    await expect.poll(() => pidxCells.allTextContents(), { timeout: 10_000 }).toContain(String(walker));
+    const row = grid.locator('[role=row]').nth((await pidxCells.allTextContents()).indexOf(String(walker)));
+    await grid.locator('.scroller').evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    await expect.poll(() => row.locator(`[aria-colindex="${col('note')}"]`).textContent()).toContain('walked the red zone');
+    expect(await row.locator(`[aria-colindex="${col('reasons')}"]`).textContent()).toContain('entered Red zone');
+    expect(Number(await row.locator(`[aria-colindex="${col('suspicion')}"]`).textContent())).toBeGreaterThan(0);
+    expect(await row.locator(`[aria-colindex="${col('pidx')}"]`).count()).toBe(0); // scrolled out of the DOM
+    await rz.screenshot('investigate-table-scrolled-right');
+    await grid.locator('.scroller').evaluate((el) => (el.scrollLeft = 0));
+    await expect.poll(() => row.locator(`[aria-colindex="${col('pidx')}"]`).textContent()).toBe(String(walker));
+  });
+
   it('draws the map: density, anomalous points, the red zone; a box selection leads to the drill-down', async () => {
     const { page } = rz;
     await page.getByTestId('nav-map').click();

@@ -63,6 +63,11 @@ export function sqlHandlers(s: AppServices): HandlersFor<SqlApi> {
       return {};
     },
     'sql.functions': () => functionNames(s.ws),
+    'sql.sort': (r) => {
+      if (r.column !== null && typeof r.column !== 'string') throw new ApiError('BAD_REQUEST', '"column" must be a column name or null');
+      return s.console.sort({ resultId: requireString(r.resultId, 'resultId'), column: r.column, desc: r.desc === true });
+    },
+    'sql.profile': (r) => s.console.profile(requireString(r.resultId, 'resultId'), requireString(r.column, 'column')),
     'sql.history': (r) => s.console.history(r.limit ?? 200),
     'sql.saved': () => s.console.saved(),
     'sql.save': (r) => s.console.save(requireString(r.name, 'name'), requireString(r.sql, 'sql')),

@@ -1,14 +1,8 @@
 /** Which scoring run the Map and Anomalies views show (null: the newest), shared so both agree. */
 export const investigation = $state<{ runId: number | null }>({ runId: null });
 
-export function fmtNumber(v: unknown, digits = 3): string {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return v === null || v === undefined ? '' : String(v);
-  return Number.isInteger(v) ? v.toLocaleString('en-US') : String(+v.toFixed(digits));
-}
-
-export function fmtTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
-}
+// Number and time text comes from the shared formatter, under the names these views use.
+export { formatNumber as fmtNumber, formatTimeSeconds as fmtTime } from '../../../../shared/format.ts';
 
 export function fmtDuration(seconds: number): string {
   if (seconds < 90) return `${Math.round(seconds)} s`;
