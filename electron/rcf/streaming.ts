@@ -5,6 +5,7 @@ import { Rng } from './random.ts';
 import { attributeTree, makeScratch, scoreTree, type Scratch } from './score.ts';
 import { Shingler, type ShinglerState } from './shingle.ts';
 import { checkInt, checkNumber, checkPoints } from './validate.ts';
+import { nearestLeaf } from './impute.ts';
 
 /** Streaming hyperparameters, named after Kinesis RANDOM_CUT_FOREST's. */
 export interface StreamingParams {
@@ -145,9 +146,10 @@ export class StreamingForest {
 
   /**
    * Score-then-update over rows (inputDims values each). Writes each row's sum of tree scores over this
-   * forest's trees to sums[i] (0 until ready).
+   * forest's trees to sums[i] (0 until ready). `onScore(i, sum)` is called for each scored row before the
+   * trees learn it, so it may look at that point (attributeCurrent, imputeCurrent).
    */
-  processSums(rows: Float64Array, sums?: Float64Array): Float64Array {
+  processSums(rows: Float64Array, sums?: Float64Array, onScore?: (i: number, sum: number) => void): Float64Array {
     const n = checkPoints(rows, this.inputDims);
     const out = sums ?? new Float64Array(n);
     if (out.length < n) throw new RcfInputError(`the sums array holds ${out.length} values, not ${n}`);
@@ -161,7 +163,46 @@ export class StreamingForest {
         sum += one[0];
       }
       out[i] = sum;
+      onScore?.(i, sum);
     });
+    return out;
+  }
+
+  /** The point being scored (valid inside processSums's onScore): the shingle, oldest row first. */
+  get current(): Float64Array {
+    return this.point;
+  }
+
+  /** Inside onScore: the current point's attribution summed over this forest's trees (2·dims values, as processAttributionSums). */
+  attributeCurrent(out: Float64Array): Float64Array {
+    out.fill(0);
+    for (const tree of this.trees) attributeTree(tree.nodes, tree.root, this.point, 0, 1, out, this.scratch);
+    return out;
+  }
+
+  /**
+   * Inside onScore: what the trees expect in the `missing` dimensions given the point's others (AWS's
+   * imputation): each tree's nearest sampled point ignoring those dimensions, the median over trees.
+   */
+  imputeCurrent(missing: Uint8Array): Float64Array {
+    const out = Float64Array.from(this.point);
+    const leaves: number[] = [];
+    const boxes: Float64Array[] = [];
+    for (const tree of this.trees) {
+      const leaf = nearestLeaf(tree.nodes, tree.root, this.point, missing);
+      if (leaf < 0) continue;
+      leaves.push(leaf);
+      boxes.push(tree.nodes.box);
+    }
+    if (!leaves.length) return out;
+    const column = new Float64Array(leaves.length);
+    const stride = 2 * this.dims;
+    for (let j = 0; j < this.dims; j++) {
+      if (!missing[j]) continue;
+      for (let t = 0; t < leaves.length; t++) column[t] = boxes[t][leaves[t] * stride + 2 * j];
+      column.sort();
+      out[j] = column[column.length >> 1];
+    }
     return out;
   }
 

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
-import { RcfInputError } from '../../rcf/index.ts';
+import { RcfInputError, ThresholdedDetector, type DetectorParams } from '../../rcf/index.ts';
 import { scoreWorkspace, SCORE_WORKSPACE_HELP } from './scoreWorkspace.ts';
 import { createScoringPool } from '../../scoring/pool.ts';
 import { intOption, numberOption, parseCommandArgs } from '../args.ts';
@@ -18,6 +18,7 @@ const OPTIONS = {
   shingle: { type: 'string' },
   'time-decay': { type: 'string' },
   attribution: { type: 'boolean' },
+  detect: { type: 'boolean' },
   workers: { type: 'string' },
 } as const;
 
@@ -36,6 +37,10 @@ with a "score" column appended (inliers score near 1; AWS randomcutforest's scal
                       score is 0 until the forest is ready (samples/4 rows), as in Kinesis
     --shingle K       shingle size: score the last K rows of the columns together, default 1
     --time-decay X    sampling weight grows as exp(X·t), default 1/(10·samples)
+    --detect          thresholded detection (as AWS ThresholdedRandomCutForest): the columns are
+                      normalised by their running mean and deviation before scoring, and "grade"
+                      (0..1, > 0 where an incident starts), "anomaly" (0/1) and expected_<column>
+                      (what the forest expected on an alerting row, empty elsewhere) are appended
   --attribution       batch only: also append <column>_attr_high and <column>_attr_low per column,
                       how much of the score comes from the value being above / below the usual range
   --workers N         worker threads, default the number of cores
@@ -50,8 +55,8 @@ ${SCORE_WORKSPACE_HELP}`,
     const { values } = parseCommandArgs(argv, OPTIONS);
     if (!values.in || !values.out) throw new CliError('score needs --in FILE.csv and --out FILE.csv (see --help)');
     if (values.stream && values.attribution) throw new CliError('--attribution is only available in batch mode (without --stream)');
-    if (!values.stream && (values.shingle !== undefined || values['time-decay'] !== undefined)) {
-      throw new CliError('--shingle and --time-decay apply to --stream');
+    if (!values.stream && (values.shingle !== undefined || values['time-decay'] !== undefined || values.detect)) {
+      throw new CliError('--shingle, --time-decay and --detect apply to --stream');
     }
     const trees = intOption(values.trees, 'trees', 100, 1);
     const samples = intOption(values.samples, 'samples', 256, 1);
@@ -71,12 +76,16 @@ ${SCORE_WORKSPACE_HELP}`,
       const opts = { columns: csv.columns };
       let scores: Float64Array;
       let attribution: Float64Array | undefined;
-      if (values.stream) {
+      let extra = ['score'];
+      if (values.detect) {
+        ({ scores, table: attribution } = detectColumns(points, dims, { numTrees: trees, samplesPerTree: samples, seed, shingleSize: shingle, timeDecay }));
+        extra = ['score', 'grade', 'anomaly', ...csv.columns.map((c) => `expected_${c}`)];
+      } else if (values.stream) {
         ({ scores } = await pool.scoreStream(points, dims, { numTrees: trees, samplesPerTree: samples, seed, shingleSize: shingle, timeDecay }, opts));
       } else {
         ({ scores, attribution } = await pool.scoreBatch(points, dims, { numTrees: trees, samplesPerTree: samples, seed }, { ...opts, attribution: values.attribution }));
       }
-      const extra = ['score', ...(attribution ? csv.columns.flatMap((c) => [`${c}_attr_high`, `${c}_attr_low`]) : [])];
+      if (values.attribution) extra = ['score', ...csv.columns.flatMap((c) => [`${c}_attr_high`, `${c}_attr_low`])];
       await writeCsv(values.out, csv, extra, scores, attribution);
       const secs = (performance.now() - started) / 1000;
       io.out(`scored ${csv.rows.toLocaleString('en-US')} rows × ${dims} columns (${csv.columns.join(', ')}) in ${secs.toFixed(2)} s → ${values.out}`);
@@ -89,6 +98,20 @@ ${SCORE_WORKSPACE_HELP}`,
     }
   },
 };
+
+/** The detector over the rows in file order: scores, and per row grade, anomaly and the expected values (NaN off alerts). */
+function detectColumns(points: Float64Array, dims: number, params: DetectorParams): { scores: Float64Array; table: Float64Array } {
+  const det = new ThresholdedDetector(dims, params).process(points);
+  const width = 2 + dims;
+  const n = det.scores.length;
+  const table = new Float64Array(n * width).fill(NaN);
+  for (let r = 0; r < n; r++) {
+    table[r * width] = det.grades[r];
+    table[r * width + 1] = det.anomaly[r];
+  }
+  for (const inc of det.incidents) table.set(inc.expected, inc.start * width + 2);
+  return { scores: det.scores, table };
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // CSV in: lines are kept as the bytes they were read in (so they are written back unchanged), and the
@@ -320,7 +343,8 @@ function parseNumber(buf: Buffer, a: number, b: number): number {
 // ---------------------------------------------------------------------------------------------------------
 // CSV out: each row's original bytes, then the new columns with 6 decimals (the reference files' precision).
 
-async function writeCsv(path: string, csv: Csv, extra: string[], scores: Float64Array, attribution: Float64Array | undefined): Promise<void> {
+/** Writes the rows with `extra` appended: the scores, then (extra.length − 1) values per row from `table` (NaN writes an empty field). */
+async function writeCsv(path: string, csv: Csv, extra: string[], scores: Float64Array, table: Float64Array | undefined): Promise<void> {
   const out = createWriteStream(path);
   const done = once(out, 'finish');
   const failed = once(out, 'error').then(([e]) => {
@@ -330,17 +354,21 @@ async function writeCsv(path: string, csv: Csv, extra: string[], scores: Float64
     if (!out.write(buf)) await Promise.race([once(out, 'drain'), failed]);
   };
   await write(Buffer.concat([csv.headerLine, Buffer.from(',' + extra.join(',') + '\n')]));
-  const width = attribution ? 2 * csv.dims : 0;
+  const width = table ? extra.length - 1 : 0;
+  // Scores and attributions are below log2(samples + 1) ≤ 12, so 24 bytes per number is ample; expected
+  // values are in the input's units and may need more digits.
+  let big = 1;
+  for (let x = 0; x < (table?.length ?? 0); x++) if (Math.abs(table![x]) > big) big = Math.abs(table![x]);
+  const numberBytes = 24 + Math.ceil(Math.log10(big));
   let row = 0;
   for (const block of csv.blocks) {
     const count = block.starts.length;
-    // Scores and attributions are below log2(samples + 1) ≤ 12, so 24 bytes per number is ample.
-    const buf = Buffer.allocUnsafe(block.buf.length + count * (1 + (1 + width) * 24));
+    const buf = Buffer.allocUnsafe(block.buf.length + count * (1 + (1 + width) * numberBytes));
     let pos = 0;
     for (let r = 0; r < count; r++, row++) {
       pos += block.buf.copy(buf, pos, block.starts[r], block.ends[r]);
       pos = writeFixed(buf, pos, scores[row]);
-      for (let x = 0; x < width; x++) pos = writeFixed(buf, pos, attribution![row * width + x]);
+      for (let x = 0; x < width; x++) pos = writeFixed(buf, pos, table![row * width + x]);
       buf[pos++] = LF;
     }
     await write(buf.subarray(0, pos));
@@ -352,6 +380,7 @@ async function writeCsv(path: string, csv: Csv, extra: string[], scores: Float64
 /** Writes ",<x with 6 decimals>" into buf at pos; returns the new position. */
 function writeFixed(buf: Buffer, pos: number, x: number): number {
   buf[pos++] = COMMA;
+  if (Number.isNaN(x)) return pos;
   if (x < 0) {
     buf[pos++] = MINUS;
     x = -x;

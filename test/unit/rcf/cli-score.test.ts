@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scoreCommand } from '../../../electron/cli/commands/score.ts';
 import { CliError } from '../../../electron/cli/command.ts';
-import { StreamingForest, scoreForest, trainForest } from '../../../electron/rcf/index.ts';
+import { StreamingForest, ThresholdedDetector, scoreForest, trainForest } from '../../../electron/rcf/index.ts';
 import { Rng } from '../../../electron/rcf/random.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rz-cli-score-'));
@@ -58,6 +58,26 @@ describe('score --in/--out', { timeout: 30000 }, () => {
     const expected = new StreamingForest(1, { numTrees: 8, samplesPerTree: 64, shingleSize: 4, seed: 2 }).process(Float64Array.from(values));
     out.slice(1).forEach((line, i) => expect(Number(line.split(',')[1])).toBeCloseTo(expected[i], 6));
     expect(Number(out[1].split(',')[1])).toBe(0);
+  });
+
+  it('detects with --detect: grade, anomaly and expected columns as the library, one alert on a planted spike', async () => {
+    const v = Array.from({ length: 800 }, (_, i) => Math.round((50 + 10 * Math.sin(i / 8) + rng.next()) * 1000) / 1000);
+    v[600] += 60;
+    const out = await score(['t,v', ...v.map((x, i) => `${i},${x}`)].join('\n'), '--columns', 'v', '--stream', '--shingle', '4', '--trees', '30', '--samples', '64', '--detect');
+    expect(out[0]).toBe('t,v,score,grade,anomaly,expected_v');
+    const det = new ThresholdedDetector(1, { numTrees: 30, samplesPerTree: 64, shingleSize: 4, seed: 0 }).process(Float64Array.from(v));
+    const rows = out.slice(1).map((l) => l.split(','));
+    rows.forEach((r, i) => {
+      expect(Number(r[2])).toBeCloseTo(det.scores[i], 6);
+      expect(Number(r[3])).toBeCloseTo(det.grades[i], 6);
+      expect(r[4]).toBe(det.anomaly[i] ? '1.000000' : '0.000000');
+      expect(r[5] === '').toBe(!det.anomaly[i]);
+    });
+    const alerts = rows.flatMap((r, i) => (r[4] === '1.000000' ? [i] : []));
+    expect(alerts.filter((i) => i >= 600 && i < 604)).toHaveLength(1);
+    const at = alerts.find((i) => i >= 600)!;
+    expect(Number(rows[at][5])).toBeLessThan(v[at] - 30);
+    await expect(scoreCommand.run(['--in', csvFile('a\n1\n'), '--out', join(dir, 'x.csv'), '--detect'], silent)).rejects.toThrow(CliError);
   });
 
   it('reports bad input as one clear line', async () => {
