@@ -24,13 +24,6 @@ export function cliClient(app: App): ApiClient {
   };
 }
 
-/** Calls a router method and turns an error envelope into a one-line CLI failure. */
-export async function callOrFail<T>(app: App, method: string, request: unknown): Promise<T> {
-  const envelope = await app.router.call(method, request);
-  if (!envelope.ok) throw new CliError(`${envelope.error.code}: ${envelope.error.message}`, 1);
-  return envelope.value as T;
-}
-
 /** Runs a service call directly (not through the router) and turns its ApiError into a one-line CLI failure. */
 export async function orFail<T>(work: Promise<T>): Promise<T> {
   try {

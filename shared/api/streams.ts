@@ -190,7 +190,7 @@ export interface StreamsApi {
   'streams.define': Method<{ definition: StreamDefinitionInput }, StreamDefinition>;
   'streams.delete': Method<{ name: string }, NoArgs>;
   /** Starts scoring (mode rescore unless told); the job's result is the StreamRun. */
-  'streams.score': Method<{ name: string; forest?: Partial<ForestSettings>; threshold?: Threshold; mode?: ScoreMode }, JobInfo>;
+  'streams.score': Method<{ name: string; forest?: Partial<ForestSettings>; threshold?: Threshold; mode?: ScoreMode }, JobInfo<StreamRun>>;
   'streams.runs': Method<{ name?: string }, StreamRun[]>;
   'streams.alerts': Method<{ runId: string }, StreamAlerts>;
   /** Re-resolves a run's threshold (no re-scoring) and returns the run with its new cutoff. */
@@ -200,7 +200,7 @@ export interface StreamsApi {
   'streams.series': Method<{ runId: string; key: string }, KeySeries>;
   'streams.swimlane': Method<{ runId: string; bins?: number; maxKeys?: number }, Swimlane>;
   /** Imports a file as a job; the job's result is the StreamImportResult. */
-  'streams.import': Method<StreamImportRequest, JobInfo>;
+  'streams.import': Method<StreamImportRequest, JobInfo<StreamImportResult>>;
   /** Generates a demo stream into the workspace's data folder and imports it (and defines its stream if `define`). */
-  'streams.loadDemo': Method<{ kind: DemoKind; define?: boolean }, JobInfo>;
+  'streams.loadDemo': Method<{ kind: DemoKind; define?: boolean }, JobInfo<DemoLoadResult>>;
 }

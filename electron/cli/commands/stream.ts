@@ -1,15 +1,14 @@
-import type { JobInfo } from '../../../shared/api/jobs.ts';
-import type { ExportedFile } from '../../../shared/api/sql.ts';
-import type { DemoKind, DemoLoadResult, ForestSettings, StreamAlerts, StreamDefinition, StreamImportResult, StreamRun, StreamSummary } from '../../../shared/api/streams.ts';
+import type { DemoKind, ForestSettings, StreamDefinition, StreamRun, Verdict } from '../../../shared/api/streams.ts';
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { App } from '../../api/app.ts';
 import { describeThreshold, parseThreshold } from '../../../shared/streams/threshold.ts';
 import { describeMeasure, parseMeasure } from '../../streams/definition.ts';
 import { generateStreamDemo, isDemoKind, readLabels } from '../../streams/generate/index.ts';
 import { intOption, numberOption, parseCommandArgs } from '../args.ts';
 import { CliError, type CliIO, type Command } from '../command.ts';
-import { callOrFail, openAppFromFlag } from '../workspaceArg.ts';
+import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
+import { runJob, type RunJobOptions } from '../jobRunner.ts';
+import type { ApiClient } from '../../../shared/api/index.ts';
 
 const FOREST_FLAGS = {
   shingle: { type: 'string' },
@@ -81,7 +80,7 @@ export const streamCommand: Command = {
     });
     const app = await openAppFromFlag(values.workspace);
     try {
-      return await handler({ app, io, values: values as Flags, positionals });
+      return await handler({ client: cliClient(app), io, values: values as Flags, positionals });
     } finally {
       await app.close();
     }
@@ -90,7 +89,7 @@ export const streamCommand: Command = {
 
 type Flags = Record<string, string | boolean | string[] | undefined> & { json?: boolean };
 interface Ctx {
-  app: App;
+  client: ApiClient;
   io: CliIO;
   values: Flags;
   positionals: string[];
@@ -99,9 +98,9 @@ interface Ctx {
 const str = (v: Flags[string]) => (typeof v === 'string' ? v : undefined);
 
 const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
-  async demo({ app, io, values }) {
+  async demo({ client, io, values }) {
     const kind = demoKind(values.kind);
-    const result = await runJob<DemoLoadResult>(app, io, await callOrFail<JobInfo>(app, 'streams.loadDemo', { kind }));
+    const result = await runJob(client, io, () => client.call('streams.loadDemo', { kind }), JOB);
     if (values.json) io.out(JSON.stringify(result));
     else {
       io.out(`Loaded ${result.import.loaded.toLocaleString('en-US')} ${kind} lines into ${result.import.table}; defined stream "${result.suggested.name}"`);
@@ -110,10 +109,10 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     return 0;
   },
 
-  async import({ app, io, values, positionals }) {
+  async import({ client, io, values, positionals }) {
     const kind = demoKind(values.kind);
     if (positionals.length !== 1) throw new CliError('give one file to import');
-    const result = await runJob<StreamImportResult>(app, io, await callOrFail<JobInfo>(app, 'streams.import', { kind, path: resolve(positionals[0]), ...(str(values.table) ? { table: values.table } : {}) }));
+    const result = await runJob(client, io, () => client.call('streams.import', { kind, path: resolve(positionals[0]), ...(str(values.table) ? { table: str(values.table) } : {}) }), JOB);
     if (values.json) io.out(JSON.stringify(result));
     else {
       io.out(`${result.table}: ${result.loaded.toLocaleString('en-US')} loaded, ${result.quarantined.toLocaleString('en-US')} quarantined of ${result.lines.toLocaleString('en-US')} lines`);
@@ -122,18 +121,18 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     return 0;
   },
 
-  async define({ app, io, values, positionals }) {
+  async define({ client, io, values, positionals }) {
     if (positionals.length !== 1) throw new CliError('give the stream name: stream define NAME ...');
     const measures = ((values.measure as string[] | undefined) ?? []).map(parseMeasure);
     const threshold = str(values.threshold) ? parseThreshold(values.threshold as string) : undefined;
-    const def = await callOrFail<StreamDefinition>(app, 'streams.define', {
+    const def = await client.call('streams.define', {
       definition: {
         name: positionals[0],
-        ...(str(values.table) ? { sourceTable: values.table } : {}),
-        ...(str(values.query) ? { sourceQuery: values.query } : {}),
+        ...(str(values.table) ? { sourceTable: str(values.table) } : {}),
+        ...(str(values.query) ? { sourceQuery: str(values.query) } : {}),
         timeColumn: str(values.time) ?? '',
         window: str(values.window) ?? '',
-        ...(str(values.key) ? { keyColumn: values.key } : {}),
+        ...(str(values.key) ? { keyColumn: str(values.key) } : {}),
         measures,
         forest: forestFlags(values),
         ...(threshold ? { threshold } : {}),
@@ -143,20 +142,19 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     return 0;
   },
 
-  async list({ app, io, values }) {
-    const list = await callOrFail<StreamSummary[]>(app, 'streams.list', {});
+  async list({ client, io, values }) {
+    const list = await client.call('streams.list', {});
     if (values.json) io.out(JSON.stringify({ streams: list }));
     else if (list.length === 0) io.out('No streams yet: stream define NAME ... or stream demo --kind toll');
     else for (const s of list) io.out(`${describe(s.definition)}\n  ${s.latestRun ? `latest run ${s.latestRun.id}: ${runLine(s.latestRun)}` : 'not scored yet'}`);
     return 0;
   },
 
-  async score({ app, io, values, positionals }) {
+  async score({ client, io, values, positionals }) {
     if (positionals.length !== 1) throw new CliError('give the stream name: stream score NAME');
     const threshold = str(values.threshold) ? parseThreshold(values.threshold as string) : undefined;
     const mode = values.continue ? 'continue' : 'rescore';
-    const job = await callOrFail<JobInfo>(app, 'streams.score', { name: positionals[0], forest: forestFlags(values), ...(threshold ? { threshold } : {}), mode });
-    const run = await runJob<StreamRun>(app, io, job);
+    const run = await runJob(client, io, () => client.call('streams.score', { name: positionals[0], forest: forestFlags(values), ...(threshold ? { threshold } : {}), mode }), JOB);
     if (values.json) io.out(JSON.stringify(runSummary(run)));
     else {
       if (run.mode === 'continue') io.out(`Continued: ${run.newWindows.toLocaleString('en-US')} new window${run.newWindows === 1 ? '' : 's'} scored by the saved forests`);
@@ -166,10 +164,10 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     return 0;
   },
 
-  async alerts({ app, io, values, positionals }) {
-    let runId = await runIdOf(app, values, positionals);
-    if (str(values.threshold)) runId = (await callOrFail<StreamRun>(app, 'streams.setThreshold', { runId, threshold: parseThreshold(values.threshold as string) })).id;
-    const { run, alerts } = await callOrFail<StreamAlerts>(app, 'streams.alerts', { runId });
+  async alerts({ client, io, values, positionals }) {
+    let runId = await runIdOf(client, values, positionals);
+    if (str(values.threshold)) runId = (await client.call('streams.setThreshold', { runId, threshold: parseThreshold(values.threshold as string) })).id;
+    const { run, alerts } = await client.call('streams.alerts', { runId });
     const labels = str(values.labels) ? await readLabels(values.labels as string) : undefined;
     const planted = (a: { key: string; windowStart: number }) => !!labels?.some((l) => l.key === a.key && l.windowStart === a.windowStart);
     const check = labels && {
@@ -196,22 +194,22 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     return 0;
   },
 
-  async mark({ app, io, values, positionals }) {
+  async mark({ client, io, values, positionals }) {
     if (positionals.length !== 1) throw new CliError('give the stream name: stream mark NAME --key K --window TIME --verdict tp|fp|clear');
-    const verdicts: Record<string, string | null> = { tp: 'true_positive', true_positive: 'true_positive', fp: 'false_positive', false_positive: 'false_positive', clear: null };
+    const verdicts: Record<string, Verdict | null> = { tp: 'true_positive', true_positive: 'true_positive', fp: 'false_positive', false_positive: 'false_positive', clear: null };
     const verdict = str(values.verdict);
     if (verdict === undefined || !(verdict in verdicts)) throw new CliError('--verdict must be tp, fp or clear');
     const when = str(values.window);
     const windowStart = when ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(when) ? when : `${when.replace(' ', 'T')}Z`) : NaN;
     if (!Number.isFinite(windowStart)) throw new CliError(`--window must be the window's start, e.g. "2024-05-06 09:43:20" (UTC), got "${when ?? ''}"`);
-    await callOrFail(app, 'streams.mark', { stream: positionals[0], key: str(values.key) ?? '', windowStart, verdict: verdicts[verdict], ...(str(values.note) ? { note: values.note } : {}) });
+    await client.call('streams.mark', { stream: positionals[0], key: str(values.key) ?? '', windowStart, verdict: verdicts[verdict], ...(str(values.note) ? { note: str(values.note) } : {}) });
     io.out(values.json ? JSON.stringify({ stream: positionals[0], key: str(values.key) ?? '', windowStart, verdict: verdicts[verdict] }) : `Marked ${positionals[0]} ${str(values.key) ?? ''} ${isoTime(windowStart)} as ${verdicts[verdict] ?? 'unmarked'}`);
     return 0;
   },
 
-  async export({ app, io, values, positionals }) {
-    const runId = await runIdOf(app, values, positionals);
-    const file = await callOrFail<ExportedFile>(app, 'streams.export', { runId });
+  async export({ client, io, values, positionals }) {
+    const runId = await runIdOf(client, values, positionals);
+    const file = await client.call('streams.export', { runId });
     let path = file.path;
     if (str(values.out)) {
       path = resolve(values.out as string);
@@ -248,36 +246,19 @@ function forestFlags(values: Flags): Partial<ForestSettings> {
   return f;
 }
 
-async function runIdOf(app: App, values: Flags, positionals: string[]): Promise<string> {
+async function runIdOf(client: ApiClient, values: Flags, positionals: string[]): Promise<string> {
   if (str(values.run)) return values.run as string;
   if (positionals.length !== 1) throw new CliError('give the stream name or --run ID');
-  const [latest] = await callOrFail<StreamRun[]>(app, 'streams.runs', { name: positionals[0] });
+  const [latest] = await client.call('streams.runs', { name: positionals[0] });
   if (!latest) throw new CliError(`stream "${positionals[0]}" has no runs yet: stream score ${positionals[0]}`);
   return latest.id;
 }
 
-/** Follows a job to its end with progress on stderr; Ctrl+C cancels it. */
-async function runJob<R>(app: App, io: CliIO, job: JobInfo): Promise<R> {
-  let last = '';
-  let message = '';
-  const off = app.services.events.subscribe((event, payload) => {
-    if (event !== 'job' || (payload as JobInfo).id !== job.id) return;
-    const p = (payload as JobInfo).progress;
-    message = p.message ?? message;
-    const line = `  ${message}${p.total ? ` ${Math.floor((100 * p.done) / p.total)}%` : ''}`;
-    if (line !== last) io.err((last = line));
-  });
-  const cancel = () => app.services.jobs.cancel(job.id);
-  process.once('SIGINT', cancel);
-  try {
-    const end = await app.services.jobs.wait(job.id);
-    if (end.state !== 'done') throw new CliError(`${end.error?.code ?? end.state}: ${end.error?.message ?? end.state}`, 1);
-    return end.result as R;
-  } finally {
-    off();
-    process.off('SIGINT', cancel);
-  }
-}
+/** Stream jobs' progress on stderr; Ctrl+C cancels (exit 130). */
+const JOB: RunJobOptions = {
+  progressLine: (p) => (p.message ? `  ${p.message}${p.total ? ` ${Math.floor((100 * p.done) / p.total)}%` : ''}` : undefined),
+  cancelled: 'cancelled',
+};
 
 function describe(d: StreamDefinition): string {
   const src = d.sourceTable ?? `(${d.sourceQuery})`;
