@@ -1,3 +1,4 @@
+import { ApiError } from '../../shared/api/envelope.ts';
 import { commands } from './commands/index.ts';
 import { CliError, type CliIO } from './command.ts';
 
@@ -39,6 +40,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CliError) {
       io.err(`redzone ${name}: ${e.message}`);
       return e.exitCode;
+    }
+    // A domain refusal (bad input, missing file) is the analyst's to fix: its message, not a stack.
+    if (e instanceof ApiError && e.code !== 'INTERNAL') {
+      io.err(`redzone ${name}: ${e.code}: ${e.message}`);
+      return 1;
     }
     io.err(`redzone ${name}: ${(e as Error)?.stack ?? String(e)}`);
     return 1;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ForestSettings, StreamDefinition } from '../../shared/api/streams.ts';
+import type { DetectorSettings, ForestSettings, StreamDefinition } from '../../shared/api/streams.ts';
 
 /** A key's forest as the last run left it (a row of rz_stream_state). */
 export interface SavedForest {
@@ -37,11 +37,11 @@ export interface Continuation {
 export type ContinuePlan = { continuation: Continuation } | { rescore: string };
 
 /**
- * What a key's forest depends on: the source, how it is windowed and measured, and the forest settings.
- * The threshold and the name are not in it: they only cut the scores. Built in a fixed key order so the
- * JSON compares as text.
+ * What a key's forest depends on: the source, how it is windowed and measured, the forest settings, and
+ * the detector's settings when it scores (its state holds its threshold). A fixed cut-off and the name
+ * are not in it: they only cut the scores. Built in a fixed key order so the JSON compares as text.
  */
-export function forestBasis(def: StreamDefinition, forest: ForestSettings): string {
+export function forestBasis(def: StreamDefinition, forest: ForestSettings, detect?: DetectorSettings): string {
   return JSON.stringify({
     sourceTable: def.sourceTable ?? null,
     sourceQuery: def.sourceQuery ?? null,
@@ -57,6 +57,7 @@ export function forestBasis(def: StreamDefinition, forest: ForestSettings): stri
       outputAfter: forest.outputAfter,
       seed: forest.seed,
     },
+    detector: detect ? { zFactor: detect.zFactor, minScore: detect.minScore } : null,
   });
 }
 

@@ -16,8 +16,8 @@ export function resolveForest(overrides: Partial<ForestSettings> = {}): ForestSe
   };
 }
 
-/** The Kinesis toll lab's alert score; mean + kσ is one flag away. */
-export const DEFAULT_THRESHOLD: Threshold = { kind: 'score', value: 2.5 };
+/** The thresholded detector; the Kinesis toll lab's fixed score (2.5) and mean + kσ are one flag away. */
+export const DEFAULT_THRESHOLD: Threshold = { kind: 'detector' };
 
 const UNITS: [RegExp, number][] = [
   [/^(s|sec|secs|second|seconds)$/, 1],

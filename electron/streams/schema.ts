@@ -4,6 +4,7 @@ import type { SchemaComponent } from '../workspace/schema.ts';
  * Stream definitions, scored runs, every scored window, and the analyst's marks. Marks belong to a
  * stream's (key, window), not to a run, so re-scoring keeps them. Version 2: each key's streaming
  * forest as the latest run left it (rz_stream_state, see continuation.ts), and how a run was last scored.
+ * Version 3: runs scored by the thresholded detector, each window's grade, and the incidents.
  */
 export const streamsSchema: SchemaComponent = {
   name: 'streams',
@@ -70,5 +71,19 @@ export const streamsSchema: SchemaComponent = {
      ALTER TABLE rz_stream_run ADD COLUMN new_windows BIGINT;
      ALTER TABLE rz_stream_run ADD COLUMN continuations INTEGER DEFAULT 0;
      ALTER TABLE rz_stream_run ADD COLUMN rescore_reason VARCHAR;`,
+    `ALTER TABLE rz_stream_run ADD COLUMN detector VARCHAR;
+     ALTER TABLE rz_stream_window ADD COLUMN grade DOUBLE;
+     CREATE TABLE rz_stream_incident (
+       run_id VARCHAR NOT NULL,
+       key VARCHAR NOT NULL,
+       start_window TIMESTAMP NOT NULL,
+       end_window TIMESTAMP NOT NULL,
+       windows BIGINT NOT NULL,
+       peak_grade DOUBLE NOT NULL,
+       score DOUBLE NOT NULL,
+       actual DOUBLE[] NOT NULL,
+       expected DOUBLE[] NOT NULL,
+       attribution DOUBLE[] NOT NULL
+     );`,
   ],
 };

@@ -14,9 +14,9 @@ interface Job extends KeyStreamOptions {
  */
 parentPort!.on('message', (m: Job) => {
   try {
-    const r = scoreKeyStream(m.points, m.dims, m.forest, { resume: m.resume, save: m.save });
-    const transfer = [r.scores.buffer, r.attribution.buffer, ...(r.state ? [r.state.buffer] : [])];
-    parentPort!.postMessage({ index: m.index, scores: r.scores, attribution: r.attribution, state: r.state }, transfer as never);
+    const r = scoreKeyStream(m.points, m.dims, m.forest, { resume: m.resume, save: m.save, ...(m.detect ? { detect: m.detect } : {}) });
+    const transfer = [r.scores, r.attribution, r.grades, r.state].filter((a) => a !== undefined).map((a) => a.buffer);
+    parentPort!.postMessage({ index: m.index, ...r }, transfer as never);
   } catch (e) {
     parentPort!.postMessage({ index: m.index, error: (e as Error)?.message ?? String(e) });
   }

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { ForestSettings } from '../../shared/api/streams.ts';
+import type { DetectorSettings, ForestSettings } from '../../shared/api/streams.ts';
 import { startWorker } from '../util/worker.ts';
 import type { KeyScores } from './streamScore.ts';
 
@@ -24,6 +24,8 @@ export interface ScoreKeysOptions {
    * of keys would otherwise hold gigabytes and spend minutes serialising.
    */
   saveBudgetBytes?: number;
+  /** Score with the thresholded detector (grades and incidents back) instead of the plain forest. */
+  detect?: DetectorSettings;
   onKeyDone?(windowsDone: number): void;
 }
 
@@ -33,11 +35,8 @@ export type WindowScorer = (keys: KeyPoints[], dims: number, forest: ForestSetti
 const workerEntry = () =>
   import.meta.url.endsWith('.ts') ? new URL('./scoreWorker.ts', import.meta.url) : new URL('./streamWorker.js', import.meta.url);
 
-interface Reply {
+interface Reply extends Partial<KeyScores> {
   index: number;
-  scores?: Float64Array;
-  attribution?: Float64Array;
-  state?: Uint8Array;
   error?: string;
 }
 
@@ -81,7 +80,7 @@ export const scoreKeysInWorkers: WindowScorer = (keys, dims, forest, opts = {}) 
       if (next >= order.length) return;
       const index = order[next++];
       const { points, resume } = keys[index];
-      w.postMessage({ index, points, dims, forest, resume, save: saving });
+      w.postMessage({ index, points, dims, forest, resume, save: saving, detect: opts.detect });
     };
     if (keys.length === 0) return resolve([]);
     if (opts.signal?.aborted) return onAbort();
@@ -92,7 +91,8 @@ export const scoreKeysInWorkers: WindowScorer = (keys, dims, forest, opts = {}) 
         if (failed) return;
         if (r.error !== undefined) return stop(new ApiError('INTERNAL', `scoring "${keys[r.index].key}" failed: ${r.error}`));
         const state = keep(r.state);
-        results[r.index] = { scores: r.scores!, attribution: r.attribution!, ...(state ? { state } : {}) };
+        const { scores, attribution, grades, incidents } = r as KeyScores;
+        results[r.index] = { scores, ...(attribution ? { attribution } : {}), ...(grades ? { grades, incidents } : {}), ...(state ? { state } : {}) };
         opts.onKeyDone?.(keys[r.index].points.length / dims);
         if (++finished === keys.length) {
           stop();

@@ -34,7 +34,7 @@ import { sourceSql, windowedMeasuresSql } from './measures.ts';
 import { forestBasis, historyDigest, planContinue, type KeyWindows, type SavedForest } from './continuation.ts';
 import { scoreKeysInWorkers, type KeyPoints, type WindowScorer } from './scorer.ts';
 import type { KeyScores } from './streamScore.ts';
-import { resolveCutoff, scoreStats } from './threshold.ts';
+import { detectSettings, resolveCutoff, scoreStats } from './threshold.ts';
 import { idleWorkContext, type WorkContext } from '../jobs/context.ts';
 
 const DOUBLE_LIST = LIST(DOUBLE);
@@ -123,7 +123,13 @@ export class StreamsService {
     const started = Date.now();
     const definition = await this.get(name);
     const forest = resolveForest({ ...definition.forest, ...overrides.forest });
-    const basis = forestBasis(definition, forest);
+    // A continue keeps the latest run's threshold (it may have been re-cut) unless the definition's changed
+    // since, and scores as that run did (a detector run re-cut to a fixed score still carries its detector on).
+    const latest = overrides.mode === 'continue' ? (await this.runs(name))[0] : undefined;
+    const keep = !overrides.threshold && latest && JSON.stringify(latest.definition.threshold) === JSON.stringify(definition.threshold) ? latest : undefined;
+    const threshold = overrides.threshold ? validateThreshold(overrides.threshold) : keep ? keep.threshold : definition.threshold;
+    const detect = detectSettings(threshold, forest.shingleSize) ?? keep?.detector ?? undefined;
+    const basis = forestBasis(definition, forest, detect);
     const conn = await this.ws.connect();
     try {
       ctx.progress({ done: 0, total: 0, unit: 'windows', message: 'computing windowed measures' });
@@ -140,9 +146,6 @@ export class StreamsService {
       const continuation = plan && 'continuation' in plan ? plan.continuation : undefined;
       const rescoreReason = plan && 'rescore' in plan ? plan.rescore : null;
       const base = continuation ? await this.run(continuation.runId) : undefined;
-      // A continue keeps the run's threshold (it may have been re-cut) unless the definition's changed since.
-      const keepRunThreshold = base && JSON.stringify(base.definition.threshold) === JSON.stringify(definition.threshold);
-      const threshold = overrides.threshold ? validateThreshold(overrides.threshold) : keepRunThreshold ? base.threshold : definition.threshold;
       // Windows each key's saved forest has learned: its scoring resumes right after them.
       const skip = keys.map((k) => (continuation?.saved.has(k.key) ? continuation.learned : 0));
       const work: KeyPoints[] = keys.map((k, i) => ({ key: k.key, points: k.points.subarray(skip[i] * dims), resume: continuation?.saved.get(k.key)?.state }));
@@ -153,6 +156,7 @@ export class StreamsService {
       const scored = await this.scorer(work, dims, forest, {
         signal: ctx.signal,
         save: true,
+        ...(detect ? { detect } : {}),
         saveBudgetBytes: this.forestBudgetBytes,
         onKeyDone: (n) => ctx.progress({ done: (done += n), total, unit: 'windows' }),
       });
@@ -161,11 +165,19 @@ export class StreamsService {
       const runId = base?.id ?? randomUUID();
       await inTransaction(conn, async () => {
         if (base && continuation) {
-          // The windows the forests had not learned (the last one of the previous scoring) are scored again.
+          // The windows the forests had not learned (the last one of the previous scoring) are scored again,
+          // and the incidents they started; an incident still open at the saved state comes back grown.
           const resumeAt = continuation.firstWindow + continuation.learned * definition.windowSeconds * 1000;
           await conn.run(`DELETE FROM rz_stream_window WHERE run_id = $1 AND window_start >= make_timestamp($2::BIGINT * 1000)`, [runId, resumeAt]);
+          await conn.run(`DELETE FROM rz_stream_incident WHERE run_id = $1 AND start_window >= make_timestamp($2::BIGINT * 1000)`, [runId, resumeAt]);
+          for (const [k, key] of keys.entries()) {
+            for (const inc of scored[k].incidents ?? []) {
+              if (inc.start < skip[k]) await conn.run(`DELETE FROM rz_stream_incident WHERE run_id = $1 AND key = $2 AND start_window = make_timestamp($3::BIGINT * 1000)`, [runId, key.key, times[key.from + inc.start]]);
+            }
+          }
         }
         await appendWindows(conn, runId, keys, skip, times, measureColumns, scored);
+        if (detect) await appendIncidents(conn, runId, keys, times, scored);
         const stats = scoreStats(numberValues((await readColumns(await conn.run(RUN_SCORES_SQL, [runId]))).columns[0]));
         const cutoff = resolveCutoff(threshold, stats);
         const values = [runId, JSON.stringify(definition), JSON.stringify(threshold), cutoff, stats.mean, stats.sd, keys.length, batch.rowCount, stats.count, Date.now() - started];
@@ -177,9 +189,9 @@ export class StreamsService {
           );
         } else {
           await conn.run(
-            `INSERT INTO rz_stream_run (id, definition, threshold, cutoff, score_mean, score_sd, keys, windows, scored_windows, elapsed_ms, stream, created_at, forest, mode, new_windows, continuations, rescore_reason)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::TIMESTAMP, $13, 'rescore', $8, 0, $14)`,
-            [...values, name, new Date(started).toISOString(), JSON.stringify(forest), rescoreReason],
+            `INSERT INTO rz_stream_run (id, definition, threshold, cutoff, score_mean, score_sd, keys, windows, scored_windows, elapsed_ms, stream, created_at, forest, mode, new_windows, continuations, rescore_reason, detector)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::TIMESTAMP, $13, 'rescore', $8, 0, $14, $15)`,
+            [...values, name, new Date(started).toISOString(), JSON.stringify(forest), rescoreReason, detect ? JSON.stringify(detect) : null],
           );
         }
         // Over the budget no forest came back: none is kept, so a continue rescores (and says why).
@@ -211,49 +223,70 @@ export class StreamsService {
   }
 
   async runs(stream?: string): Promise<StreamRun[]> {
-    const rows = await this.rows(
-      `SELECT r.*, (SELECT count(*) FROM rz_stream_window w WHERE w.run_id = r.id AND w.score >= r.cutoff) AS alerts
-       FROM rz_stream_run r ${stream ? 'WHERE stream = $1' : ''} ORDER BY created_at DESC, id`,
-      stream ? [stream] : [],
-    );
-    return rows.map(toRun);
+    return (await this.rows(`${RUN_SQL} ${stream ? 'WHERE stream = $1' : ''} ORDER BY created_at DESC, id`, stream ? [stream] : [])).map(toRun);
   }
 
   async run(id: string): Promise<StreamRun> {
-    const [row] = await this.rows(
-      `SELECT r.*, (SELECT count(*) FROM rz_stream_window w WHERE w.run_id = r.id AND w.score >= r.cutoff) AS alerts FROM rz_stream_run r WHERE id = $1`,
-      [id],
-    );
+    const [row] = await this.rows(`${RUN_SQL} WHERE id = $1`, [id]);
     if (!row) throw new ApiError('NOT_FOUND', `no stream run ${id}`);
     return toRun(row);
   }
 
-  /** The run's windows at or above its cutoff, worst first, with the analyst's marks. */
+  /** The run's incidents with the analyst's marks, worst first (of one key, in time order, when asked). */
   async alerts(runId: string): Promise<StreamAlerts> {
     const run = await this.run(runId);
+    return { run, alerts: await this.incidents(run) };
+  }
+
+  private async incidents(run: StreamRun, key?: string): Promise<StreamAlert[]> {
     const names = run.definition.measures.map((m) => m.name);
-    const rows = await this.rows(
-      `SELECT w.key, epoch_ms(w.window_start) AS t, w.measures, w.score, w.attribution, m.verdict, m.note
-       FROM rz_stream_window w LEFT JOIN rz_stream_mark m ON m.stream = $2 AND m.key = w.key AND m.window_start = w.window_start
-       WHERE w.run_id = $1 AND w.score >= $3 ORDER BY w.score DESC, w.key, w.window_start`,
-      [runId, run.stream, run.cutoff],
-    );
-    const alerts: StreamAlert[] = rows.map((r) => ({
+    const record = (values: unknown) => (values ? Object.fromEntries(names.map((n, i) => [n, (values as number[])[i]])) : {});
+    const params: unknown[] = [run.id, run.stream, ...(key !== undefined ? [key] : [])];
+    const mark = (table: string, start: string) => `LEFT JOIN rz_stream_mark m ON m.stream = $2 AND m.key = ${table}.key AND m.window_start = ${table}.${start}`;
+    const rows =
+      run.threshold.kind === 'detector'
+        ? await this.rows(
+            `SELECT i.key, epoch_ms(i.start_window) AS t, epoch_ms(i.end_window) AS t_end, i.windows, i.actual AS measures, i.expected, i.score, i.peak_grade AS grade,
+               i.attribution, m.verdict, m.note
+             FROM rz_stream_incident i ${mark('i', 'start_window')}
+             WHERE i.run_id = $1 ${key !== undefined ? 'AND i.key = $3' : ''} ORDER BY ${key !== undefined ? 'i.start_window' : 'i.peak_grade DESC, i.key, i.start_window'}`,
+            params,
+          )
+        : await this.rows(
+            `SELECT w.key, epoch_ms(w.window_start) AS t, epoch_ms(w.window_start) AS t_end, 1 AS windows, w.measures, NULL AS expected, w.score, NULL AS grade,
+               w.attribution, m.verdict, m.note
+             FROM rz_stream_window w ${mark('w', 'window_start')}
+             WHERE w.run_id = $1 AND w.score >= ${Number(run.cutoff)} ${key !== undefined ? 'AND w.key = $3' : ''}
+             ORDER BY ${key !== undefined ? 'w.window_start' : 'w.score DESC, w.key, w.window_start'}`,
+            params,
+          );
+    return rows.map((r) => ({
       key: String(r.key),
       windowStart: Number(r.t),
-      measures: Object.fromEntries(names.map((n, i) => [n, (r.measures as number[])[i]])),
+      windowEnd: Number(r.t_end),
+      windows: Number(r.windows),
+      measures: record(r.measures),
+      expected: r.expected ? record(r.expected) : null,
       score: Number(r.score),
-      attribution: Object.fromEntries(names.map((n, i) => [n, (r.attribution as number[])[i]])),
+      grade: r.grade === null ? null : Number(r.grade),
+      attribution: record(r.attribution),
       verdict: (r.verdict as StreamAlert['verdict']) ?? null,
       note: (r.note as string | null) ?? null,
     }));
-    return { run, alerts };
   }
 
-  /** Changes which windows alert without re-scoring. */
+  /**
+   * Changes which windows alert without re-scoring: any fixed cut-off; the detector only on a run it
+   * scored, with the settings it scored with (its grades depend on them).
+   */
   async setThreshold(runId: string, threshold: Threshold): Promise<StreamRun> {
     const run = await this.run(runId);
     const t = validateThreshold(threshold);
+    if (t.kind === 'detector') {
+      const wanted = detectSettings(t, run.forest.shingleSize)!;
+      if (!run.detector) throw new ApiError('BAD_REQUEST', 'this run was scored without the detector: score the stream again with threshold auto');
+      if (wanted.zFactor !== run.detector.zFactor) throw new ApiError('BAD_REQUEST', `this run's detector alerted at ${run.detector.zFactor}σ: score the stream again to use ${wanted.zFactor}σ`);
+    }
     const cutoff = resolveCutoff(t, { mean: run.scoreMean, sd: run.scoreSd, count: run.scoredWindows });
     await this.ws.db.run(`UPDATE rz_stream_run SET threshold = $2, cutoff = $3 WHERE id = $1`, [runId, JSON.stringify(t), cutoff]);
     return this.run(runId);
@@ -277,20 +310,23 @@ export class StreamsService {
     ]);
   }
 
-  /** The alert list as CSV (formula-safe, like the ban list) under the workspace's exports folder. */
+  /** The incident list as CSV (formula-safe, like the ban list) under the workspace's exports folder. */
   async exportAlerts(runId: string): Promise<ExportedFile> {
     const { run, alerts } = await this.alerts(runId);
     const names = run.definition.measures.map((m) => m.name);
     const windowMs = run.definition.windowSeconds * 1000;
-    const header = ['stream', 'key', 'window_start', 'window_end', ...names, 'score', ...names.map((n) => `attribution_${n}`), 'verdict', 'note'];
+    const header = ['stream', 'key', 'start', 'end', 'windows', ...names, ...names.map((n) => `expected_${n}`), 'score', 'grade', ...names.map((n) => `attribution_${n}`), 'verdict', 'note'];
     const rows = alerts.map((a) => [
       run.stream,
       a.key,
       isoTime(a.windowStart),
-      isoTime(a.windowStart + windowMs),
+      isoTime(a.windowEnd + windowMs),
+      a.windows,
       ...names.map((n) => a.measures[n]),
+      ...names.map((n) => a.expected?.[n] ?? ''),
       a.score,
-      ...names.map((n) => a.attribution[n]),
+      a.grade ?? '',
+      ...names.map((n) => a.attribution[n] ?? ''),
       a.verdict ?? '',
       a.note ?? '',
     ]);
@@ -310,21 +346,30 @@ export class StreamsService {
     try {
       const batch = await readColumns(
         await conn.run(
-          `SELECT epoch_ms(window_start)::DOUBLE AS t, coalesce(score, 'NaN'::DOUBLE) AS score${names.map((_, i) => `, measures[${i + 1}] AS m${i}`).join('')}
+          `SELECT epoch_ms(window_start)::DOUBLE AS t, coalesce(score, 'NaN'::DOUBLE) AS score, coalesce(grade, 'NaN'::DOUBLE) AS grade${names.map((_, i) => `, measures[${i + 1}] AS m${i}`).join('')}
            FROM rz_stream_window WHERE run_id = ${quoteLiteral(runId)} AND key = ${quoteLiteral(key)} ORDER BY window_start`,
         ),
       );
       if (batch.rowCount === 0) throw new ApiError('NOT_FOUND', `run ${runId} has no key "${key}"`);
-      const [t, score, ...ms] = batch.columns.map(numberValues);
-      return { key, times: t, scores: score, measures: names.map((name, i) => ({ name, values: ms[i] })), cutoff: run.cutoff };
+      const [t, score, grade, ...ms] = batch.columns.map(numberValues);
+      return {
+        key,
+        times: t,
+        scores: score,
+        grades: run.detector ? grade : new Float64Array(0),
+        measures: names.map((name, i) => ({ name, values: ms[i] })),
+        cutoff: run.cutoff,
+        incidents: await this.incidents(run, key),
+      };
     } finally {
       conn.closeSync();
     }
   }
 
-  /** Keys × time bins, each cell the worst score in the bin; keys ordered by their worst score. */
+  /** Keys × time bins, each cell the worst grade (detector) or score in the bin; keys ordered by their worst. */
   async swimlane(runId: string, bins = 120, maxKeys = 50): Promise<Swimlane> {
     const run = await this.run(runId);
+    const value = run.threshold.kind === 'detector' ? 'grade' : 'score';
     if (!Number.isInteger(bins) || bins < 1 || bins > 2000) throw new ApiError('BAD_REQUEST', 'bins must be an integer from 1 to 2000');
     if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new ApiError('BAD_REQUEST', 'maxKeys must be a positive integer');
     const [span] = await this.rows(`SELECT epoch_ms(min(window_start)) AS lo, epoch_ms(max(window_start)) AS hi FROM rz_stream_window WHERE run_id = $1`, [runId]);
@@ -334,15 +379,15 @@ export class StreamsService {
     const binMs = windowsPerBin * windowMs;
     const nBins = Math.max(1, Math.ceil((Number(span.hi) - lo + windowMs) / binMs));
     const keyRows = await this.rows(
-      `SELECT key, max(score) AS worst FROM rz_stream_window WHERE run_id = $1 GROUP BY key ORDER BY worst DESC NULLS LAST, key LIMIT $2`,
+      `SELECT key, max(${value}) AS worst FROM rz_stream_window WHERE run_id = $1 GROUP BY key ORDER BY worst DESC NULLS LAST, key LIMIT $2`,
       [runId, maxKeys],
     );
     const keys = keyRows.map((r) => String(r.key));
     const z = new Float64Array(keys.length * nBins).fill(NaN);
     const index = new Map(keys.map((k, i) => [k, i]));
     const cells = await this.rows(
-      `SELECT key, CAST(floor((epoch_ms(window_start) - $2) / $3) AS INTEGER) AS bin, max(score) AS worst
-       FROM rz_stream_window WHERE run_id = $1 AND score IS NOT NULL GROUP BY ALL`,
+      `SELECT key, CAST(floor((epoch_ms(window_start) - $2) / $3) AS INTEGER) AS bin, max(${value}) AS worst
+       FROM rz_stream_window WHERE run_id = $1 AND ${value} IS NOT NULL GROUP BY ALL`,
       [runId, lo, binMs],
     );
     for (const c of cells) {
@@ -350,7 +395,7 @@ export class StreamsService {
       if (k !== undefined) z[k * nBins + Number(c.bin)] = Number(c.worst);
     }
     const times = Float64Array.from({ length: nBins }, (_, i) => lo + i * binMs);
-    return { keys, worst: keyRows.map((r) => (r.worst === null ? NaN : Number(r.worst))), times, binSeconds: binMs / 1000, z, cutoff: run.cutoff };
+    return { value, keys, worst: keyRows.map((r) => (r.worst === null ? NaN : Number(r.worst))), times, binSeconds: binMs / 1000, z, cutoff: run.cutoff };
   }
 
   async importFile(kind: DemoKind, path: string, table?: string): Promise<StreamImportResult> {
@@ -387,6 +432,12 @@ interface KeyRows extends KeyWindows {
   to: number;
 }
 
+/** A run with its incident count under its threshold: the detector's incidents, or the windows at a fixed cut-off. */
+const RUN_SQL = `SELECT r.*, CASE WHEN json_extract_string(r.threshold, '$.kind') = 'detector'
+    THEN (SELECT count(*) FROM rz_stream_incident i WHERE i.run_id = r.id)
+    ELSE (SELECT count(*) FROM rz_stream_window w WHERE w.run_id = r.id AND w.score >= r.cutoff) END AS alerts
+  FROM rz_stream_run r`;
+
 /** A run's scores in the order a full run computes its statistics in: by key, then time. */
 const RUN_SCORES_SQL = `SELECT score FROM rz_stream_window WHERE run_id = $1 AND score IS NOT NULL ORDER BY key, window_start`;
 
@@ -395,20 +446,42 @@ async function appendWindows(conn: DuckDBConnection, runId: string, keys: KeyRow
   const dims = measureColumns.length;
   const appender = await conn.createAppender('rz_stream_window');
   keys.forEach(({ key, from, to }, k) => {
-    const { scores, attribution } = scored[k];
+    const { scores, attribution, grades } = scored[k];
     for (let r = from + skip[k]; r < to; r++) {
       const i = r - from - skip[k];
       appender.appendVarchar(runId);
       appender.appendVarchar(key);
       appender.appendTimestamp(timestampValue(BigInt(Math.round(times[r] * 1000))));
       appender.appendList(measureColumns.map((c) => c[r]), DOUBLE_LIST);
-      if (Number.isFinite(scores[i])) {
-        appender.appendDouble(scores[i]);
-        appender.appendList(Array.from(attribution.subarray(i * dims, (i + 1) * dims)), DOUBLE_LIST);
-      } else {
-        appender.appendNull();
-        appender.appendNull();
-      }
+      const ok = Number.isFinite(scores[i]);
+      if (ok) appender.appendDouble(scores[i]);
+      else appender.appendNull();
+      if (ok && attribution) appender.appendList(Array.from(attribution.subarray(i * dims, (i + 1) * dims)), DOUBLE_LIST);
+      else appender.appendNull();
+      if (ok && grades) appender.appendDouble(grades[i]);
+      else appender.appendNull();
+      appender.endRow();
+    }
+  });
+  appender.closeSync();
+}
+
+/** Appends the incidents each key's detector started or carried on (its row numbers count the key's windows from its first). */
+async function appendIncidents(conn: DuckDBConnection, runId: string, keys: KeyRows[], times: Float64Array, scored: KeyScores[]): Promise<void> {
+  const appender = await conn.createAppender('rz_stream_incident');
+  const at = (r: number) => timestampValue(BigInt(Math.round(times[r] * 1000)));
+  keys.forEach(({ key, from }, k) => {
+    for (const inc of scored[k].incidents ?? []) {
+      appender.appendVarchar(runId);
+      appender.appendVarchar(key);
+      appender.appendTimestamp(at(from + inc.start));
+      appender.appendTimestamp(at(from + inc.end));
+      appender.appendBigInt(BigInt(inc.end - inc.start + 1));
+      appender.appendDouble(inc.peakGrade);
+      appender.appendDouble(inc.score);
+      appender.appendList(inc.actual, DOUBLE_LIST);
+      appender.appendList(inc.expected, DOUBLE_LIST);
+      appender.appendList(inc.attribution, DOUBLE_LIST);
       appender.endRow();
     }
   });
@@ -468,6 +541,7 @@ function toRun(r: Record<string, unknown>): StreamRun {
     scoredWindows: Number(r.scored_windows),
     alerts: Number(r.alerts),
     elapsedMs: Number(r.elapsed_ms),
+    detector: r.detector ? JSON.parse(String(r.detector)) : null,
     mode: r.mode === 'continue' ? 'continue' : 'rescore',
     newWindows: Number(r.new_windows ?? r.windows),
     continuations: Number(r.continuations ?? 0),

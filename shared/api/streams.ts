@@ -35,8 +35,20 @@ export interface ForestSettings {
   seed: number;
 }
 
-/** A fixed score (Kinesis lab: 2.5) or mean + k·σ of the run's scores (taxi pipeline: k = 3). */
-export type Threshold = { kind: 'score'; value: number } | { kind: 'sigma'; k: number };
+/**
+ * How windows alert. `detector` (the default): the thresholded detector (rcf/threshold) grades each window
+ * against a self-adjusting threshold over the key's recent scores, and an event alerts once, as one
+ * incident; `zFactor` (default 3) is how many deviations above the recent scores an alert needs. The fixed
+ * cut-offs cut the window scores instead: a score (Kinesis lab: 2.5) or mean + k·σ of the run's scores
+ * (taxi pipeline: k = 3); each window at or above it is an incident of its own.
+ */
+/** How a detector run's detector alerted: deviations above the recent scores, and the least score that may alert. */
+export interface DetectorSettings {
+  zFactor: number;
+  minScore: number;
+}
+
+export type Threshold = { kind: 'detector'; zFactor?: number } | { kind: 'score'; value: number } | { kind: 'sigma'; k: number };
 
 export interface StreamDefinition {
   name: string;
@@ -78,7 +90,12 @@ export interface StreamRun {
   definition: StreamDefinition;
   forest: ForestSettings;
   threshold: Threshold;
-  /** The score an alert must reach, resolved from the threshold and this run's scores. */
+  /**
+   * Scored by the thresholded detector (its input normalised; grades, expected values and incidents kept).
+   * Such a run can be cut by any threshold; a run scored without it only by the fixed cut-offs.
+   */
+  detector: DetectorSettings | null;
+  /** The score a fixed cut-off asks for, resolved from the threshold and this run's scores; 0 under the detector (a grade above 0 alerts). */
   cutoff: number;
   scoreMean: number;
   scoreSd: number;
@@ -86,6 +103,7 @@ export interface StreamRun {
   windows: number;
   /** Windows with a score (after outputAfter and a full shingle). */
   scoredWindows: number;
+  /** Incidents under the run's threshold. */
   alerts: number;
   /** Of the latest scoring (a continue's own time). */
   elapsedMs: number;
@@ -106,13 +124,27 @@ export interface StreamSummary {
 
 export type Verdict = 'true_positive' | 'false_positive';
 
+/**
+ * One incident: the window that alerted and the anomalous windows of the same event that followed it (a
+ * fixed cut-off makes every alerting window an incident of its own). Marks belong to its first window.
+ */
 export interface StreamAlert {
   key: string;
-  /** Window start as epoch ms. */
+  /** The first (alerting) window's start, epoch ms. */
   windowStart: number;
+  /** The last anomalous window's start, epoch ms (windowStart for a one-window incident). */
+  windowEnd: number;
+  /** Windows from the first to the last, both included. */
+  windows: number;
+  /** The first window's measures (the actual values). */
   measures: Record<string, number>;
+  /** What the forest expected there, per measure (detector runs; null under a fixed cut-off). */
+  expected: Record<string, number> | null;
+  /** The first window's score. */
   score: number;
-  /** Share of the score per measure (sums to the score). */
+  /** The highest grade over the incident, in (0, 1] (detector runs; null under a fixed cut-off). */
+  grade: number | null;
+  /** Share of the first window's score per measure (sums to its score). */
   attribution: Record<string, number>;
   verdict: Verdict | null;
   note: string | null;
@@ -130,11 +162,19 @@ export interface KeySeries {
   measures: { name: string; values: Float64Array }[];
   /** NaN where the forest had not output yet. */
   scores: Float64Array;
+  /** Detector runs: each window's grade (above 0 on an incident's first window), NaN where unscored; empty otherwise. */
+  grades: Float64Array;
   cutoff: number;
+  /** The key's incidents under the run's threshold, in time order. */
+  incidents: StreamAlert[];
 }
 
-/** Keys × time bins coloured by the worst score in each bin, keys sorted by their worst score. */
+/**
+ * Keys × time bins coloured by the worst value in each bin, keys sorted by their worst: the grade under
+ * the detector (so an incident is one mark), the score under a fixed cut-off.
+ */
 export interface Swimlane {
+  value: 'grade' | 'score';
   keys: string[];
   worst: number[];
   /** Bin starts, epoch ms. */

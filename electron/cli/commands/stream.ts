@@ -1,9 +1,10 @@
-import type { DemoKind, ForestSettings, StreamDefinition, StreamRun, Verdict } from '../../../shared/api/streams.ts';
+import type { DemoKind, ForestSettings, StreamAlert, StreamDefinition, StreamRun, Verdict } from '../../../shared/api/streams.ts';
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeThreshold, parseThreshold } from '../../../shared/streams/threshold.ts';
 import { describeMeasure, parseMeasure } from '../../streams/definition.ts';
 import { generateStreamDemo, isDemoKind, readLabels } from '../../streams/generate/index.ts';
+import { checkLabels, covers, plantedEvents } from '../../streams/labels.ts';
 import { intOption, numberOption, parseCommandArgs } from '../args.ts';
 import { CliError, type CliIO, type Command } from '../command.ts';
 import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
@@ -23,7 +24,9 @@ const FOREST_FLAGS = {
 const HELP = `Usage: npm run cli -- stream <subcommand> [options]      (every subcommand takes --workspace FILE and --json)
 
 Metric streams: a table bucketed into windows per key, scored window by window by a streaming random
-cut forest per key (Kinesis RANDOM_CUT_FOREST: score, then update), alerts above a threshold.
+cut forest per key (Kinesis RANDOM_CUT_FOREST: score, then update). By default a thresholded detector
+(as AWS's ThresholdedRandomCutForest) grades each window against the key's recent scores and each event
+alerts once, as an incident with its actual and expected values; a fixed score cut-off is an option.
 
   stream demo --kind toll|clickstream|series
         generate a demo stream into the workspace's data folder, import it and define its stream
@@ -34,7 +37,8 @@ cut forest per key (Kinesis RANDOM_CUT_FOREST: score, then update), alerts above
         SPEC: vehicles=count | clicks=count if browseraction = 'Click' | fare=sum(amount) |
               speed=avg(speed) | ctr=clicks/impressions        (repeat --measure)
         forest: [--shingle 1] [--trees 100] [--samples 256] [--decay 1/(10·samples)] [--output-after samples/4] [--seed 42]
-        [--threshold 2.5 | 3sigma]   alert at a fixed score (default 2.5) or at mean + kσ of the run
+        [--threshold auto | auto:4 | 2.5 | 3sigma]   the detector (default; auto:K = K deviations above
+              recent scores, default 3), a fixed score (the Kinesis lab's 2.5) or mean + kσ of the run
   stream list
   stream score NAME [forest flags] [--threshold T] [--continue]
         score every key; prints the run. --continue: carry each key's saved forest on over the windows
@@ -42,9 +46,11 @@ cut forest per key (Kinesis RANDOM_CUT_FOREST: score, then update), alerts above
         scores one full run gives; if the definition, forest or scored windows' data changed, it
         rescores everything and says why
   stream alerts (NAME | --run ID) [--threshold T] [--labels FILE] [--limit N]
-        the run's alerts, worst first; --threshold re-cuts the run; --labels compares with a labels file
+        the run's incidents, worst first (--json: each with start, end, windows, measures, expected,
+        score, grade, attribution, mark); --threshold re-cuts the run (auto only on a detector run);
+        --labels compares with a labels file (planted events alerting, split, other incidents)
   stream mark NAME --key K --window "2024-05-06 09:43:20" --verdict tp|fp|clear [--note TEXT]
-  stream export (NAME | --run ID) [--out FILE]          alerts as formula-safe CSV
+  stream export (NAME | --run ID) [--out FILE]          incidents as formula-safe CSV
 
 Example:
   npm run cli -- stream demo --kind toll --workspace lab.duckdb
@@ -169,13 +175,10 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     if (str(values.threshold)) runId = (await client.call('streams.setThreshold', { runId, threshold: parseThreshold(values.threshold as string) })).id;
     const { run, alerts } = await client.call('streams.alerts', { runId });
     const labels = str(values.labels) ? await readLabels(values.labels as string) : undefined;
-    const planted = (a: { key: string; windowStart: number }) => !!labels?.some((l) => l.key === a.key && l.windowStart === a.windowStart);
-    const check = labels && {
-      planted: labels.length,
-      plantedAlerting: labels.filter((l) => alerts.some((a) => a.key === l.key && a.windowStart === l.windowStart)).length,
-      otherAlerts: alerts.filter((a) => !planted(a)).length,
-      otherWindows: run.windows - labels.length,
-    };
+    const windowMs = run.definition.windowSeconds * 1000;
+    const events = labels && plantedEvents(labels, windowMs);
+    const planted = (a: StreamAlert) => !!events?.some((e) => covers(a, e, windowMs, Math.max(1, run.forest.shingleSize)));
+    const check = labels && checkLabels(alerts, labels, run.windows, windowMs, run.forest.shingleSize);
     if (values.json) {
       io.out(JSON.stringify({ run: runSummary(run), alerts, ...(check ? { labels: check } : {}) }));
       return 0;
@@ -184,13 +187,19 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     const names = run.definition.measures.map((m) => m.name);
     io.out(`Run ${run.id} of "${run.stream}": ${runLine(run)}`);
     for (const a of alerts.slice(0, limit)) {
-      const top = names.reduce((best, n) => (a.attribution[n] > a.attribution[best] ? n : best), names[0]);
+      const top = names.reduce((best, n) => ((a.attribution[n] ?? 0) > (a.attribution[best] ?? 0) ? n : best), names[0]);
+      const value = (n: string) => `${n}=${fmt(a.measures[n])}${a.expected ? ` (expected ${fmt(a.expected[n])})` : ''}`;
+      const span = a.windows > 1 ? ` +${a.windows - 1} window${a.windows === 2 ? '' : 's'}` : '';
       io.out(
-        `  ${a.score.toFixed(2).padStart(6)}  ${(a.key || '(all)').padEnd(18)} ${isoTime(a.windowStart)}  ${names.map((n) => `${n}=${fmt(a.measures[n])}`).join(' ')}  ← ${top}${a.verdict ? `  [${a.verdict}${a.note ? `: ${a.note}` : ''}]` : planted(a) ? '  (planted)' : ''}`,
+        `  ${(a.grade === null ? a.score.toFixed(2) : `g${a.grade.toFixed(2)}`).padStart(6)}  ${(a.key || '(all)').padEnd(18)} ${isoTime(a.windowStart)}${span}  ${names.map(value).join(' ')}${a.attribution[top] ? `  ← ${top}` : ''}${a.verdict ? `  [${a.verdict}${a.note ? `: ${a.note}` : ''}]` : planted(a) ? '  (planted)' : ''}`,
       );
     }
     if (alerts.length > limit) io.out(`  … ${alerts.length - limit} more (--limit N)`);
-    if (check) io.out(`Labels: ${check.plantedAlerting}/${check.planted} planted windows alert; ${check.otherAlerts} of ${check.otherWindows} other windows alert (${((100 * check.otherAlerts) / check.otherWindows).toFixed(2)}%)`);
+    if (check) {
+      io.out(
+        `Labels: ${check.plantedAlerting}/${check.planted} planted events alert (${check.plantedSplit} as more than one incident); ${check.otherAlerts} other incidents over ${check.otherWindows} other windows (${((100 * check.otherAlerts) / check.otherWindows).toFixed(2)}%)`,
+      );
+    }
     return 0;
   },
 
@@ -271,7 +280,7 @@ function runSummary(r: StreamRun) {
 }
 
 function runLine(r: StreamRun): string {
-  return `${r.keys} key${r.keys === 1 ? '' : 's'}, ${r.windows.toLocaleString('en-US')} windows (${r.scoredWindows.toLocaleString('en-US')} scored), mean ${r.scoreMean.toFixed(3)} σ ${r.scoreSd.toFixed(3)}, ${describeThreshold(r.threshold)} → cutoff ${r.cutoff.toFixed(3)}, ${r.alerts} alert${r.alerts === 1 ? '' : 's'} · ${(r.elapsedMs / 1000).toFixed(1)} s`;
+  return `${r.keys} key${r.keys === 1 ? '' : 's'}, ${r.windows.toLocaleString('en-US')} windows (${r.scoredWindows.toLocaleString('en-US')} scored), mean ${r.scoreMean.toFixed(3)} σ ${r.scoreSd.toFixed(3)}, ${describeThreshold(r.threshold)}${r.threshold.kind === 'detector' ? '' : ` → cutoff ${r.cutoff.toFixed(3)}`}, ${r.alerts} incident${r.alerts === 1 ? '' : 's'} · ${(r.elapsedMs / 1000).toFixed(1)} s`;
 }
 
 function fmt(v: number): string {

@@ -25,6 +25,8 @@ export interface Incident {
   start: number;
   end: number;
   peakGrade: number;
+  /** The first row's score. */
+  score: number;
   /** The first row's values, what the forest expected there (per measure, input units), and each measure's share of its score. */
   actual: number[];
   expected: number[];
@@ -198,6 +200,7 @@ export class ThresholdedDetector {
         start: first + i,
         end: first + i,
         peakGrade: grade,
+        score,
         actual: Array.from(row),
         expected: Array.from(row, (_, j) => {
           const k = i * dims + j;

@@ -56,7 +56,10 @@ function labelTime(ms: number): string {
 
 /** Reads a labels file back (the tests and `stream alerts --labels` compare alerts with it). */
 export async function readLabels(path: string): Promise<PlantedWindow[]> {
-  const [header, ...rows] = (await readFile(path, 'utf8')).split(/\r?\n/).filter((l) => l.length > 0);
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new ApiError('BAD_REQUEST', `cannot read the labels file ${path}: ${e.code ?? e.message}`);
+  });
+  const [header, ...rows] = text.split(/\r?\n/).filter((l) => l.length > 0);
   if (header !== 'key,window_start,kind') throw new ApiError('BAD_REQUEST', `${path} is not a labels file (header "key,window_start,kind")`);
   return rows.map((r) => {
     const [key, when, kind] = r.split(',');

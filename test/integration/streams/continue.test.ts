@@ -41,9 +41,13 @@ async function partialStream(name: string, cut = CUT): Promise<{ name: string; a
   return { name, addTail: async () => void (await ws.db.run(`INSERT INTO ${table} SELECT * FROM ${table}_tail`)) };
 }
 
-/** Every window of a run as stored: key, start, measures, score, attribution. */
+/** Every window of a run as stored: key, start, measures, score, attribution, grade. */
 const windowsOf = (runId: string) =>
-  rows(`SELECT key, epoch_ms(window_start) AS t, measures, score, attribution FROM rz_stream_window WHERE run_id = $1 ORDER BY key, window_start`, [runId]);
+  rows(`SELECT key, epoch_ms(window_start) AS t, measures, score, attribution, grade FROM rz_stream_window WHERE run_id = $1 ORDER BY key, window_start`, [runId]);
+
+/** A run's incidents as stored, in key and time order. */
+const incidentsOf = (runId: string) =>
+  rows(`SELECT * EXCLUDE (run_id) FROM rz_stream_incident WHERE run_id = $1 ORDER BY key, start_window`, [runId]);
 
 const savedForests = (stream: string) =>
   rows(`SELECT key, run_id, learned, epoch_ms(last_window)::DOUBLE AS last_window, sha256(state) AS state FROM rz_stream_state WHERE stream = $1 ORDER BY key`, [stream]);
@@ -78,7 +82,11 @@ describe('continuing a stream', () => {
     const a = await windowsOf(continued.id);
     const b = await windowsOf(full.id);
     expect(a).toHaveLength(8 * 1080);
-    expect(a).toEqual(b); // scores, attribution and measures, exactly (window 700 was re-scored complete)
+    expect(a).toEqual(b); // scores, grades and measures, exactly (window 700 was re-scored complete)
+    expect(continued.detector).not.toBeNull();
+    const incidents = await incidentsOf(continued.id);
+    expect(incidents.length).toBeGreaterThan(0);
+    expect(incidents).toEqual(await incidentsOf(full.id)); // the same incidents: starts, ends, grades, expected values
     const after = await streams.run(continued.id);
     for (const field of ['scoreMean', 'scoreSd', 'cutoff', 'scoredWindows', 'alerts', 'keys', 'windows'] as const) expect(after[field], field).toBe(full[field]);
     expect(after.alerts).toBeGreaterThan(0);
@@ -106,10 +114,25 @@ describe('continuing a stream', () => {
     await s.addTail();
     const continued = await streams.score(s.name, { mode: 'continue' });
     expect(continued.threshold).toEqual({ kind: 'sigma', k: 3 });
-    const full = await streams.score(s.name, { threshold: { kind: 'sigma', k: 3 } });
+    expect(continued.detector).toEqual(first.detector); // still the detector's scores, cut at mean + 3σ
+    const full = await streams.setThreshold((await streams.score(s.name)).id, { kind: 'sigma', k: 3 });
     expect(continued.cutoff).toBe(full.cutoff);
     expect(continued.cutoff).toBeCloseTo(full.scoreMean + 3 * full.scoreSd, 12);
     expect(continued.alerts).toBe(full.alerts);
+    // Back to the detector: its incidents again, without re-scoring.
+    const back = await streams.setThreshold(continued.id, { kind: 'detector' });
+    expect(back.alerts).toBe((await incidentsOf(continued.id)).length);
+  });
+
+  it('a fixed cut-off scores plainly (Kinesis RANDOM_CUT_FOREST) and cannot be re-cut to the detector', async () => {
+    const s = await partialStream('toll-fixed');
+    await s.addTail();
+    const run = await streams.score(s.name, { threshold: { kind: 'score', value: 2.5 } });
+    expect(run.detector).toBeNull();
+    const { alerts } = await streams.alerts(run.id);
+    expect(alerts.length).toBe(run.alerts);
+    for (const a of alerts) expect(a).toMatchObject({ windows: 1, windowEnd: a.windowStart, grade: null, expected: null });
+    await expect(streams.setThreshold(run.id, { kind: 'detector' })).rejects.toThrow(/scored without the detector/);
   });
 
   it('rescores, and says why, when the definition or forest changed or scored windows changed', async () => {

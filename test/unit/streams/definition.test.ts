@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api/envelope.ts';
 import { parseMeasure, parseWindow, resolveForest, validateDefinition } from '../../../electron/streams/definition.ts';
-import { parseThreshold } from '../../../shared/streams/threshold.ts';
-import { resolveCutoff, scoreStats } from '../../../electron/streams/threshold.ts';
+import { parseThreshold, thresholdText } from '../../../shared/streams/threshold.ts';
+import { detectSettings, resolveCutoff, scoreStats } from '../../../electron/streams/threshold.ts';
 
 describe('stream definitions', () => {
   it('parses windows in seconds, minutes, hours', () => {
@@ -28,7 +28,11 @@ describe('stream definitions', () => {
     expect(parseThreshold('2.5')).toEqual({ kind: 'score', value: 2.5 });
     expect(parseThreshold('3sigma')).toEqual({ kind: 'sigma', k: 3 });
     expect(parseThreshold('mean+3σ')).toEqual({ kind: 'sigma', k: 3 });
+    expect(parseThreshold('auto')).toEqual({ kind: 'detector' });
+    expect(parseThreshold(' Auto:4.5 ')).toEqual({ kind: 'detector', zFactor: 4.5 });
+    for (const t of [{ kind: 'detector' }, { kind: 'detector', zFactor: 4 }, { kind: 'score', value: 2.5 }, { kind: 'sigma', k: 3 }] as const) expect(parseThreshold(thresholdText(t))).toEqual(t);
     expect(() => parseThreshold('high')).toThrow(ApiError);
+    expect(() => parseThreshold('auto:0')).toThrow(ApiError);
   });
 
   it('validates a definition and applies defaults', () => {
@@ -40,7 +44,7 @@ describe('stream definitions', () => {
       measures: [parseMeasure("clicks=count if browseraction='Click'"), parseMeasure("impressions=count if browseraction='Impression'"), parseMeasure('ctr=clicks/impressions')],
     });
     expect(def.windowSeconds).toBe(10);
-    expect(def.threshold).toEqual({ kind: 'score', value: 2.5 });
+    expect(def.threshold).toEqual({ kind: 'detector' });
     expect(def.forest).toEqual({});
   });
 
@@ -66,5 +70,12 @@ describe('stream definitions', () => {
     expect(stats.sd).toBeCloseTo(Math.sqrt(1.25));
     expect(resolveCutoff({ kind: 'score', value: 2.5 }, stats)).toBe(2.5);
     expect(resolveCutoff({ kind: 'sigma', k: 3 }, stats)).toBeCloseTo(2.5 + 3 * Math.sqrt(1.25));
+    expect(resolveCutoff({ kind: 'detector' }, stats)).toBe(0); // a grade above 0 alerts
+  });
+
+  it("gives the detector's settings, with a floor that falls toward 1 as the shingle grows", () => {
+    expect(detectSettings({ kind: 'score', value: 2.5 }, 1)).toBeUndefined();
+    expect(detectSettings({ kind: 'detector' }, 1)).toEqual({ zFactor: 3, minScore: 2 });
+    expect(detectSettings({ kind: 'detector', zFactor: 4 }, 4)).toEqual({ zFactor: 4, minScore: 1.25 });
   });
 });
