@@ -5,6 +5,7 @@ import { benchLab } from './lab.ts';
 import { benchMap } from './map.ts';
 import { benchNab } from './nab.ts';
 import { benchRcf } from './rcf.ts';
+import { benchStreams } from './streams.ts';
 import { benchSync } from './sync.ts';
 import { benchTransport } from './transport.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
@@ -19,5 +20,6 @@ export const SUITES: Record<string, { about: string; run: (opts: BenchOptions) =
   follow: { about: 'A follow tick finding one new 1 MB object (import, live score, flagged list) vs a full rescore; an unchanged tick (REDZONE_BENCH_LAKE=DIR for the lab lake)', run: benchFollow },
   detect: { about: "Detection on both demo worlds (lab, continent): precision@N, recall, AP, flagged, per behaviour, beside the lab's RCF on x,y; player-stage cost; flagged time", run: benchDetect },
   nab: { about: 'Thresholded streaming detector on a NAB-style folder (--dir DIR): windows found and false-positive timestamps per series, beside plain RCF at mean+3σ; its time over plain scoring', run: benchNab, onDemand: true },
+  streams: { about: 'A 2,000-key per-player stream (864,000 windows) scored by the thresholded detector vs a fixed cut-off (plain streaming RCF), same run', run: benchStreams },
   sync: { about: 'S3 sync of the 2M-row demo from a local s3rver, vs a plain parallel GetObject loop', run: benchSync },
 };

@@ -26,17 +26,23 @@ describe('Metric streams in Chromium (browser mode)', () => {
     const alerts = page.getByTestId('stream-alerts');
     await expect.poll(async () => Number(await alerts.getAttribute('data-count').catch(() => '0')), { timeout: 120_000 }).toBeGreaterThan(0);
 
-    // Planted: station 3 and station 6 flood (see the labels file); they lead the alert list…
+    // Planted: station 3 and station 6 flood (see the labels file); each flood is one incident, and the two lead the list…
     const rows = page.getByTestId('alert-row');
-    const topKeys = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => rows.nth(i).getAttribute('data-key')));
+    const topKeys = await Promise.all([0, 1].map((i) => rows.nth(i).getAttribute('data-key')));
     expect(new Set(topKeys)).toEqual(new Set(['3', '6']));
-    // …and the swimlane's top row (keys sorted by worst score) is one of them.
+    // …with what happened beside what the forest expected (hundreds of vehicles where a handful were due)…
+    const actual = Number(await rows.first().getByTestId('alert-value').evaluate((td) => td.firstChild?.textContent));
+    const expected = Number((await rows.first().getByTestId('alert-expected').textContent())!.replace(/[()\s]/g, ''));
+    expect(actual).toBeGreaterThan(10 * expected);
+    // …and the swimlane's top row (keys sorted by worst grade) is one of them.
     const lane = page.getByTestId('stream-swimlane');
     await expect.poll(() => lane.locator('.ytick text').count()).toBe(8);
     const ticks = await lane.locator('.ytick text').evaluateAll((els) => els.map((e) => ({ text: e.textContent, y: e.getBoundingClientRect().y })));
     const top = ticks.sort((a, b) => a.y - b.y)[0].text;
     expect(['3', '6']).toContain(top);
     await page.getByTestId('stream-key-plot').locator('.main-svg').first().waitFor();
+    // The per-key plot marks the incident's expected value beside the actual one.
+    await expect.poll(() => page.getByTestId('stream-key-plot').locator('.legendtext').allTextContents()).toContain('expected vehicles');
     await rz.screenshot('streams-toll-scored');
 
     // Mark the worst alert a true positive with a note (a formula, to check the export neutralises it).
@@ -51,7 +57,7 @@ describe('Metric streams in Chromium (browser mode)', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const csv = await readFile((await download.path())!, 'utf8');
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('stream,key,window_start,window_end,vehicles,score,attribution_vehicles,verdict,note');
+    expect(lines[0]).toBe('stream,key,start,end,windows,vehicles,expected_vehicles,score,grade,attribution_vehicles,verdict,note');
     expect(lines.length - 1).toBe(Number(await alerts.getAttribute('data-count')));
     expect(lines[1]).toMatch(/^toll-per-station,[36],2024-05-06 /);
     expect(lines[1]).toContain(",true_positive,'=flood at station");
@@ -76,13 +82,13 @@ describe('Metric streams in Chromium (browser mode)', () => {
     await page.getByTestId('stream-continue').click();
     await expect.poll(() => note.textContent(), { timeout: 120_000 }).toBe('2,872 new windows, scored by the saved forests'); // 8 × 359
     expect(await summary.textContent()).not.toBe(partial);
-    await expect.poll(() => summary.textContent()).toContain('of 8,640 windows');
+    await expect.poll(() => summary.textContent()).toContain('in 8,640 windows');
     const continued = await summary.textContent();
     await page.getByTestId('stream-key-plot').locator('.main-svg').first().waitFor();
     await rz.screenshot('streams-toll-continued');
     expect(await page.getByTestId('stream-item').first().textContent()).toContain('8,640 windows');
 
-    // A full scoring gives the same cutoff, alerts and score statistics.
+    // A full scoring gives the same incidents and score statistics.
     await page.getByTestId('stream-score').click();
     await expect.poll(() => note.textContent(), { timeout: 120_000 }).toBe('Scored all 8,640 windows');
     expect(await summary.textContent()).toBe(continued);
