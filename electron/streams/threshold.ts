@@ -1,4 +1,5 @@
 import type { DetectorSettings, Threshold } from '../../shared/api/streams.ts';
+import { defaultMinScore } from '../rcf/index.ts';
 
 export interface ScoreStats {
   mean: number;
@@ -27,13 +28,7 @@ export function resolveCutoff(threshold: Threshold, stats: ScoreStats): number {
   return threshold.kind === 'score' ? threshold.value : stats.mean + threshold.k * stats.sd;
 }
 
-/**
- * The detector's alert settings for a threshold (undefined for a fixed cut-off, which scores plainly).
- * minScore keeps alerts to scores well above an inlier's (about 1). A point's isolation is spread over
- * its shingle's dimensions, so the floor falls toward 1 as the shingle grows: 1 + 1/shingle. Measured:
- * at shingle 1 on the demo streams a floor of 1 lets 1–2% of quiet windows alert and 2 keeps them under
- * 0.2% with every planted event found; at shingle 48 on NAB a floor of 2 finds 9 of 58 windows, 1 finds 30.
- */
+/** The detector's alert settings for a threshold (undefined for a fixed cut-off, which scores plainly); the floor is the library's. */
 export function detectSettings(threshold: Threshold, shingleSize: number): DetectorSettings | undefined {
-  return threshold.kind === 'detector' ? { zFactor: threshold.zFactor ?? 3, minScore: 1 + 1 / shingleSize } : undefined;
+  return threshold.kind === 'detector' ? { zFactor: threshold.zFactor ?? 3, minScore: defaultMinScore(shingleSize) } : undefined;
 }
