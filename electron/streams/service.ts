@@ -367,35 +367,38 @@ export class StreamsService {
   }
 
   /** Keys × time bins, each cell the worst grade (detector) or score in the bin; keys ordered by their worst. */
-  async swimlane(runId: string, bins = 120, maxKeys = 50): Promise<Swimlane> {
+  async swimlane(runId: string, bins = 120, maxKeys = 50, offset = 0): Promise<Swimlane> {
     const run = await this.run(runId);
     const value = run.threshold.kind === 'detector' ? 'grade' : 'score';
     if (!Number.isInteger(bins) || bins < 1 || bins > 2000) throw new ApiError('BAD_REQUEST', 'bins must be an integer from 1 to 2000');
     if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new ApiError('BAD_REQUEST', 'maxKeys must be a positive integer');
-    const [span] = await this.rows(`SELECT epoch_ms(min(window_start)) AS lo, epoch_ms(max(window_start)) AS hi FROM rz_stream_window WHERE run_id = $1`, [runId]);
+    if (!Number.isInteger(offset) || offset < 0) throw new ApiError('BAD_REQUEST', 'offset must be a whole number');
+    const [span] = await this.rows(
+      `SELECT epoch_ms(min(window_start)) AS lo, epoch_ms(max(window_start)) AS hi, count(DISTINCT key) AS keys FROM rz_stream_window WHERE run_id = $1`,
+      [runId],
+    );
     const windowMs = run.definition.windowSeconds * 1000;
     const lo = Number(span.lo);
     const windowsPerBin = Math.max(1, Math.ceil((Number(span.hi) - lo + windowMs) / windowMs / bins));
     const binMs = windowsPerBin * windowMs;
     const nBins = Math.max(1, Math.ceil((Number(span.hi) - lo + windowMs) / binMs));
-    const keyRows = await this.rows(
-      `SELECT key, max(${value}) AS worst FROM rz_stream_window WHERE run_id = $1 GROUP BY key ORDER BY worst DESC NULLS LAST, key LIMIT $2`,
-      [runId, maxKeys],
-    );
+    // Keys worst first, one page of them; the cells are those keys' only.
+    const page = `SELECT key, max(${value}) AS worst FROM rz_stream_window WHERE run_id = $1 GROUP BY key ORDER BY worst DESC NULLS LAST, key LIMIT $2 OFFSET $3`;
+    const keyRows = await this.rows(page, [runId, maxKeys, offset]);
     const keys = keyRows.map((r) => String(r.key));
     const z = new Float64Array(keys.length * nBins).fill(NaN);
     const index = new Map(keys.map((k, i) => [k, i]));
     const cells = await this.rows(
-      `SELECT key, CAST(floor((epoch_ms(window_start) - $2) / $3) AS INTEGER) AS bin, max(${value}) AS worst
-       FROM rz_stream_window WHERE run_id = $1 AND ${value} IS NOT NULL GROUP BY ALL`,
-      [runId, lo, binMs],
+      `SELECT key, CAST(floor((epoch_ms(window_start) - $4) / $5) AS INTEGER) AS bin, max(${value}) AS worst
+       FROM rz_stream_window WHERE run_id = $1 AND ${value} IS NOT NULL AND key IN (SELECT key FROM (${page})) GROUP BY ALL`,
+      [runId, maxKeys, offset, lo, binMs],
     );
     for (const c of cells) {
       const k = index.get(String(c.key));
       if (k !== undefined) z[k * nBins + Number(c.bin)] = Number(c.worst);
     }
     const times = Float64Array.from({ length: nBins }, (_, i) => lo + i * binMs);
-    return { value, keys, worst: keyRows.map((r) => (r.worst === null ? NaN : Number(r.worst))), times, binSeconds: binMs / 1000, z, cutoff: run.cutoff };
+    return { value, keys, offset, totalKeys: Number(span.keys), worst: keyRows.map((r) => (r.worst === null ? NaN : Number(r.worst))), times, binSeconds: binMs / 1000, z, cutoff: run.cutoff };
   }
 
   async importFile(kind: DemoKind, path: string, table?: string): Promise<StreamImportResult> {

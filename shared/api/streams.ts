@@ -175,7 +175,10 @@ export interface KeySeries {
  */
 export interface Swimlane {
   value: 'grade' | 'score';
+  /** This page of keys (worst first), from `offset` of `totalKeys`. */
   keys: string[];
+  offset: number;
+  totalKeys: number;
   worst: number[];
   /** Bin starts, epoch ms. */
   times: Float64Array;
@@ -238,7 +241,7 @@ export interface StreamsApi {
   'streams.mark': Method<MarkRequest, NoArgs>;
   'streams.export': Method<{ runId: string }, ExportedFile>;
   'streams.series': Method<{ runId: string; key: string }, KeySeries>;
-  'streams.swimlane': Method<{ runId: string; bins?: number; maxKeys?: number }, Swimlane>;
+  'streams.swimlane': Method<{ runId: string; bins?: number; maxKeys?: number; offset?: number }, Swimlane>;
   /** Imports a file as a job; the job's result is the StreamImportResult. */
   'streams.import': Method<StreamImportRequest, JobInfo<StreamImportResult>>;
   /** Generates a demo stream into the workspace's data folder and imports it (and defines its stream if `define`). */

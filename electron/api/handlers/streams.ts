@@ -46,7 +46,7 @@ export function streamsHandlers(s: AppServices): HandlersFor<StreamsApi> {
     },
     'streams.export': (r) => streams.exportAlerts(requireString(r.runId, 'runId')),
     'streams.series': (r) => streams.series(requireString(r.runId, 'runId'), String(r.key ?? '')),
-    'streams.swimlane': (r) => streams.swimlane(requireString(r.runId, 'runId'), r.bins ?? 120, r.maxKeys ?? 50),
+    'streams.swimlane': (r) => streams.swimlane(requireString(r.runId, 'runId'), r.bins ?? 120, r.maxKeys ?? 50, r.offset ?? 0),
     'streams.import': (r) => {
       const kind = demoKind(r.kind);
       const path = requireString(r.path, 'path');

@@ -54,6 +54,23 @@ describe('demo streams at the default threshold (the detector)', () => {
     expect(check.otherAlerts / check.otherWindows).toBeLessThanOrEqual(0.002);
   });
 
+  it('pages the swimlane by peak grade, saying how many keys there are', async () => {
+    const demo = await streams.loadDemo('toll');
+    const run = await streams.score(demo.suggested.name);
+    const all = await streams.swimlane(run.id, 60, 50);
+    expect(all).toMatchObject({ value: 'grade', offset: 0, totalKeys: 8 });
+    expect(all.keys).toHaveLength(8);
+    const sorted = [...all.worst].sort((a, b) => b - a);
+    expect(all.worst).toEqual(sorted);
+    const page = await streams.swimlane(run.id, 60, 3, 3);
+    expect(page).toMatchObject({ offset: 3, totalKeys: 8, keys: all.keys.slice(3, 6) });
+    const n = page.times.length;
+    for (let k = 0; k < 3; k++) expect(Math.max(...Array.from(page.z.subarray(k * n, (k + 1) * n)).filter(Number.isFinite))).toBe(all.worst[3 + k]);
+    // A fixed cut-off colours by score.
+    const fixed = await streams.setThreshold(run.id, { kind: 'score', value: 2.5 });
+    expect((await streams.swimlane(fixed.id)).value).toBe('score');
+  });
+
   it('the Kinesis lab fixed cut-off (2.5) still finds every planted window', async () => {
     const demo = await streams.loadDemo('toll');
     const run = await streams.score(demo.suggested.name, { threshold: { kind: 'score', value: 2.5 } });
