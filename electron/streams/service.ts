@@ -38,6 +38,8 @@ import { detectSettings, resolveCutoff, scoreStats } from './threshold.ts';
 import { idleWorkContext, type WorkContext } from '../jobs/context.ts';
 
 const DOUBLE_LIST = LIST(DOUBLE);
+/** Column types a sum, average, minimum or maximum can take. */
+const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL|BOOLEAN)/;
 
 /** Definitions, scoring runs, alerts and marks of metric streams, over one workspace. */
 /** Saved forests a scoring keeps at most (~0.5 MB a key at 100 trees × 256 samples: about 64 keys). */
@@ -80,6 +82,12 @@ export class StreamsService {
     if (!timeType) throw new ApiError('BAD_REQUEST', `the source has no column "${def.timeColumn}" (it has ${[...types.keys()].join(', ')})`);
     if (!/^(TIMESTAMP|DATE)/.test(timeType)) throw new ApiError('BAD_REQUEST', `time column "${def.timeColumn}" is ${timeType}; it must be a TIMESTAMP or DATE`);
     if (def.keyColumn && !types.has(def.keyColumn)) throw new ApiError('BAD_REQUEST', `the source has no key column "${def.keyColumn}"`);
+    for (const m of def.measures) {
+      if (!m.column) continue;
+      const type = types.get(m.column);
+      if (!type) throw new ApiError('BAD_REQUEST', `measure "${m.name}": the source has no column "${m.column}" (it has ${[...types.keys()].join(', ')})`);
+      if (!NUMERIC.test(type)) throw new ApiError('BAD_REQUEST', `measure "${m.name}": column "${m.column}" is ${type}; ${m.kind} needs a number`);
+    }
     try {
       await this.ws.db.run(`DESCRIBE ${windowedMeasuresSql(def)}`);
     } catch (e) {

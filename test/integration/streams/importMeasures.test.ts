@@ -112,3 +112,15 @@ describe('windowed measures', () => {
     ]);
   });
 });
+
+describe('defining a stream over the data', () => {
+  it("names the measure whose column is missing or not a number, not DuckDB's binder error", async () => {
+    const { StreamsService } = await import('../../../electron/streams/service.ts');
+    const streams = new StreamsService(ws);
+    await ws.db.run(`CREATE TABLE fares AS SELECT TIMESTAMP '2024-01-01' + to_seconds(i) AS ts, i % 3 AS lane, 'x' AS label, i * 1.5 AS amount FROM range(100) t(i)`);
+    const base = { name: 'fares', sourceTable: 'fares', timeColumn: 'ts', window: '10s' };
+    await expect(streams.define({ ...base, measures: [{ name: 'fare', kind: 'sum', column: 'amnt' }] })).rejects.toThrow('measure "fare": the source has no column "amnt" (it has ts, lane, label, amount)');
+    await expect(streams.define({ ...base, measures: [{ name: 'fare', kind: 'avg', column: 'label' }] })).rejects.toThrow('measure "fare": column "label" is VARCHAR; avg needs a number');
+    expect((await streams.define({ ...base, measures: [{ name: 'fare', kind: 'sum', column: 'amount' }] })).threshold).toEqual({ kind: 'detector' });
+  });
+});
