@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { DemoKind, StreamImportResult } from '../../shared/api/streams.ts';
+import { inTransaction } from '../workspace/db.ts';
 import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
 
 interface Shape {
@@ -79,28 +80,27 @@ export async function importStreamFile(conn: DuckDBConnection, kind: DemoKind, p
   } catch {
     throw new ApiError('IO_ERROR', `cannot read ${file}: no such file`);
   }
-  await conn.run('BEGIN TRANSACTION');
   try {
-    // One VARCHAR column per line: no quoting, a delimiter that never occurs, so every line arrives as written.
-    await conn.run(`CREATE OR REPLACE TEMP TABLE rz_lines AS
+    return await inTransaction(conn, async () => {
+      // One VARCHAR column per line: no quoting, a delimiter that never occurs, so every line arrives as written.
+      await conn.run(`CREATE OR REPLACE TEMP TABLE rz_lines AS
       SELECT row_number() OVER () AS line, l AS text
       FROM read_csv(${quoteLiteral(file)}, columns = {'l': 'VARCHAR'}, header = false, delim = chr(1), quote = '', escape = '', auto_detect = false)`);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE rz_parsed AS SELECT * FROM (${shape.parse}) WHERE trim(coalesce(text, '')) <> '' AND NOT header`);
-    await conn.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(table)} (${shape.columns})`);
-    const cols = shape.columns.split(',').map((c) => quoteIdent(c.trim().split(/\s+/)[0]));
-    await conn.run(`INSERT INTO ${quoteIdent(table)} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM rz_parsed WHERE reason IS NULL ORDER BY line`);
-    await conn.run(
-      `INSERT INTO rz_stream_quarantine SELECT $1, $2, line, text, reason, now()::TIMESTAMP FROM rz_parsed WHERE reason IS NOT NULL ORDER BY line`,
-      [table, file],
-    );
-    const counts = (await conn.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE reason IS NULL) FROM rz_parsed`)).getRows()[0];
-    const samples = (await conn.runAndReadAll(`SELECT line, reason FROM rz_parsed WHERE reason IS NOT NULL ORDER BY line LIMIT 5`)).getRows();
-    await conn.run('COMMIT');
-    const lines = Number(counts[0]);
-    const loaded = Number(counts[1]);
-    return { table, lines, loaded, quarantined: lines - loaded, samples: samples.map(([line, reason]) => ({ line: Number(line), reason: String(reason) })) };
+      await conn.run(`CREATE OR REPLACE TEMP TABLE rz_parsed AS SELECT * FROM (${shape.parse}) WHERE trim(coalesce(text, '')) <> '' AND NOT header`);
+      await conn.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(table)} (${shape.columns})`);
+      const cols = shape.columns.split(',').map((c) => quoteIdent(c.trim().split(/\s+/)[0]));
+      await conn.run(`INSERT INTO ${quoteIdent(table)} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM rz_parsed WHERE reason IS NULL ORDER BY line`);
+      await conn.run(
+        `INSERT INTO rz_stream_quarantine SELECT $1, $2, line, text, reason, now()::TIMESTAMP FROM rz_parsed WHERE reason IS NOT NULL ORDER BY line`,
+        [table, file],
+      );
+      const counts = (await conn.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE reason IS NULL) FROM rz_parsed`)).getRows()[0];
+      const samples = (await conn.runAndReadAll(`SELECT line, reason FROM rz_parsed WHERE reason IS NOT NULL ORDER BY line LIMIT 5`)).getRows();
+      const lines = Number(counts[0]);
+      const loaded = Number(counts[1]);
+      return { table, lines, loaded, quarantined: lines - loaded, samples: samples.map(([line, reason]) => ({ line: Number(line), reason: String(reason) })) };
+    });
   } catch (e) {
-    await conn.run('ROLLBACK');
     if (e instanceof ApiError) throw e;
     throw new ApiError('SQL_ERROR', `importing ${file} into ${table}: ${(e as Error).message}`);
   } finally {

@@ -24,6 +24,7 @@ import type {
 } from '../../shared/api/streams.ts';
 import { csvDocument } from '../../shared/csv.ts';
 import { readColumns } from '../workspace/columns.ts';
+import { inTransaction, withConnection } from '../workspace/db.ts';
 import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { validateThreshold } from '../../shared/streams/threshold.ts';
@@ -80,7 +81,8 @@ export class StreamsService {
     }
     const timeType = types.get(def.timeColumn);
     if (!timeType) throw new ApiError('BAD_REQUEST', `the source has no column "${def.timeColumn}" (it has ${[...types.keys()].join(', ')})`);
-    if (!/^(TIMESTAMP|DATE)/.test(timeType)) throw new ApiError('BAD_REQUEST', `time column "${def.timeColumn}" is ${timeType}; it must be a TIMESTAMP or DATE`);
+    if (!/^(TIMESTAMP|DATE)/.test(timeType))
+      throw new ApiError('BAD_REQUEST', `time column "${def.timeColumn}" is ${timeType}; it must be a TIMESTAMP or DATE`);
     if (def.keyColumn && !types.has(def.keyColumn)) throw new ApiError('BAD_REQUEST', `the source has no key column "${def.keyColumn}"`);
     for (const m of def.measures) {
       if (!m.column) continue;
@@ -100,18 +102,16 @@ export class StreamsService {
   /** Removes the definition with its runs, marks and saved forests. */
   async delete(name: string): Promise<void> {
     await this.get(name);
-    const conn = await this.ws.connect();
-    try {
-      await inTransaction(conn, async () => {
-        await conn.run(`DELETE FROM rz_stream_window WHERE run_id IN (SELECT id FROM rz_stream_run WHERE stream = $1)`, [name]);
+    await withConnection(this.ws, (conn) =>
+      inTransaction(conn, async () => {
+        for (const table of ['rz_stream_window', 'rz_stream_incident'])
+          await conn.run(`DELETE FROM ${table} WHERE run_id IN (SELECT id FROM rz_stream_run WHERE stream = $1)`, [name]);
         await conn.run(`DELETE FROM rz_stream_run WHERE stream = $1`, [name]);
         await conn.run(`DELETE FROM rz_stream_mark WHERE stream = $1`, [name]);
         await conn.run(`DELETE FROM rz_stream_state WHERE stream = $1`, [name]);
         await conn.run(`DELETE FROM rz_stream WHERE name = $1`, [name]);
-      });
-    } finally {
-      conn.closeSync();
-    }
+      }),
+    );
   }
 
   /**
@@ -180,7 +180,12 @@ export class StreamsService {
           await conn.run(`DELETE FROM rz_stream_incident WHERE run_id = $1 AND start_window >= make_timestamp($2::BIGINT * 1000)`, [runId, resumeAt]);
           for (const [k, key] of keys.entries()) {
             for (const inc of scored[k].incidents ?? []) {
-              if (inc.start < skip[k]) await conn.run(`DELETE FROM rz_stream_incident WHERE run_id = $1 AND key = $2 AND start_window = make_timestamp($3::BIGINT * 1000)`, [runId, key.key, times[key.from + inc.start]]);
+              if (inc.start < skip[k])
+                await conn.run(`DELETE FROM rz_stream_incident WHERE run_id = $1 AND key = $2 AND start_window = make_timestamp($3::BIGINT * 1000)`, [
+                  runId,
+                  key.key,
+                  times[key.from + inc.start],
+                ]);
             }
           }
         }
@@ -188,7 +193,18 @@ export class StreamsService {
         if (detect) await appendIncidents(conn, runId, keys, times, scored);
         const stats = scoreStats(numberValues((await readColumns(await conn.run(RUN_SCORES_SQL, [runId]))).columns[0]));
         const cutoff = resolveCutoff(threshold, stats);
-        const values = [runId, JSON.stringify(definition), JSON.stringify(threshold), cutoff, stats.mean, stats.sd, keys.length, batch.rowCount, stats.count, Date.now() - started];
+        const values = [
+          runId,
+          JSON.stringify(definition),
+          JSON.stringify(threshold),
+          cutoff,
+          stats.mean,
+          stats.sd,
+          keys.length,
+          batch.rowCount,
+          stats.count,
+          Date.now() - started,
+        ];
         if (base) {
           await conn.run(
             `UPDATE rz_stream_run SET definition = $2, threshold = $3, cutoff = $4, score_mean = $5, score_sd = $6, keys = $7, windows = $8, scored_windows = $9,
@@ -250,7 +266,8 @@ export class StreamsService {
     const names = run.definition.measures.map((m) => m.name);
     const record = (values: unknown) => (values ? Object.fromEntries(names.map((n, i) => [n, (values as number[])[i]])) : {});
     const params: unknown[] = [run.id, run.stream, ...(key !== undefined ? [key] : [])];
-    const mark = (table: string, start: string) => `LEFT JOIN rz_stream_mark m ON m.stream = $2 AND m.key = ${table}.key AND m.window_start = ${table}.${start}`;
+    const mark = (table: string, start: string) =>
+      `LEFT JOIN rz_stream_mark m ON m.stream = $2 AND m.key = ${table}.key AND m.window_start = ${table}.${start}`;
     const rows =
       run.threshold.kind === 'detector'
         ? await this.rows(
@@ -293,7 +310,8 @@ export class StreamsService {
     if (t.kind === 'detector') {
       const wanted = detectSettings(t, run.forest.shingleSize)!;
       if (!run.detector) throw new ApiError('BAD_REQUEST', 'this run was scored without the detector: score the stream again with threshold auto');
-      if (wanted.zFactor !== run.detector.zFactor) throw new ApiError('BAD_REQUEST', `this run's detector alerted at ${run.detector.zFactor}σ: score the stream again to use ${wanted.zFactor}σ`);
+      if (wanted.zFactor !== run.detector.zFactor)
+        throw new ApiError('BAD_REQUEST', `this run's detector alerted at ${run.detector.zFactor}σ: score the stream again to use ${wanted.zFactor}σ`);
     }
     const cutoff = resolveCutoff(t, { mean: run.scoreMean, sd: run.scoreSd, count: run.scoredWindows });
     await this.ws.db.run(`UPDATE rz_stream_run SET threshold = $2, cutoff = $3 WHERE id = $1`, [runId, JSON.stringify(t), cutoff]);
@@ -305,10 +323,15 @@ export class StreamsService {
     if (!Number.isFinite(req.windowStart)) throw new ApiError('BAD_REQUEST', '"windowStart" must be epoch milliseconds');
     if (typeof req.key !== 'string') throw new ApiError('BAD_REQUEST', '"key" must be a string');
     if (req.verdict === null) {
-      await this.ws.db.run(`DELETE FROM rz_stream_mark WHERE stream = $1 AND key = $2 AND window_start = make_timestamp($3::BIGINT * 1000)`, [req.stream, req.key, req.windowStart]);
+      await this.ws.db.run(`DELETE FROM rz_stream_mark WHERE stream = $1 AND key = $2 AND window_start = make_timestamp($3::BIGINT * 1000)`, [
+        req.stream,
+        req.key,
+        req.windowStart,
+      ]);
       return;
     }
-    if (req.verdict !== 'true_positive' && req.verdict !== 'false_positive') throw new ApiError('BAD_REQUEST', '"verdict" must be true_positive, false_positive or null');
+    if (req.verdict !== 'true_positive' && req.verdict !== 'false_positive')
+      throw new ApiError('BAD_REQUEST', '"verdict" must be true_positive, false_positive or null');
     await this.ws.db.run(`INSERT OR REPLACE INTO rz_stream_mark VALUES ($1, $2, make_timestamp($3::BIGINT * 1000), $4, $5, now()::TIMESTAMP)`, [
       req.stream,
       req.key,
@@ -323,7 +346,20 @@ export class StreamsService {
     const { run, alerts } = await this.alerts(runId);
     const names = run.definition.measures.map((m) => m.name);
     const windowMs = run.definition.windowSeconds * 1000;
-    const header = ['stream', 'key', 'start', 'end', 'windows', ...names, ...names.map((n) => `expected_${n}`), 'score', 'grade', ...names.map((n) => `attribution_${n}`), 'verdict', 'note'];
+    const header = [
+      'stream',
+      'key',
+      'start',
+      'end',
+      'windows',
+      ...names,
+      ...names.map((n) => `expected_${n}`),
+      'score',
+      'grade',
+      ...names.map((n) => `attribution_${n}`),
+      'verdict',
+      'note',
+    ];
     const rows = alerts.map((a) => [
       run.stream,
       a.key,
@@ -350,28 +386,25 @@ export class StreamsService {
   async series(runId: string, key: string): Promise<KeySeries> {
     const run = await this.run(runId);
     const names = run.definition.measures.map((m) => m.name);
-    const conn = await this.ws.connect();
-    try {
-      const batch = await readColumns(
+    const batch = await withConnection(this.ws, async (conn) =>
+      readColumns(
         await conn.run(
           `SELECT epoch_ms(window_start)::DOUBLE AS t, coalesce(score, 'NaN'::DOUBLE) AS score, coalesce(grade, 'NaN'::DOUBLE) AS grade${names.map((_, i) => `, measures[${i + 1}] AS m${i}`).join('')}
            FROM rz_stream_window WHERE run_id = ${quoteLiteral(runId)} AND key = ${quoteLiteral(key)} ORDER BY window_start`,
         ),
-      );
-      if (batch.rowCount === 0) throw new ApiError('NOT_FOUND', `run ${runId} has no key "${key}"`);
-      const [t, score, grade, ...ms] = batch.columns.map(numberValues);
-      return {
-        key,
-        times: t,
-        scores: score,
-        grades: run.detector ? grade : new Float64Array(0),
-        measures: names.map((name, i) => ({ name, values: ms[i] })),
-        cutoff: run.cutoff,
-        incidents: await this.incidents(run, key),
-      };
-    } finally {
-      conn.closeSync();
-    }
+      ),
+    );
+    if (batch.rowCount === 0) throw new ApiError('NOT_FOUND', `run ${runId} has no key "${key}"`);
+    const [t, score, grade, ...ms] = batch.columns.map(numberValues);
+    return {
+      key,
+      times: t,
+      scores: score,
+      grades: run.detector ? grade : new Float64Array(0),
+      measures: names.map((name, i) => ({ name, values: ms[i] })),
+      cutoff: run.cutoff,
+      incidents: await this.incidents(run, key),
+    };
   }
 
   /** Keys × time bins, each cell the worst grade (detector) or score in the bin; keys ordered by their worst. */
@@ -406,16 +439,21 @@ export class StreamsService {
       if (k !== undefined) z[k * nBins + Number(c.bin)] = Number(c.worst);
     }
     const times = Float64Array.from({ length: nBins }, (_, i) => lo + i * binMs);
-    return { value, keys, offset, totalKeys: Number(span.keys), worst: keyRows.map((r) => (r.worst === null ? NaN : Number(r.worst))), times, binSeconds: binMs / 1000, z, cutoff: run.cutoff };
+    return {
+      value,
+      keys,
+      offset,
+      totalKeys: Number(span.keys),
+      worst: keyRows.map((r) => (r.worst === null ? NaN : Number(r.worst))),
+      times,
+      binSeconds: binMs / 1000,
+      z,
+      cutoff: run.cutoff,
+    };
   }
 
   async importFile(kind: DemoKind, path: string, table?: string): Promise<StreamImportResult> {
-    const conn = await this.ws.connect();
-    try {
-      return await importStreamFile(conn, kind, path, table);
-    } finally {
-      conn.closeSync();
-    }
+    return withConnection(this.ws, (conn) => importStreamFile(conn, kind, path, table));
   }
 
   /** Generates a demo stream into the workspace's data folder, imports it and (unless told not to) defines its stream. */
@@ -453,7 +491,15 @@ const RUN_SQL = `SELECT r.*, CASE WHEN json_extract_string(r.threshold, '$.kind'
 const RUN_SCORES_SQL = `SELECT score FROM rz_stream_window WHERE run_id = $1 AND score IS NOT NULL ORDER BY key, window_start`;
 
 /** Appends each key's scored windows (its rows after the first skip[k]) to the run. */
-async function appendWindows(conn: DuckDBConnection, runId: string, keys: KeyRows[], skip: number[], times: Float64Array, measureColumns: Float64Array[], scored: KeyScores[]): Promise<void> {
+async function appendWindows(
+  conn: DuckDBConnection,
+  runId: string,
+  keys: KeyRows[],
+  skip: number[],
+  times: Float64Array,
+  measureColumns: Float64Array[],
+  scored: KeyScores[],
+): Promise<void> {
   const dims = measureColumns.length;
   const appender = await conn.createAppender('rz_stream_window');
   keys.forEach(({ key, from, to }, k) => {
@@ -463,7 +509,10 @@ async function appendWindows(conn: DuckDBConnection, runId: string, keys: KeyRow
       appender.appendVarchar(runId);
       appender.appendVarchar(key);
       appender.appendTimestamp(timestampValue(BigInt(Math.round(times[r] * 1000))));
-      appender.appendList(measureColumns.map((c) => c[r]), DOUBLE_LIST);
+      appender.appendList(
+        measureColumns.map((c) => c[r]),
+        DOUBLE_LIST,
+      );
       const ok = Number.isFinite(scores[i]);
       if (ok) appender.appendDouble(scores[i]);
       else appender.appendNull();
@@ -503,7 +552,17 @@ async function appendIncidents(conn: DuckDBConnection, runId: string, keys: KeyR
  * Replaces the stream's saved forests with this scoring's: each key's forest before its last window,
  * with how many windows it has learned and a digest of their measures (what a continue checks).
  */
-async function saveForests(conn: DuckDBConnection, stream: string, runId: string, basis: string, keys: KeyRows[], skip: number[], times: Float64Array, dims: number, scored: KeyScores[]): Promise<void> {
+async function saveForests(
+  conn: DuckDBConnection,
+  stream: string,
+  runId: string,
+  basis: string,
+  keys: KeyRows[],
+  skip: number[],
+  times: Float64Array,
+  dims: number,
+  scored: KeyScores[],
+): Promise<void> {
   await conn.run(`DELETE FROM rz_stream_state WHERE stream = $1`, [stream]);
   const appender = await conn.createAppender('rz_stream_state');
   const now = timestampValue(BigInt(Date.now()) * 1000n);
@@ -558,17 +617,6 @@ function toRun(r: Record<string, unknown>): StreamRun {
     continuations: Number(r.continuations ?? 0),
     ...(r.rescore_reason ? { rescoreReason: String(r.rescore_reason) } : {}),
   };
-}
-
-async function inTransaction(conn: DuckDBConnection, work: () => Promise<void>): Promise<void> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    await work();
-    await conn.run('COMMIT');
-  } catch (e) {
-    await conn.run('ROLLBACK');
-    throw e;
-  }
 }
 
 function isoTime(ms: number): string {

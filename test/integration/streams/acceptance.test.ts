@@ -69,6 +69,10 @@ describe('demo streams at the default threshold (the detector)', () => {
     // A fixed cut-off colours by score.
     const fixed = await streams.setThreshold(run.id, { kind: 'score', value: 2.5 });
     expect((await streams.swimlane(fixed.id)).value).toBe('score');
+    // Deleting the stream takes its incidents with it.
+    await streams.delete(run.stream);
+    const left = await ws.db.runAndReadAll(`SELECT count(*) FROM rz_stream_incident WHERE run_id = $1`, [run.id]);
+    expect(Number(left.getRows()[0][0])).toBe(0);
   });
 
   it('the Kinesis lab fixed cut-off (2.5) still finds every planted window', async () => {
