@@ -124,3 +124,39 @@ describe('defining a stream over the data', () => {
     expect((await streams.define({ ...base, measures: [{ name: 'fare', kind: 'sum', column: 'amount' }] })).threshold).toEqual({ kind: 'detector' });
   });
 });
+
+describe('the detector on awkward streams', () => {
+  it('a constant key, a one-event key, huge values and average gaps give finite grades in [0, 1], never NaN', async () => {
+    const { StreamsService } = await import('../../../electron/streams/service.ts');
+    const streams = new StreamsService(ws);
+    await ws.db.run(`CREATE TABLE awkward AS
+      SELECT 'constant' AS k, TIMESTAMP '2024-01-01' + to_seconds(60 * i) AS ts, 5.0 AS v FROM range(400) t(i)
+      UNION ALL SELECT 'one', TIMESTAMP '2024-01-01 03:00:00', 1.0
+      UNION ALL SELECT 'huge', TIMESTAMP '2024-01-01' + to_seconds(60 * i), CASE WHEN i = 300 THEN 1e300 ELSE (i % 7) * 1e200 END FROM range(400) t(i)
+      UNION ALL SELECT 'gappy', TIMESTAMP '2024-01-01' + to_seconds(60 * i), (i % 5)::DOUBLE FROM range(400) t(i) WHERE i % 3 <> 0`);
+    await streams.define({
+      name: 'awkward',
+      sourceTable: 'awkward',
+      timeColumn: 'ts',
+      window: '1min',
+      keyColumn: 'k',
+      measures: [
+        { name: 'total', kind: 'sum', column: 'v' },
+        { name: 'mean', kind: 'avg', column: 'v' },
+      ],
+      forest: { numTrees: 20, samplesPerTree: 64 },
+    });
+    const run = await streams.score('awkward');
+    expect(run.keys).toBe(4);
+    for (const key of ['constant', 'one', 'huge', 'gappy']) {
+      const s = await streams.series(run.id, key);
+      const grades = Array.from(s.grades).filter((g) => !Number.isNaN(g));
+      expect(grades.length, key).toBeGreaterThan(0);
+      for (const g of grades) expect(g >= 0 && g <= 1, `${key}: grade ${g}`).toBe(true);
+      for (const v of s.scores) expect(Number.isNaN(v) || Number.isFinite(v)).toBe(true);
+      for (const inc of s.incidents) for (const e of Object.values(inc.expected!)) expect(Number.isFinite(e), `${key} expected ${e}`).toBe(true);
+    }
+    // A constant key never alerts.
+    expect((await streams.series(run.id, 'constant')).incidents).toEqual([]);
+  });
+});
