@@ -106,6 +106,13 @@ describe('state that lasts (Chromium, browser mode)', () => {
     await expect.poll(() => page.getByTestId('map-view').count()).toBe(1);
     await page.goForward();
     await expect.poll(() => page.getByTestId('player-panel').textContent()).toContain('237');
+    // "Open in the SQL console" opens a tab of its own: the tab with the analyst's text stays.
+    await page.getByTestId('sql-events').click();
+    await expect.poll(hash).toBe('#/sql');
+    await expect.poll(() => page.getByTestId('sql-tab').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('status').textContent()).toMatch(/\d+ rows/);
+    await page.getByTestId('sql-tab').nth(1).getByTestId('sql-tab-close').click();
+    expect(await editorText()).toContain('FROM userprofile');
     expect(rz.problems).toEqual([]);
   });
 
