@@ -116,6 +116,28 @@ describe('state that lasts (Chromium, browser mode)', () => {
     expect(rz.problems).toEqual([]);
   });
 
+  it('names the stream in the hash: a reload shows it, back returns to the one before', async () => {
+    const { page } = rz;
+    const names: string[] = [];
+    for (const kind of ['toll', 'series']) {
+      const started = await rz.app.router.call('streams.loadDemo', { kind, define: true });
+      if (!started.ok) throw new Error(started.error.message);
+      const id = (started.value as { id: string }).id;
+      const job = async () => ((await rz.app.router.call('jobs.get', { id })) as { ok: true; value: { state: string; result?: { stream?: { name: string } } } }).value;
+      await expect.poll(async () => (await job()).state, { timeout: 120_000 }).toBe('done');
+      names.push((await job()).result!.stream!.name);
+    }
+    const active = () => page.locator('[data-testid=stream-item].active').textContent();
+    await page.evaluate((name) => (location.hash = `#/streams/${encodeURIComponent(name)}`), names[1]);
+    await page.reload();
+    await expect.poll(active, { timeout: 20_000 }).toContain(names[1]);
+    await page.getByTestId('stream-item').filter({ hasText: names[0] }).click();
+    await expect.poll(hash).toBe(`#/streams/${encodeURIComponent(names[0])}`);
+    await page.goBack();
+    await expect.poll(active).toContain(names[1]);
+    expect(rz.problems).toEqual([]);
+  }, 240_000);
+
   it('keeps several SQL tabs, renamed and closed, across a reload (text and the active tab, not results)', async () => {
     const { page } = rz;
     await page.getByTestId('nav-sql').click();
