@@ -4,7 +4,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { ColumnProfile, ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlProgress, SqlRunRequest, SqlRunResult, SqlSortRequest, SqlSortResult } from '../../shared/api/sql.ts';
+import type { ColumnProfile, ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlProgress, SqlRunRequest, SqlRunResult, SqlSortRequest, SqlStatementResult, SqlSortResult } from '../../shared/api/sql.ts';
 import { FORMULA_START } from '../../shared/csv.ts';
 import { splitStatements } from '../../shared/sql/split.ts';
 import { readColumns } from './columns.ts';
@@ -93,8 +93,7 @@ export class SqlConsole {
     await this.sandbox?.ensure();
     const conn = await this.ws.connect();
     this.running.set(req.queryId, conn);
-    let kept: KeptResult | undefined;
-    let rowsChanged: number | undefined;
+    const parts: { sql: string; kept?: KeptResult; rowsChanged?: number }[] = [];
     let firstPage: ColumnBatch | undefined;
     let stopWatching = () => {};
     // Progress per statement: DuckDB's estimate restarts with each one.
@@ -104,25 +103,14 @@ export class SqlConsole {
     };
     try {
       await enableQueryProgress(conn);
-      for (const [i, s] of statements.slice(0, -1).entries()) {
+      // Each statement keeps its own result ("Run all" shows one per statement), all on this connection.
+      for (const [i, s] of statements.entries()) {
         watch(i);
-        await conn.run(s.text);
-      }
-      const last = statements.at(-1)!.text;
-      watch(statements.length - 1);
-      const type = await conn.prepare(last).then((p) => p.statementType, () => undefined);
-      if (type === StatementType.SELECT) kept = await this.keepAsTable(conn, last);
-      if (!kept) {
-        const result = await conn.run(last);
-        if (result.returnType === ResultReturnType.QUERY_RESULT) {
-          const batch = await readColumns(result);
-          kept = { conn, batch, rowCount: batch.rowCount, columns: batch.columns.map((c) => ({ name: c.name, type: c.type })) };
-        } else {
-          rowsChanged = result.rowsChanged;
-        }
+        parts.push({ sql: s.text, ...(await this.runOne(conn, s.text)) });
       }
       // Read on this connection while it is still only ours: once kept, eviction may queue its close.
-      if (kept && req.firstPage) firstPage = await readPage(kept, 0, req.firstPage);
+      const last = parts.at(-1)!.kept;
+      if (last && req.firstPage) firstPage = await readPage(last, 0, req.firstPage);
     } catch (e) {
       stopWatching();
       this.running.delete(req.queryId);
@@ -134,16 +122,33 @@ export class SqlConsole {
     stopWatching();
     this.running.delete(req.queryId);
     const elapsedMs = Date.now() - started;
-    const out: SqlRunResult = { queryId: req.queryId, columns: kept?.columns ?? [], rowCount: kept?.rowCount ?? 0, statements: statements.length, elapsedMs };
-    if (rowsChanged !== undefined) out.rowsChanged = rowsChanged;
-    if (kept) {
-      out.resultId = this.results.add(kept);
-      if (firstPage) out.firstPage = firstPage;
-    } else {
-      conn.closeSync();
-    }
+    const results: SqlStatementResult[] = parts.map(({ sql, kept, rowsChanged }) => ({
+      sql,
+      columns: kept?.columns ?? [],
+      rowCount: kept?.rowCount ?? 0,
+      ...(rowsChanged !== undefined ? { rowsChanged } : {}),
+      ...(kept ? { resultId: this.results.add(kept) } : {}),
+    }));
+    if (!parts.some((p) => p.kept)) conn.closeSync();
+    const last = results.at(-1)!;
+    const out: SqlRunResult = { queryId: req.queryId, columns: last.columns, rowCount: last.rowCount, statements: statements.length, elapsedMs };
+    if (last.rowsChanged !== undefined) out.rowsChanged = last.rowsChanged;
+    if (last.resultId) out.resultId = last.resultId;
+    if (firstPage) out.firstPage = firstPage;
+    if (results.length > 1) out.results = results;
     await this.record(req.sql, started, out.rowCount, null);
     return out;
+  }
+
+  /** One statement on the batch's connection: a query is kept for paging, anything else reports rows changed. */
+  private async runOne(conn: DuckDBConnection, sql: string): Promise<{ kept?: KeptResult; rowsChanged?: number }> {
+    const type = await conn.prepare(sql).then((p) => p.statementType, () => undefined);
+    const kept = type === StatementType.SELECT ? await this.keepAsTable(conn, sql) : undefined;
+    if (kept) return { kept };
+    const result = await conn.run(sql);
+    if (result.returnType !== ResultReturnType.QUERY_RESULT) return { rowsChanged: result.rowsChanged };
+    const batch = await readColumns(result);
+    return { kept: { conn, batch, rowCount: batch.rowCount, columns: batch.columns.map((c) => ({ name: c.name, type: c.type })) } };
   }
 
   /** Materialises a query into a temp table so any window of it can be paged cheaply by rowid. */

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
 
-/** A result kept for paging: a query lives in a temp table on its own connection. */
+/** A result kept for paging: a query lives in a temp table on its batch's own connection. */
 export interface KeptResult {
   conn: DuckDBConnection;
   /** The table pages are read from: the query's own, or a sorted copy of it (see `source`). */
@@ -14,10 +14,16 @@ export interface KeptResult {
   rowCount: number;
 }
 
+/** A connection and the one queue every use of it goes through, its close last of all. */
+interface Lane {
+  queue: Promise<unknown>;
+  /** Results still open on it: the statements of one batch share their connection (and its temp tables). */
+  open: number;
+}
+
 interface Entry {
   kept: KeptResult;
-  /** The one queue every use of this result's connection goes through, close last of all. */
-  queue: Promise<unknown>;
+  lane: Lane;
   closing: boolean;
 }
 
@@ -32,16 +38,26 @@ function gone(resultId: string): ApiError {
  */
 export class ResultStore {
   private entries = new Map<string, Entry>();
+  private lanes = new Map<DuckDBConnection, Lane>();
   private seq = 0;
 
+  /** `keep`: connections (query batches) whose results stay open. */
   constructor(private keep = 8) {}
 
-  /** Keeps a result and returns its id; the oldest results beyond `keep` are closed (after their pending work). */
+  /**
+   * Keeps a result and returns its id; results on the same connection share its queue. The results of
+   * the oldest connections beyond `keep` are closed (after their pending work).
+   */
   add(kept: KeptResult): string {
     const id = `r${++this.seq}`;
-    this.entries.set(id, { kept, queue: Promise.resolve(), closing: false });
+    const lane = this.lanes.get(kept.conn) ?? { queue: Promise.resolve(), open: 0 };
+    lane.open++;
+    this.lanes.set(kept.conn, lane);
+    this.entries.set(id, { kept, lane, closing: false });
     const open = [...this.entries.entries()].filter(([, e]) => !e.closing);
-    for (const [old] of open.slice(0, Math.max(0, open.length - this.keep))) this.close(old);
+    const conns = [...new Set(open.map(([, e]) => e.kept.conn))];
+    const evicted = new Set(conns.slice(0, Math.max(0, conns.length - this.keep)));
+    for (const [old, e] of open) if (evicted.has(e.kept.conn)) this.close(old);
     return id;
   }
 
@@ -49,21 +65,27 @@ export class ResultStore {
   use<T>(resultId: string, fn: (kept: KeptResult) => Promise<T> | T): Promise<T> {
     const entry = this.entries.get(resultId);
     if (!entry || entry.closing) return Promise.reject(gone(resultId));
-    const run = entry.queue.then(() => fn(entry.kept));
-    entry.queue = run.catch(() => undefined);
+    const run = entry.lane.queue.then(() => fn(entry.kept));
+    entry.lane.queue = run.catch(() => undefined);
     return run;
   }
 
-  /** Closes a result after its queued operations; later uses answer NOT_FOUND at once. */
+  /**
+   * Closes a result after its queued operations; later uses answer NOT_FOUND at once. The connection
+   * closes with the last of its results (its temp tables go with it).
+   */
   close(resultId: string): Promise<void> {
     const entry = this.entries.get(resultId);
     if (!entry || entry.closing) return Promise.resolve();
     entry.closing = true;
-    const done = entry.queue.then(() => {
+    const { lane, kept } = entry;
+    const done = lane.queue.then(() => {
       this.entries.delete(resultId);
-      entry.kept.conn.closeSync(); // the temp table goes with its connection
+      if (--lane.open > 0) return;
+      this.lanes.delete(kept.conn);
+      kept.conn.closeSync();
     });
-    entry.queue = done;
+    lane.queue = done;
     return done;
   }
 

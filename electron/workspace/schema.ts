@@ -12,7 +12,7 @@ export interface SchemaComponent {
   views?: string;
 }
 
-/** The workspace's own bookkeeping: SQL history, saved queries and settings (v2: rz_setting, e.g. memory_limit). */
+/** The workspace's own bookkeeping: SQL history, saved queries and settings (v2: rz_setting, e.g. memory_limit), the console's editor tabs (v4). */
 export const workspaceSchema: SchemaComponent = {
   name: 'workspace',
   migrations: [
@@ -30,5 +30,7 @@ export const workspaceSchema: SchemaComponent = {
     // How a query ended (ok, failed, cancelled): a cancel was logged as an error.
     `ALTER TABLE rz_history ADD COLUMN status VARCHAR;
      UPDATE rz_history SET status = CASE WHEN error IS NULL THEN 'ok' WHEN error = 'query cancelled' THEN 'cancelled' ELSE 'failed' END;`,
+    // The console's editor tabs, in order; one of them is the active one.
+    `CREATE TABLE rz_sql_tab (position INTEGER PRIMARY KEY, id VARCHAR NOT NULL UNIQUE, name VARCHAR NOT NULL, sql VARCHAR NOT NULL, active BOOLEAN NOT NULL);`,
   ],
 };

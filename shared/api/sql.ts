@@ -20,6 +20,17 @@ export interface SqlRunResult {
   statements: number;
   elapsedMs: number;
   firstPage?: ColumnBatch;
+  /** Every statement's own result, in order, when several ran ("Run all"); the last is also the fields above. */
+  results?: SqlStatementResult[];
+}
+
+/** What one statement of a batch returned: rows (kept for paging when it was a query) or rows changed. */
+export interface SqlStatementResult {
+  sql: string;
+  resultId?: string;
+  columns: ColumnInfo[];
+  rowCount: number;
+  rowsChanged?: number;
 }
 
 /** A running query's progress, as DuckDB estimates it (pushed as the `sql.progress` event). */
@@ -86,6 +97,19 @@ export interface SavedQuery {
   preset: boolean;
 }
 
+/** An editor tab of the SQL console: its text is kept in the workspace, its result is not. */
+export interface SqlTab {
+  id: string;
+  name: string;
+  sql: string;
+}
+
+export interface SqlTabs {
+  tabs: SqlTab[];
+  /** The tab shown; null only when there are no tabs. */
+  active: string | null;
+}
+
 export interface ExportRequest {
   resultId: string;
   format: 'csv' | 'parquet';
@@ -114,6 +138,10 @@ export interface SqlApi {
   'sql.save': Method<{ name: string; sql: string }, SavedQuery>;
   'sql.deleteSaved': Method<{ name: string }, NoArgs>;
   'sql.export': Method<ExportRequest, ExportedFile>;
+  /** The console's editor tabs as last saved in this workspace (none yet: an empty list). */
+  'sql.tabs': Method<NoArgs, SqlTabs>;
+  /** Replaces the saved tabs with these (their order is kept). */
+  'sql.saveTabs': Method<SqlTabs, SqlTabs>;
   /** DuckDB's function and macro names, for autocomplete. */
   'sql.functions': Method<NoArgs, string[]>;
 }

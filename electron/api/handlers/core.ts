@@ -8,6 +8,7 @@ import { readRecent } from '../../workspace/paths.ts';
 import type { AppServices } from '../services.ts';
 import { requireNumber, requireString, type HandlersFor } from '../router.ts';
 import { functionNames } from '../../workspace/catalog.ts';
+import { readSqlTabs, saveSqlTabs } from '../../workspace/sqlTabs.ts';
 
 export async function listTables(s: AppServices): Promise<TableInfo[]> {
   const rows = (
@@ -79,6 +80,8 @@ export function sqlHandlers(s: AppServices): HandlersFor<SqlApi> {
       if (r.format !== 'csv' && r.format !== 'parquet') throw new ApiError('BAD_REQUEST', '"format" must be csv or parquet');
       return s.console.export({ resultId: requireString(r.resultId, 'resultId'), format: r.format, raw: r.raw === true });
     },
+    'sql.tabs': () => readSqlTabs(s.ws.db),
+    'sql.saveTabs': (r) => saveSqlTabs(s.ws, r),
   };
 }
 

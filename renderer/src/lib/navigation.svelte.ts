@@ -17,3 +17,6 @@ export function openPlayer(pidx: number): void {
   selectedPlayer.pidx = pidx;
   view.current = 'anomalies';
 }
+
+/** The stream the Streams view shows (and its key's plot), kept across tab switches and named in the URL. */
+export const selectedStream = $state<{ name: string | null; key: string | null }>({ name: null, key: null });

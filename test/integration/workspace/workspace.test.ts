@@ -28,7 +28,7 @@ describe('workspace (real DuckDB)', () => {
     const path = join(dir, 'a.duckdb');
     const component = { name: 'demo', migrations: ['CREATE TABLE t (x INT)', 'ALTER TABLE t ADD COLUMN y INT'] };
     const ws = await openTracked(path, [component]);
-    expect(await ws.schemaVersions()).toEqual({ workspace: 3, demo: 2 });
+    expect(await ws.schemaVersions()).toEqual({ workspace: 4, demo: 2 });
     await ws.db.run('INSERT INTO t VALUES (1, 2)');
     ws.close();
     open.pop();
