@@ -1,7 +1,9 @@
 import type { RarePlaces, ZoneSuggestion } from '../../shared/api/map.ts';
 import type { Zone } from '../../shared/api/investigate.ts';
 import { readColumns } from '../workspace/columns.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Workspace } from '../workspace/workspace.ts';
+import { withConnection } from '../workspace/db.ts';
 import { ensureEvidence } from '../investigate/evidence.ts';
 import { placeCellSql, type PlaceGrid } from '../investigate/playerTable.ts';
 import { listZones } from '../investigate/zones.ts';
@@ -16,33 +18,41 @@ import { mapExtent } from './queries.ts';
  * "one or two", which a zone walker's patch meets and the ragged edge of honest coverage mostly does not.
  */
 export async function rarePlaces(ws: Workspace): Promise<RarePlaces> {
-  const none = async (): Promise<RarePlaces> => ({ grid: null, cells: await readColumns(await ws.db.stream('SELECT 0::DOUBLE AS x, 0::DOUBLE AS y, 0 AS players WHERE false')), suggestions: [] });
-  if (!(await tableExists(ws, 'playlog'))) return none();
-  await ensureEvidence(ws);
-  const row = (await ws.db.runAndReadAll('SELECT x0, y0, cell, rare_players FROM rz_place_grid')).getRowObjectsJS()[0];
-  if (!row) return none();
+  const playlog = await tableExists(ws, 'playlog');
+  if (playlog) await ensureEvidence(ws);
+  const zones = await listZones(ws);
+  const decimals = (await mapExtent(ws))?.decimals ?? 0;
+  // A connection of its own: a streamed result must not share one with concurrent requests.
+  return withConnection(ws, (conn) => (playlog ? layer(conn, zones, decimals) : none(conn)));
+}
+
+async function none(conn: DuckDBConnection): Promise<RarePlaces> {
+  return { grid: null, cells: await readColumns(await conn.stream('SELECT 0::DOUBLE AS x, 0::DOUBLE AS y, 0 AS players WHERE false')), suggestions: [] };
+}
+
+async function layer(conn: DuckDBConnection, zones: readonly Zone[], decimals: number): Promise<RarePlaces> {
+  const row = (await conn.runAndReadAll('SELECT x0, y0, cell, rare_players FROM rz_place_grid')).getRowObjectsJS()[0];
+  if (!row) return none(conn);
   const g: PlaceGrid = { x0: Number(row.x0), y0: Number(row.y0), cell: Number(row.cell), rarePlayers: Number(row.rare_players) };
   const cells = await readColumns(
-    await ws.db.stream(`SELECT ${g.x0}::DOUBLE + cx * ${g.cell}::DOUBLE AS x, ${g.y0}::DOUBLE + cy * ${g.cell}::DOUBLE AS y, players FROM rz_place_cell WHERE players <= ${g.rarePlayers} ORDER BY cx, cy`),
+    await conn.stream(`SELECT ${g.x0}::DOUBLE + cx * ${g.cell}::DOUBLE AS x, ${g.y0}::DOUBLE + cy * ${g.cell}::DOUBLE AS y, players FROM rz_place_cell WHERE players <= ${g.rarePlayers} ORDER BY cx, cy`),
   );
   const privateMax = Math.max(2, Math.ceil(g.rarePlayers / 4));
   const ok = 'isfinite(posnewx) AND isfinite(posnewy) AND abs(posnewx) < 1e12 AND abs(posnewy) < 1e12';
   const visits = (
-    await ws.db.runAndReadAll(
+    await conn.runAndReadAll(
       `SELECT pidx, cx, cy, count(*) AS n FROM (SELECT pidx, ${placeCellSql('posnewx', 'posnewy', g)} FROM playlog WHERE ${ok})
        SEMI JOIN (SELECT cx, cy FROM rz_place_cell WHERE players <= ${privateMax}) USING (cx, cy) GROUP BY ALL`,
     )
   )
     .getRows()
     .map(([pidx, cx, cy, n]) => ({ pidx: Number(pidx), cx: Number(cx), cy: Number(cy), rows: Number(n) }));
-  const zones = await listZones(ws);
-  const decimals = (await mapExtent(ws))?.decimals ?? 0;
   const suggestions: ZoneSuggestion[] = [];
   // Ask for a few more than shown: patches inside declared zones drop out.
   for (const s of suggestZones(visits, { limit: 5 + zones.length })) {
     const z = toMap(s, g, decimals);
     if (zones.some((d) => overlapShare(z, d) >= 0.5)) continue;
-    const neighbourPlayers = await ringMedian(ws, s);
+    const neighbourPlayers = await ringMedian(conn, s);
     suggestions.push({ ...z, cells: s.cells, rows: s.rows, players: s.players, neighbourPlayers, reason: reasonOf(s, neighbourPlayers) });
     if (suggestions.length === 5) break;
   }
@@ -65,8 +75,8 @@ function overlapShare(a: Pick<Zone, 'x0' | 'x1' | 'y0' | 'y1'>, b: Zone): number
 }
 
 /** Median players of the visited cells in a two-cell ring around the patch's rectangle. */
-async function ringMedian(ws: Workspace, s: CellSuggestion): Promise<number> {
-  const r = await ws.db.runAndReadAll(
+async function ringMedian(conn: DuckDBConnection, s: CellSuggestion): Promise<number> {
+  const r = await conn.runAndReadAll(
     `SELECT coalesce(median(players), 0) FROM rz_place_cell
      WHERE cx BETWEEN ${s.cx0 - 2} AND ${s.cx1 + 1} AND cy BETWEEN ${s.cy0 - 2} AND ${s.cy1 + 1}
        AND NOT (cx BETWEEN ${s.cx0} AND ${s.cx1 - 1} AND cy BETWEEN ${s.cy0} AND ${s.cy1 - 1})`,
