@@ -1,6 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Zone } from '../../../shared/api/investigate.ts';
-import type { RarePlaces } from '../../../shared/api/map.ts';
+import type { RarePlaces, ZoneSuggestion } from '../../../shared/api/map.ts';
+import { zonesCommand } from '../../../electron/cli/commands/zones.ts';
 import { numberValues } from '../../../shared/api/columns.ts';
 import { demoApp, type DemoApp } from '../investigate/demoWorkspace.ts';
 
@@ -49,5 +51,34 @@ describe.each(CASES)('rare places on the $world world, seed $seed', ({ world, se
     await call('investigate.saveZone', { name: 'Suggested', x0: top.x0, x1: top.x1, y0: top.y0, y1: top.y1 });
     const after = await call<RarePlaces>('map.rarePlaces', {});
     expect(after.suggestions.some((s) => overlaps(s, demo.zone) && s.players.some((p) => top.players.includes(p)))).toBe(false);
+  });
+});
+
+describe('zones suggest (CLI)', () => {
+  let demo: DemoApp;
+  let ws: string;
+  const run = async (...argv: string[]) => {
+    const stdout: string[] = [];
+    const code = await zonesCommand.run([...argv, '--workspace', ws], { out: (t) => stdout.push(t), err: () => {} });
+    return { code, text: stdout.join('\n') };
+  };
+  beforeAll(async () => {
+    demo = await demoApp({ players: 300, rows: 300_000, days: 3, seed: 1, world: 'lab' });
+    ws = demo.app.services.ws.path;
+    await demo.app.close(); // the CLI opens the workspace itself
+  }, 120_000);
+  afterAll(() => rm(demo.dir, { recursive: true, force: true }));
+
+  it('leaves out the declared red zone, suggests it once removed, in text and JSON', async () => {
+    const declared = JSON.parse((await run('suggest', '--json')).text) as ZoneSuggestion[];
+    expect(declared.length).toBeLessThanOrEqual(5);
+    expect(declared.some((s) => overlaps(s, demo.zone) && s.x0 >= demo.zone.x0 && s.x1 <= demo.zone.x1 && s.y0 >= demo.zone.y0 && s.y1 <= demo.zone.y1)).toBe(false);
+    expect((await run('remove', '--id', '1')).code).toBe(0);
+    const free = JSON.parse((await run('suggest', '--json')).text) as ZoneSuggestion[];
+    expect(free.length).toBeGreaterThan(0);
+    expect(overlaps(free[0], demo.zone)).toBe(true);
+    const text = await run('suggest');
+    expect(text.code).toBe(0);
+    expect(text.text.split('\n')[0]).toBe(`1. x ${free[0].x0}–${free[0].x1}, y ${free[0].y0}–${free[0].y1}: ${free[0].reason}`);
   });
 });
