@@ -115,8 +115,22 @@ async function placeGrid(conn: DuckDBConnection) {
   const cell = Math.max(Math.sqrt((Math.max(w, 1e-9) * Math.max(h, 1e-9)) / 4096), Math.max(w, h) / 256, 1e-9);
   const rare = Math.max(2, Math.ceil(0.01 * Number(e.players)));
   await conn.run('INSERT INTO rz_place_grid VALUES (1, $1, $2, $3, $4)', [x0, y0, cell, rare]);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_row AS SELECT *, floor((x - ${x0}) / ${cell})::BIGINT AS cx, floor((y - ${y0}) / ${cell})::BIGINT AS cy FROM rz_pp_row`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_row AS SELECT *, ${placeCellSql('x', 'y', { x0, y0, cell })} FROM rz_pp_row`);
   await conn.run(`INSERT INTO rz_place_cell SELECT cx, cy, count(DISTINCT pidx), count(*) FROM rz_pp_row WHERE x IS NOT NULL AND abs(cx) < 1e9 AND abs(cy) < 1e9 GROUP BY ALL`);
+}
+
+/** The rare-places grid as stored in rz_place_grid; its cells in rz_place_cell (players, rows). */
+export interface PlaceGrid {
+  x0: number;
+  y0: number;
+  cell: number;
+  /** A cell is rare when at most this many distinct players were ever in it. */
+  rarePlayers: number;
+}
+
+/** `cx, cy` columns: the rare-places cell of position (x, y), for every query that lays positions on the grid. */
+export function placeCellSql(x: string, y: string, g: Pick<PlaceGrid, 'x0' | 'y0' | 'cell'>): string {
+  return `floor((${x} - ${g.x0}) / ${g.cell})::BIGINT AS cx, floor((${y} - ${g.y0}) / ${g.cell})::BIGINT AS cy`;
 }
 
 async function writeProfiles(conn: DuckDBConnection, s: RuleSettings, gap: number, typicalGap: number) {

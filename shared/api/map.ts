@@ -103,12 +103,41 @@ export interface SelectedPlayer {
   verdict: PlayerVerdict | null;
 }
 
+/** A suggested forbidden zone: a broad patch of rare cells where a few players dwell (electron/map/suggestZones.ts). */
+export interface ZoneSuggestion {
+  /** Bounds in map units, rounded outward to the positions' precision. */
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  /** Rare cells in the patch, and the rows its visitors logged there. */
+  cells: number;
+  rows: number;
+  /** The few players who dwell there. */
+  players: number[];
+  /** Median distinct players of the visited cells around the patch (how well covered its surroundings are). */
+  neighbourPlayers: number;
+  /** e.g. "1 player (#38) dwelt 142 rows over 28 rare cells; cells around: ~12 players". */
+  reason: string;
+}
+
+/** The rare-places layer: the player profile's grid, its rare cells, and the zones they suggest. */
+export interface RarePlaces {
+  /** Null when there are no positions to lay a grid over. */
+  grid: { x0: number; y0: number; cell: number; rarePlayers: number } | null;
+  /** Rare cells (at most `rarePlayers` distinct players) as columns: x, y (the cell's low corner), players. */
+  cells: ColumnBatch;
+  /** Best first, at most five; patches already mostly inside a declared zone are left out. */
+  suggestions: ZoneSuggestion[];
+}
+
 export interface MapApi {
   'map.extent': Method<NoArgs, MapExtent | null>;
   'map.density': Method<DensityRequest, DensityGrid>;
   'map.overlay': Method<OverlayRequest, Overlay>;
   'map.select': Method<SelectionRequest, SelectedPlayer[]>;
   'map.cacheStatus': Method<NoArgs, MapCacheStatus>;
+  'map.rarePlaces': Method<NoArgs, RarePlaces>;
   /** Starts building the cache (also after a cancel), or returns the running build; null when it is current. */
   'map.buildCache': Method<NoArgs, JobInfo | null>;
 }

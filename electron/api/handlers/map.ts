@@ -1,4 +1,5 @@
 import type { MapApi } from '../../../shared/api/map.ts';
+import { rarePlaces } from '../../map/rarePlaces.ts';
 import { density, mapExtent, overlay, selectPlayers } from '../../map/queries.ts';
 import type { HandlersFor } from '../router.ts';
 import type { AppServices } from '../services.ts';
@@ -11,6 +12,7 @@ export function mapHandlers(s: AppServices): HandlersFor<MapApi> {
     'map.overlay': (r) => overlay(s.ws, { ...r, ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
     'map.select': (r) => selectPlayers(s.ws, { ...r, ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
     'map.cacheStatus': () => s.mapCache.status(),
+    'map.rarePlaces': () => rarePlaces(s.ws),
     'map.buildCache': () => s.mapCache.build(),
   };
 }
