@@ -10,21 +10,19 @@ describe('Metric streams in Chromium (browser mode)', () => {
   });
   afterAll(async () => rz?.close());
 
-  it('loads the toll demo, defines the per-station 10 s count, scores, shows the planted station, marks and exports', async () => {
+  it('the toll demo button loads, defines and scores the per-station 10 s count; shows the planted station, marks and exports', async () => {
     const page = rz.page;
     await page.getByTestId('demo-toll').click();
-    // The demo fills the define form with the per-station stream; the analyst defines it.
+    // One click: the data is loaded, the stream defined (the form shows how) and scored.
     await expect.poll(() => page.getByTestId('define-name').inputValue(), { timeout: 60_000 }).toBe('toll-per-station');
     expect(await page.getByTestId('define-table').inputValue()).toBe('toll_events');
     expect(await page.getByTestId('define-time').inputValue()).toBe('ts');
     expect(await page.getByTestId('define-key').inputValue()).toBe('toll');
     expect(await page.getByTestId('define-window').inputValue()).toBe('10s');
-    await page.getByTestId('define-submit').click();
     await expect.poll(() => page.getByTestId('stream-item').allTextContents()).toEqual([expect.stringContaining('toll-per-station')]);
-
-    await page.getByTestId('stream-score').click();
     const alerts = page.getByTestId('stream-alerts');
     await expect.poll(async () => Number(await alerts.getAttribute('data-count').catch(() => '0')), { timeout: 120_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('lane-page').textContent()).toContain('keys 1–8 of 8, by peak grade');
 
     // Planted: station 3 and station 6 flood (see the labels file); each flood is one incident, and the two lead the list…
     const rows = page.getByTestId('alert-row');
@@ -41,8 +39,9 @@ describe('Metric streams in Chromium (browser mode)', () => {
     const top = ticks.sort((a, b) => a.y - b.y)[0].text;
     expect(['3', '6']).toContain(top);
     await page.getByTestId('stream-key-plot').locator('.main-svg').first().waitFor();
-    // The per-key plot marks the incident's expected value beside the actual one.
+    // The per-key plot names its key (the swimlane's top one) and marks the incident's expected value beside the actual one.
     await expect.poll(() => page.getByTestId('stream-key-plot').locator('.legendtext').allTextContents()).toContain('expected vehicles');
+    expect(await page.getByTestId('stream-key-plot').locator('.annotation-text').first().textContent()).toBe(`key ${top}`);
     await rz.screenshot('streams-toll-scored');
 
     // Mark the worst alert a true positive with a note (a formula, to check the export neutralises it).
