@@ -53,11 +53,11 @@ export interface ScoringPool {
 export interface PoolOptions {
   /** Workers; default cores − 1, at least 1. */
   size?: number;
-  /** Worker entry; default this folder's worker (source) or scoreWorker.js (built app). Tests swap it. */
+  /** Worker entry; this folder's scoreWorker.ts (source) or scoreWorker.js (built app). Tests swap it. */
   entry?: URL;
 }
 
-const defaultEntry = () => (import.meta.url.endsWith('.ts') ? new URL('./worker.ts', import.meta.url) : new URL('./scoreWorker.js', import.meta.url));
+const defaultEntry = () => (import.meta.url.endsWith('.ts') ? new URL('./scoreWorker.ts', import.meta.url) : new URL('./scoreWorker.js', import.meta.url));
 
 /** A unit of work for one worker. `make` builds the message afresh, so a retried chunk can be sent again
  * after its first copy was transferred to a worker that died. */

@@ -122,7 +122,8 @@ export interface StreamSummary {
   latestRun?: StreamRun;
 }
 
-export type Verdict = 'true_positive' | 'false_positive';
+/** The analyst's mark on a stream incident (a player's verdict is investigate's PlayerVerdict). */
+export type AlertMark = 'true_positive' | 'false_positive';
 
 /**
  * One incident: the window that alerted and the anomalous windows of the same event that followed it (a
@@ -146,7 +147,7 @@ export interface StreamAlert {
   grade: number | null;
   /** Share of the first window's score per measure (sums to its score). */
   attribution: Record<string, number>;
-  verdict: Verdict | null;
+  verdict: AlertMark | null;
   note: string | null;
 }
 
@@ -224,7 +225,7 @@ export interface MarkRequest {
   key: string;
   windowStart: number;
   /** null clears the mark. */
-  verdict: Verdict | null;
+  verdict: AlertMark | null;
   note?: string;
 }
 

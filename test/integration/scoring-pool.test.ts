@@ -25,7 +25,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A worker entry that dies on its first chunk: once per marker file (crashOnce) or every time. */
 function crashingEntry(crashOnce: boolean): URL {
-  const real = new URL('../../electron/scoring/worker.ts', import.meta.url).href;
+  const real = new URL('../../electron/scoring/scoreWorker.ts', import.meta.url).href;
   const marker = join(tmp, `crashed-${Math.random()}`);
   const file = join(tmp, `crash-${crashOnce ? 'once' : 'always'}-${Math.random()}.ts`);
   writeFileSync(

@@ -1,4 +1,4 @@
-import type { DemoKind, ForestSettings, StreamAlert, StreamDefinition, StreamRun, Verdict } from '../../../shared/api/streams.ts';
+import type { DemoKind, ForestSettings, StreamAlert, StreamDefinition, StreamRun, AlertMark } from '../../../shared/api/streams.ts';
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeThreshold, parseThreshold } from '../../../shared/streams/threshold.ts';
@@ -205,7 +205,7 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
 
   async mark({ client, io, values, positionals }) {
     if (positionals.length !== 1) throw new CliError('give the stream name: stream mark NAME --key K --window TIME --verdict tp|fp|clear');
-    const verdicts: Record<string, Verdict | null> = { tp: 'true_positive', true_positive: 'true_positive', fp: 'false_positive', false_positive: 'false_positive', clear: null };
+    const verdicts: Record<string, AlertMark | null> = { tp: 'true_positive', true_positive: 'true_positive', fp: 'false_positive', false_positive: 'false_positive', clear: null };
     const verdict = str(values.verdict);
     if (verdict === undefined || !(verdict in verdicts)) throw new CliError('--verdict must be tp, fp or clear');
     const when = str(values.window);

@@ -4,7 +4,7 @@ import type { FromWorker, ToWorker } from './protocol.ts';
 
 /** Scoring worker: trains forests, holds the current jobs' models, scores chunks. All state is per job. */
 const port = parentPort;
-if (!port) throw new Error('electron/scoring/worker.ts runs as a worker thread');
+if (!port) throw new Error('electron/scoring/scoreWorker.ts runs as a worker thread');
 
 const models = new Map<number, Forest>();
 
