@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { importPath } from '../lake/import.ts';
 import { lakeSchema } from '../lake/schema.ts';
 import { columnsStruct } from '../lake/sqlSpec.ts';
-import { PLAYLOG } from '../lake/streams.ts';
+import { PLAYLOG } from '../lake/logs.ts';
 import { quoteLiteral } from '../workspace/sqlText.ts';
 import { openWorkspace } from '../workspace/workspace.ts';
 

@@ -10,7 +10,7 @@ import type { IgnoredPath, LakeFile } from '../../shared/api/lake.ts';
 import { parsePartition, parseStream, type Partition } from './layout.ts';
 import { splitCsvLine } from './csvRecords.ts';
 import { headText } from './textEncoding.ts';
-import type { StreamName } from './streams.ts';
+import type { LogName } from './logs.ts';
 
 export interface LakeObject {
   /** Absolute local path. */
@@ -19,7 +19,7 @@ export interface LakeObject {
   rel: string;
   size: number;
   mtimeMs: number;
-  stream: StreamName;
+  stream: LogName;
   format: LakeFile['format'];
   compression: LakeFile['compression'];
   partition: Partition | null;
@@ -179,7 +179,7 @@ function looksLikeCsv(text: string): boolean {
 }
 
 /** Objects outside a `playlog/` or `userlog/` path are recognised by their columns (Parquet keeps them in the footer). */
-async function streamFromContent(path: string, size: number, sample: Buffer | string): Promise<StreamName | null> {
+async function streamFromContent(path: string, size: number, sample: Buffer | string): Promise<LogName | null> {
   let text = typeof sample === 'string' ? sample : sample.toString('latin1');
   if (typeof sample !== 'string' && size > SNIFF_BYTES) text += (await readHead(path, size, size - SNIFF_BYTES)).toString('latin1');
   if (text.includes('posnewx')) return 'playlog';

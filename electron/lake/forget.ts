@@ -8,7 +8,7 @@ import { ApiError } from '../../shared/api/envelope.ts';
 import type { ForgetSummary } from '../../shared/api/lake.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { LOCAL_ENTRY, missingFileIds } from './ledger.ts';
-import { STREAMS } from './streams.ts';
+import { LOGS } from './logs.ts';
 import { inTransaction, withConnection } from '../workspace/db.ts';
 
 /** What forgetting these entries would remove; nothing changes. */
@@ -54,7 +54,7 @@ export async function forgetFiles(ws: Workspace, fileIds: readonly number[]): Pr
 export async function deleteFiles(conn: DuckDBConnection, fileIds: readonly number[]): Promise<ForgetSummary> {
   const list = idList(fileIds);
   let rows = 0;
-  for (const spec of Object.values(STREAMS)) rows += (await conn.run(`DELETE FROM ${spec.table} WHERE file_id IN (${list})`)).rowsChanged;
+  for (const spec of Object.values(LOGS)) rows += (await conn.run(`DELETE FROM ${spec.table} WHERE file_id IN (${list})`)).rowsChanged;
   const quarantined = (await conn.run(`DELETE FROM lake_quarantine WHERE file_id IN (${list})`)).rowsChanged;
   const files = (await conn.run(`DELETE FROM lake_file WHERE file_id IN (${list})`)).rowsChanged;
   return { files, rows, quarantined };

@@ -22,7 +22,7 @@ import { deleteFiles } from './forget.ts';
 import { stageObject } from './readers.ts';
 import { checkedColumn, columnsStruct, literalPath, parsedColumn, readerType } from './sqlSpec.ts';
 import { promoteStaged, windowSql, type StagedCounts, type Target, type Window } from './stage.ts';
-import { STREAMS, type StreamSpec } from './streams.ts';
+import { LOGS, type LogSpec } from './logs.ts';
 import { throwIfCancelled } from '../jobs/context.ts';
 import { inTransaction } from '../workspace/db.ts';
 
@@ -47,7 +47,7 @@ const BATCH_FILES = 256;
 
 interface Planned {
   object: LakeObject;
-  spec: StreamSpec;
+  spec: LogSpec;
   key: string;
   version: string;
   /** Ledger id of the version being replaced. */
@@ -89,7 +89,7 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
         summary.skipped++;
         continue;
       }
-      todo.push({ object, spec: STREAMS[object.stream], key, version, oldId: old?.fileId ?? null, window });
+      todo.push({ object, spec: LOGS[object.stream], key, version, oldId: old?.fileId ?? null, window });
     }
     const progress: ImportProgress = { done: 0, total: todo.length, unit: 'files', bytesDone: 0, bytesTotal: todo.reduce((s, p) => s + p.object.size, 0), rows: 0 };
     opts.onProgress?.({ ...progress });
@@ -215,7 +215,7 @@ async function writeLedgers(conn: DuckDBConnection, entries: { p: Planned; fileI
 }
 
 /** DuckDB's own reader for a batch, with the stream's declared types (CSV and Parquet columns matched by name; batches share one CSV header). */
-function readerSql(spec: StreamSpec, batch: Planned[]): string {
+function readerSql(spec: LogSpec, batch: Planned[]): string {
   const paths = `[${batch.map((p) => quoteLiteral(literalPath(p.object.path))).join(', ')}]`;
   const { format, compression } = batch[0].object;
   const codec = `compression='${compression === 'gzip' ? 'gzip' : 'uncompressed'}'`;

@@ -3,7 +3,7 @@
  * or Hive `year=/month=/day=/hour=`), and the Firehose object name. The generator writes these layouts
  * and the importer reads them, so both directions live here.
  */
-import type { StreamName } from './streams.ts';
+import type { LogName } from './logs.ts';
 
 export interface Partition {
   year: number;
@@ -71,7 +71,7 @@ export function parsePartition(relPath: string): Partition | null {
 }
 
 /** The stream a path belongs to: its file name, else the nearest folder, naming playlog or userlog. */
-export function parseStream(path: string): StreamName | null {
+export function parseStream(path: string): LogName | null {
   const segs = path.split(/[\\/]+/).filter(Boolean).reverse();
   for (const s of segs) {
     const lower = s.toLowerCase();

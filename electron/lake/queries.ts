@@ -2,10 +2,10 @@
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { PartitionCount, QuarantineRow } from '../../shared/api/lake.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { STREAMS } from './streams.ts';
+import { LOGS } from './logs.ts';
 
 export async function partitions(ws: Workspace): Promise<PartitionCount[]> {
-  const parts = Object.values(STREAMS).map(
+  const parts = Object.values(LOGS).map(
     (s) => `SELECT '${s.name}' AS stream, year, month, day, hour, count(*)::DOUBLE AS rows, count(DISTINCT file_id)::DOUBLE AS files FROM ${s.table} GROUP BY ALL`,
   );
   const rows = (await ws.db.runAndReadAll(`${parts.join(' UNION ALL ')} ORDER BY stream, year, month, day, hour`)).getRows();

@@ -14,9 +14,9 @@ import { parsePiece, RecordScanner, type Piece } from './records.ts';
 import { literalPath } from './sqlSpec.ts';
 import { utf8Chunks } from './textEncoding.ts';
 import { RAW_LIMIT, resetStage, stageTable } from './stage.ts';
-import type { StreamSpec } from './streams.ts';
+import type { LogSpec } from './logs.ts';
 
-export async function stageObject(conn: DuckDBConnection, object: LakeObject, spec: StreamSpec, signal?: AbortSignal): Promise<void> {
+export async function stageObject(conn: DuckDBConnection, object: LakeObject, spec: LogSpec, signal?: AbortSignal): Promise<void> {
   await resetStage(conn, spec);
   if (object.format === 'parquet') return stageParquet(conn, object, spec);
   const appender = await conn.createAppender(stageTable(spec), null, 'temp');
@@ -137,7 +137,7 @@ function csvHandler(names: string[], sink: StageSink): (r: CsvRecord) => void {
 }
 
 /** Parquet rows as text with their row numbers; a file DuckDB cannot read at all fails here (the caller quarantines it). */
-async function stageParquet(conn: DuckDBConnection, object: LakeObject, spec: StreamSpec): Promise<void> {
+async function stageParquet(conn: DuckDBConnection, object: LakeObject, spec: LogSpec): Promise<void> {
   const cols = spec.columns.map((c) => `CAST(${quoteIdent(c.name)} AS VARCHAR)`).join(', ');
   const raw = `concat_ws(',', ${spec.columns.map((c) => `coalesce(CAST(${quoteIdent(c.name)} AS VARCHAR), 'NULL')`).join(', ')})`;
   await conn.run(

@@ -13,19 +13,19 @@
  * - VARCHAR: anything (a CSV value with a line break is judged record by record on the careful path).
  */
 import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
-import type { StreamColumn, StreamSpec } from './streams.ts';
+import type { LogColumn, LogSpec } from './logs.ts';
 
 /** `{'posnewx': 'DOUBLE', ...}`: the `columns=` argument of read_json / read_csv, so DuckDB never guesses a type. */
-export function columnsStruct(spec: StreamSpec, forImport = false): string {
+export function columnsStruct(spec: LogSpec, forImport = false): string {
   return `{${spec.columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(forImport ? readerType(c) : c.type)}`).join(', ')}}`;
 }
 
 /** The type DuckDB's reader is asked for on import: integers as DOUBLE, timestamps as text (see checkedColumn). */
-export function readerType(c: StreamColumn): string {
+export function readerType(c: LogColumn): string {
   return isInteger(c) ? 'DOUBLE' : c.type === 'TIMESTAMP' ? 'VARCHAR' : c.type;
 }
 
-function isInteger(c: StreamColumn): boolean {
+function isInteger(c: LogColumn): boolean {
   return c.type === 'INTEGER' || c.type === 'BIGINT';
 }
 
@@ -59,7 +59,7 @@ interface Rule {
 }
 
 /** The range rules on a typed value (the careful path's TRY_CAST, the fast path's reader value). */
-function rangeRule(c: StreamColumn): Rule | null {
+function rangeRule(c: LogColumn): Rule | null {
   if (c.type === 'DOUBLE') return { ok: (v) => `isfinite(${v})`, why: 'is not a finite number' };
   if (isInteger(c)) return { ok: (v) => `abs(${v}) < ${MAX_EXACT}`, why: 'is beyond ±2^53 (not exact in JSON)' };
   if (c.type === 'TIMESTAMP') return { ok: (v) => `(${v} >= ${TIME_RANGE.from} AND ${v} < ${TIME_RANGE.to})`, why: 'is outside 1970–9999' };
@@ -67,7 +67,7 @@ function rangeRule(c: StreamColumn): Rule | null {
 }
 
 /** A column as DuckDB's reader gives it (readerType), typed but not yet checked: timestamps parsed from their text. */
-export function parsedColumn(c: StreamColumn, from: string): string {
+export function parsedColumn(c: LogColumn, from: string): string {
   const col = `${from}.${quoteIdent(c.name)}`;
   // Parquet may hold a TIMESTAMP or TIMESTAMPTZ: as text it takes the same rules (an offset included).
   return c.type === 'TIMESTAMP' ? timeFromText(`CAST(${col} AS VARCHAR)`) : col;
@@ -78,7 +78,7 @@ export function parsedColumn(c: StreamColumn, from: string): string {
  * column, so integer columns are read as DOUBLE and a fraction, a non-finite value or a BIGINT past
  * 2^53 raises an error; so do non-finite doubles and times the spec refuses.
  */
-export function checkedColumn(c: StreamColumn, from: string, csv = false): string {
+export function checkedColumn(c: LogColumn, from: string, csv = false): string {
   const col = `${from}.${quoteIdent(c.name)}`;
   const fail = (what: string) => `error(${quoteLiteral(`${c.name} ${what}`)})`;
   // A CSV value spanning lines may be two stray quotes around good lines: the careful path judges it.
@@ -89,12 +89,12 @@ export function checkedColumn(c: StreamColumn, from: string, csv = false): strin
 }
 
 /** The careful path's cast of a staged text value to its type (NULL when it breaks the spec's syntax). */
-export function typedFromText(c: StreamColumn, text: string): string {
+export function typedFromText(c: LogColumn, text: string): string {
   return c.type === 'TIMESTAMP' ? timeFromText(text) : `TRY_CAST(${text} AS ${c.type})`;
 }
 
 /** SQL true when the staged text is a valid value of its column (integers must be whole: DuckDB would round '3.7'). */
-export function validText(c: StreamColumn, text: string): string {
+export function validText(c: LogColumn, text: string): string {
   const typed = typedFromText(c, text);
   const range = rangeRule(c);
   const parts = [`${typed} IS NOT NULL`];
@@ -104,7 +104,7 @@ export function validText(c: StreamColumn, text: string): string {
 }
 
 /** Why the staged text is not a valid value (call where validText is false). */
-export function invalidTextReason(c: StreamColumn, text: string): string {
+export function invalidTextReason(c: LogColumn, text: string): string {
   const typed = typedFromText(c, text);
   const range = rangeRule(c);
   const shown = `coalesce(left(${text}, 80), 'NULL')`;

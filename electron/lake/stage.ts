@@ -7,17 +7,17 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../workspace/sqlText.ts';
 import { invalidTextReason, typedFromText, validText } from './sqlSpec.ts';
-import type { StreamSpec } from './streams.ts';
+import type { LogSpec } from './logs.ts';
 
 /** Longest raw text kept per quarantined record; the object itself stays where it is. */
 export const RAW_LIMIT = 10_000;
 
-export function stageTable(spec: StreamSpec): string {
+export function stageTable(spec: LogSpec): string {
   return `lake_stage_${spec.name}`;
 }
 
 /** (Re)creates the empty staging table on this connection (temp: it never reaches the workspace file). */
-export async function resetStage(conn: DuckDBConnection, spec: StreamSpec): Promise<void> {
+export async function resetStage(conn: DuckDBConnection, spec: LogSpec): Promise<void> {
   const cols = spec.columns.map((c) => `${quoteIdent(c.name)} VARCHAR`).join(', ');
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${stageTable(spec)} (rec BIGINT, line BIGINT, ${cols}, reason VARCHAR, raw VARCHAR)`);
 }
@@ -28,7 +28,7 @@ export interface Window {
 }
 
 /** The event-time filter on a stream's time column, or TRUE without a window. */
-export function windowSql(spec: StreamSpec, window: Window | undefined, column = quoteIdent(spec.timeColumn)): string {
+export function windowSql(spec: LogSpec, window: Window | undefined, column = quoteIdent(spec.timeColumn)): string {
   if (!window) return 'TRUE';
   return `(${column} >= ${utcLiteral(window.from)} AND ${column} < ${utcLiteral(window.to)})`;
 }
@@ -45,7 +45,7 @@ export interface Target {
 }
 
 /** Partition columns: the object's own partition, else the row's event time. */
-export function partitionSql(spec: StreamSpec, target: Target, time = quoteIdent(spec.timeColumn)): string {
+export function partitionSql(spec: LogSpec, target: Target, time = quoteIdent(spec.timeColumn)): string {
   const p = target.partition;
   return p ? `${p.year}, ${p.month}, ${p.day}, ${p.hour}` : `year(${time}), month(${time}), day(${time}), hour(${time})`;
 }
@@ -58,7 +58,7 @@ export interface StagedCounts {
 }
 
 /** Moves the staged records into the stream table and the quarantine; call inside the file's transaction. */
-export async function promoteStaged(conn: DuckDBConnection, spec: StreamSpec, target: Target, window: Window | undefined): Promise<StagedCounts> {
+export async function promoteStaged(conn: DuckDBConnection, spec: LogSpec, target: Target, window: Window | undefined): Promise<StagedCounts> {
   const stage = stageTable(spec);
   const ok = spec.columns.map((c) => validText(c, quoteIdent(c.name))).join(' AND ');
   const good = `reason IS NULL AND ${ok}`;

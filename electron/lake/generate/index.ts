@@ -11,7 +11,7 @@ import { csvRow } from '../../../shared/csv.ts';
 import { Rng } from '../../rcf/index.ts';
 import { quoteLiteral } from '../../workspace/sqlText.ts';
 import { columnsStruct } from '../sqlSpec.ts';
-import { PLAYLOG, USERLOG, type StreamSpec } from '../streams.ts';
+import { PLAYLOG, USERLOG, type LogSpec } from '../logs.ts';
 import { ObjectWriter, type DemoFormat } from './objects.ts';
 import { Simulation, type Behaviour, type PlayEvent } from './simulate.ts';
 import { worldOf, type World, type WorldName } from './worlds.ts';
@@ -76,7 +76,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   const uuid = () => uuidFrom(ids);
   const half = start.getTime() + Math.floor(sim.hours / 2) * 3_600_000;
   let duck: DuckDBInstance | undefined;
-  const toParquet = (spec: StreamSpec) => async (json: string, parquet: string) => {
+  const toParquet = (spec: LogSpec) => async (json: string, parquet: string) => {
     duck ??= await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
     const conn = await duck.connect();
     try {
@@ -85,7 +85,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
       conn.closeSync();
     }
   };
-  const writer = (spec: StreamSpec, objectSeconds: number) =>
+  const writer = (spec: LogSpec, objectSeconds: number) =>
     new ObjectWriter({
       out: opts.out,
       stream: spec.name,

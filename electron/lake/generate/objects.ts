@@ -9,13 +9,13 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, type Gzip } from 'node:zlib';
 import { firehoseFolder, firehoseObjectName, hiveFolder, partitionOf } from '../layout.ts';
-import type { StreamName } from '../streams.ts';
+import type { LogName } from '../logs.ts';
 
 export type DemoFormat = 'json' | 'csv' | 'parquet';
 
 export interface ObjectWriterOptions {
   out: string;
-  stream: StreamName;
+  stream: LogName;
   format: DemoFormat;
   gzip: boolean;
   /** Arrival time each object covers (Firehose's buffer interval). */

@@ -16,7 +16,7 @@
  * player whose behaviour actually shows in its rows.
  */
 import { Rng } from '../../rcf/index.ts';
-import { inZone } from '../streams.ts';
+import { inZone } from '../logs.ts';
 import { neighbours, worldOf, type Rect, type World, type WorldName } from './worlds.ts';
 
 export type Behaviour = 'redzone' | 'teleport' | 'speedhack' | 'noclip' | 'bot';

@@ -5,7 +5,7 @@
  * the scale, float positions, terrain height in `z`, towns joined by roads that honest players follow,
  * and its own forbidden zone ("Dragon's Keep") away from every road.
  */
-import { HOT_ZONE, RED_ZONE } from '../streams.ts';
+import { HOT_ZONE, RED_ZONE } from '../logs.ts';
 
 export interface Rect {
   x0: number;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Simulation, type PlayEvent } from '../../../electron/lake/generate/simulate.ts';
-import { inZone, RED_ZONE } from '../../../electron/lake/streams.ts';
+import { inZone, RED_ZONE } from '../../../electron/lake/logs.ts';
 
 const START = new Date('2018-10-10T00:00:00Z');
 

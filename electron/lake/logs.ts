@@ -1,24 +1,24 @@
 /**
- * The two Firehose streams the lake reads, as data: column names and DuckDB types in the lab's order.
+ * The two Firehose logs (delivery streams) the lake reads, as data: column names and DuckDB types in the lab's order.
  * The generator writes these columns, the importer declares these types, the views expose them.
  */
-export type StreamName = 'playlog' | 'userlog';
+export type LogName = 'playlog' | 'userlog';
 
-export interface StreamColumn {
+export interface LogColumn {
   name: string;
   type: 'DOUBLE' | 'INTEGER' | 'BIGINT' | 'VARCHAR' | 'TIMESTAMP';
 }
 
-export interface StreamSpec {
-  name: StreamName;
+export interface LogSpec {
+  name: LogName;
   /** The workspace table that holds the stream's rows (the views read it). */
   table: string;
-  columns: StreamColumn[];
+  columns: LogColumn[];
   /** The event-time column (used for the event-time window and for partitions when the path has none). */
   timeColumn: string;
 }
 
-export const PLAYLOG: StreamSpec = {
+export const PLAYLOG: LogSpec = {
   name: 'playlog',
   table: 'lake_playlog_data',
   timeColumn: 'createdate',
@@ -36,7 +36,7 @@ export const PLAYLOG: StreamSpec = {
   ],
 };
 
-export const USERLOG: StreamSpec = {
+export const USERLOG: LogSpec = {
   name: 'userlog',
   table: 'lake_userlog_data',
   timeColumn: 'utimestamp',
@@ -48,7 +48,7 @@ export const USERLOG: StreamSpec = {
   ],
 };
 
-export const STREAMS: Record<StreamName, StreamSpec> = { playlog: PLAYLOG, userlog: USERLOG };
+export const LOGS: Record<LogName, LogSpec> = { playlog: PLAYLOG, userlog: USERLOG };
 
 /** The red zone honest players never enter, and the lab's hot zone. Inclusive bounds, as SQL BETWEEN. */
 export const RED_ZONE = { x0: 1000, x1: 1200, y0: 0, y1: 400 } as const;
