@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { JobInfo } from '../../shared/api/jobs.ts';
+import type { JobInfo, JobKind } from '../../shared/api/jobs.ts';
 import type { EventBus } from './events.ts';
 
 import type { WorkContext } from './context.ts';
@@ -22,7 +22,7 @@ export class JobRunner {
   private jobs = new Map<string, Entry>();
   constructor(private events: EventBus) {}
 
-  start<R>(kind: string, title: string, work: (ctx: JobContext) => Promise<R>): JobInfo<R> {
+  start<R>(kind: JobKind, title: string, work: (ctx: JobContext) => Promise<R>): JobInfo<R> {
     const controller = new AbortController();
     const started = Date.now();
     const info: JobInfo<R> = { id: randomUUID(), kind, title, state: 'running', startedAt: new Date(started).toISOString(), progress: { done: 0, total: 0, unit: '' } };

@@ -1,14 +1,15 @@
+import type { ChangeReason } from '../../shared/api/index.ts';
 import type { MapCacheStatus } from '../../shared/api/map.ts';
-import type { JobInfo } from '../../shared/api/jobs.ts';
+import type { JobInfo, JobKind } from '../../shared/api/jobs.ts';
 import type { EventBus } from '../jobs/events.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { currentMapCache, ledgerFingerprint, mapCache, type MapCache } from './cache.ts';
 
-export const MAP_CACHE_JOB = 'map.cache';
+export const MAP_CACHE_JOB: JobKind = 'map.cache';
 
 /** `workspace.changed` reasons that change the lake's ledger, and so the cache. */
-const LEDGER_CHANGES = new Set(['lake.import', 'lake.forget', 's3.sync']);
+const LEDGER_CHANGES = new Set<ChangeReason>(['lake.import', 'lake.forget', 's3.sync']);
 
 /**
  * Builds the map's position cache as a job: right after an import or sync, or when the map finds it
@@ -29,7 +30,7 @@ export class MapCacheService {
     events: EventBus,
   ) {
     this.unsubscribe = events.subscribe((event, payload) => {
-      if (event === 'workspace.changed' && LEDGER_CHANGES.has((payload as { reason: string }).reason)) this.ensure().catch(() => {});
+      if (event === 'workspace.changed' && LEDGER_CHANGES.has((payload as { reason: ChangeReason }).reason)) this.ensure().catch(() => {});
     });
   }
 

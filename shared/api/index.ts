@@ -24,12 +24,31 @@ export type ApiMethod = keyof Api & string;
 export type ApiRequest<M extends ApiMethod> = Api[M]['req'];
 export type ApiResponse<M extends ApiMethod> = Api[M]['res'];
 
+/** What changed the workspace: the method (or live work) that did it, or a newly opened workspace. */
+export type ChangeReason =
+  | 'opened'
+  | 'lake.import'
+  | 'lake.forget'
+  | 's3.sync'
+  | 'scoring.run'
+  | 'scoring.live'
+  | 'scoring.recut'
+  | 'scoring.delete'
+  | 'investigate.zones'
+  | 'investigate.rules'
+  | 'investigate.verdict'
+  | 'streams.define'
+  | 'streams.delete'
+  | 'streams.import'
+  | 'streams.loadDemo'
+  | 'streams.score';
+
 /** Events pushed from the main process to every client. */
 export interface ApiEvents {
   /** A job started, progressed or ended. */
   job: JobInfo;
   /** The workspace's tables changed (import, sync, scoring): views refresh. */
-  'workspace.changed': { reason: string };
+  'workspace.changed': { reason: ChangeReason };
   /** A SQL console query's progress, a few times a second while it runs. */
   'sql.progress': SqlProgress;
   /** A followed source's state changed (following, caught up, paused and why, stopped). */

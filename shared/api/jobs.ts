@@ -15,9 +15,12 @@ export interface JobProgress {
   message?: string;
 }
 
+/** Every kind of job the app runs (the method that starts it, or its capability). */
+export type JobKind = 'lake.import' | 's3.plan' | 's3.sync' | 's3.follow' | 'scoring' | 'map.cache' | 'streams.score' | 'streams.import' | 'streams.loadDemo';
+
 export interface JobInfo<R = unknown> {
   id: string;
-  kind: string;
+  kind: JobKind;
   title: string;
   state: JobState;
   startedAt: string;

@@ -10,9 +10,10 @@ import { deleteZone, listZones, saveZone } from '../../investigate/zones.ts';
 import { requireNumber, type HandlersFor } from '../router.ts';
 import { optionalCutoff, optionalRun } from './runArgs.ts';
 import type { AppServices } from '../services.ts';
+import type { ChangeReason } from '../../../shared/api/index.ts';
 
 export function investigateHandlers(s: AppServices): HandlersFor<InvestigateApi> {
-  const changed = <T>(reason: string, value: T) => {
+  const changed = <T>(reason: ChangeReason, value: T) => {
     s.events.emit('workspace.changed', { reason });
     return value;
   };

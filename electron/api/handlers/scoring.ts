@@ -2,9 +2,10 @@ import type { ScoringApi } from '../../../shared/api/scoring.ts';
 import { deleteRun, getRun, listRuns, recut } from '../../scoring/runs.ts';
 import { requireNumber, requireString, type HandlersFor } from '../router.ts';
 import type { AppServices } from '../services.ts';
+import type { ChangeReason } from '../../../shared/api/index.ts';
 
 export function scoringHandlers(s: AppServices): HandlersFor<ScoringApi> {
-  const changed = <T>(reason: string, value: T) => {
+  const changed = <T>(reason: ChangeReason, value: T) => {
     s.events.emit('workspace.changed', { reason });
     return value;
   };

@@ -4,6 +4,7 @@ import { isDemoKind } from '../../streams/generate/index.ts';
 import { StreamsService } from '../../streams/service.ts';
 import { requireNumber, requireString, type HandlersFor } from '../router.ts';
 import type { AppServices } from '../services.ts';
+import type { ChangeReason } from '../../../shared/api/index.ts';
 
 function demoKind(v: unknown): DemoKind {
   const kind = requireString(v, 'kind');
@@ -13,7 +14,7 @@ function demoKind(v: unknown): DemoKind {
 
 export function streamsHandlers(s: AppServices): HandlersFor<StreamsApi> {
   const streams = new StreamsService(s.ws);
-  const changed = (reason: string) => s.events.emit('workspace.changed', { reason });
+  const changed = (reason: ChangeReason) => s.events.emit('workspace.changed', { reason });
   return {
     'streams.list': () => streams.list(),
     'streams.define': async (r) => {
