@@ -9,7 +9,11 @@ export default defineConfig({
     build: {
       externalizeDeps: true,
       rollupOptions: {
-        input: { index: resolve('electron/main/index.ts'), scoreWorker: resolve('electron/scoring/scoreWorker.ts'), streamWorker: resolve('electron/streams/streamWorker.ts') },
+        input: {
+          index: resolve('electron/main/index.ts'),
+          scoreWorker: resolve('electron/scoring/scoreWorker.ts'),
+          streamWorker: resolve('electron/streams/streamWorker.ts'),
+        },
       },
     },
   },

@@ -24,7 +24,12 @@ const capabilityOf = (path) => {
 /** Every module specifier a TypeScript, JavaScript or Svelte source imports, re-exports or requires. */
 export function importsOf(source) {
   const specs = [];
-  const patterns = [/\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const re of patterns) for (const m of source.matchAll(re)) specs.push(m[1]);
   return specs;
 }
@@ -45,7 +50,9 @@ export function brokenRules(from, spec) {
     if (under(from, 'electron/rcf') && !spec.startsWith('.')) out.push('electron/rcf imports nothing outside itself');
     return out;
   }
-  const to = normalize(join(dirname(from), spec)).split(sep).join('/');
+  const to = normalize(join(dirname(from), spec))
+    .split(sep)
+    .join('/');
   if (to.startsWith('..')) return out;
   if (under(from, 'test')) return out; // tests may reach anything
   if (under(to, 'test')) out.push('only tests import test/');

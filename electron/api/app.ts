@@ -53,7 +53,8 @@ export async function createApp(workspacePath: string, log: (line: string) => vo
   const open = async (path: string) => {
     // A map cache build is only derived data: closing the workspace cancels it, the next open rebuilds it.
     // Following stops with the workspace too (its watermark is saved every tick).
-    if (services.jobs.list().some((j) => j.state === 'running' && j.kind !== MAP_CACHE_JOB && j.kind !== FOLLOW_JOB)) throw new ApiError('BAD_REQUEST', 'finish or cancel the running jobs before switching workspaces');
+    if (services.jobs.list().some((j) => j.state === 'running' && j.kind !== MAP_CACHE_JOB && j.kind !== FOLLOW_JOB))
+      throw new ApiError('BAD_REQUEST', 'finish or cancel the running jobs before switching workspaces');
     const next = await createServices(path, events); // a bad file fails here and the current workspace stays open
     await closeServices(services);
     services = next;

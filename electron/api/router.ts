@@ -36,7 +36,9 @@ export function createRouter(handlers: Handlers, log: (line: string) => void = (
       if (typeof req !== 'object' || Array.isArray(req)) {
         return { ok: false, error: { code: 'BAD_REQUEST', message: `${method}: the request must be an object` } };
       }
-      const wrong = NUMERIC_FIELDS.find((f) => f in req && (req as Record<string, unknown>)[f] !== undefined && !Number.isFinite((req as Record<string, unknown>)[f]));
+      const wrong = NUMERIC_FIELDS.find(
+        (f) => f in req && (req as Record<string, unknown>)[f] !== undefined && !Number.isFinite((req as Record<string, unknown>)[f]),
+      );
       if (wrong) return { ok: false, error: { code: 'BAD_REQUEST', message: `${method}: "${wrong}" must be a number` } };
       try {
         return { ok: true, value: await table[method](req) };

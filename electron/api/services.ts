@@ -42,7 +42,13 @@ export async function createServices(workspacePath: string, events = new EventBu
     jobs,
     sandbox,
     console: new SqlConsole(ws, (p) => events.emit('sql.progress', p), sandbox),
-    scoring: new ScoringService(ws, jobs, events, () => createScoringPool(), (scorer, run, signal) => scorePlayers(ws, scorer, run, signal)),
+    scoring: new ScoringService(
+      ws,
+      jobs,
+      events,
+      () => createScoringPool(),
+      (scorer, run, signal) => scorePlayers(ws, scorer, run, signal),
+    ),
     mapCache: new MapCacheService(ws, jobs, events),
   };
 }

@@ -62,12 +62,22 @@ export async function benchDetect(opts: BenchOptions): Promise<BenchRow[]> {
         const flaggedMs = performance.now() - t0;
         out.push(...rows(c, evaluateRanking(list.players, labels, ours.run.id), 'redzone'));
         const stage = (await app.services.ws.db.runAndReadAll('SELECT elapsed_ms FROM rz_player_run_meta WHERE run_id = $1', [ours.run.id])).getRows()[0][0];
-        out.push({ suite: SUITE, case: c, metric: 'player stage / row scoring', value: Number(stage) / ours.run.elapsedMs, unit: 'ratio', note: `${(Number(stage) / 1000).toFixed(1)} s profiles+rules+player forest after ${(ours.run.elapsedMs / 1000).toFixed(1)} s row scoring (T100/S256 points)` });
+        out.push({
+          suite: SUITE,
+          case: c,
+          metric: 'player stage / row scoring',
+          value: Number(stage) / ours.run.elapsedMs,
+          unit: 'ratio',
+          note: `${(Number(stage) / 1000).toFixed(1)} s profiles+rules+player forest after ${(ours.run.elapsedMs / 1000).toFixed(1)} s row scoring (T100/S256 points)`,
+        });
         out.push({ suite: SUITE, case: c, metric: 'flagged list', value: flaggedMs, unit: 'ms', note: `${list.players.length} players listed` });
         // The lab's method, on the same lake.
         const lab = await score(app, { features: 'points', trees: 200, samples: 1000, cutoff: 'mean+1.5sd' });
         const ranked = (
-          await app.services.ws.db.runAndReadAll('SELECT pidx, max(score) >= $2 AS flagged FROM rz_score WHERE run_id = $1 GROUP BY pidx ORDER BY max(score) DESC, pidx', [lab.run.id, lab.run.cutoffValue])
+          await app.services.ws.db.runAndReadAll(
+            'SELECT pidx, max(score) >= $2 AS flagged FROM rz_score WHERE run_id = $1 GROUP BY pidx ORDER BY max(score) DESC, pidx',
+            [lab.run.id, lab.run.cutoffValue],
+          )
         )
           .getRows()
           .map((r) => ({ pidx: Number(r[0]), flaggedBy: r[1] ? 'forest' : 'none' }) as const);

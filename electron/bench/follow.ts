@@ -26,7 +26,11 @@ const BUCKET = 'bench-live';
 export async function benchFollow(opts: BenchOptions = {}): Promise<BenchRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'rz-bench-follow-'));
   const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: S3RVER_KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_KEYS.secretAccessKey, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: S3RVER_KEYS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_KEYS.secretAccessKey,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
   const server = await startS3rver(join(dir, 'server'), [BUCKET]);
   const app = await createApp(join(dir, 'ws.duckdb'), () => {});
   try {
@@ -44,7 +48,14 @@ export async function benchFollow(opts: BenchOptions = {}): Promise<BenchRow[]> 
     const fullMs = performance.now() - t;
 
     const now = Date.now();
-    await new SourceStore(ws.db).save({ name: 'bench', bucket: BUCKET, prefixes: ['playlog/'], endpoint: server.endpoint, from: hourText(now - 48 * HOUR_MS), to: hourText(now - HOUR_MS) });
+    await new SourceStore(ws.db).save({
+      name: 'bench',
+      bucket: BUCKET,
+      prefixes: ['playlog/'],
+      endpoint: server.endpoint,
+      from: hourText(now - 48 * HOUR_MS),
+      to: hourText(now - HOUR_MS),
+    });
     const db = await ws.connect();
     await new FollowStore(db).save('bench', hourText(hourStart(now) - HOUR_MS), 1000);
     const object = new LiveGame({ players: 200, rowsPerObject: 6000, cheaterAfter: 0, seed: 3 }).next(new Date(now));
@@ -80,14 +91,31 @@ export async function benchFollow(opts: BenchOptions = {}): Promise<BenchRow[]> 
     const mb = (Buffer.byteLength(object.body) / 1048576).toFixed(2);
     return [
       { suite: 'follow', case: label, metric: 'full rescore (train + score every row)', value: Math.round(fullMs), unit: 'ms' },
-      { suite: 'follow', case: label, metric: `tick with 1 new object (${mb} MB, ${found.rows} rows)`, value: Math.round(found.ms), unit: 'ms', note: `list+download+import+score+flagged; of which ${split}` },
+      {
+        suite: 'follow',
+        case: label,
+        metric: `tick with 1 new object (${mb} MB, ${found.rows} rows)`,
+        value: Math.round(found.ms),
+        unit: 'ms',
+        note: `list+download+import+score+flagged; of which ${split}`,
+      },
       { suite: 'follow', case: label, metric: 'full rescore / tick', value: Number((fullMs / found.ms).toFixed(1)), unit: '×' },
-      { suite: 'follow', case: label, metric: 'unchanged tick', value: Math.round(quiet.ms), unit: 'ms', note: `${quiet.listings} LIST (1 prefix × 2 hours), ${quiet.downloaded} downloads` },
+      {
+        suite: 'follow',
+        case: label,
+        metric: 'unchanged tick',
+        value: Math.round(quiet.ms),
+        unit: 'ms',
+        note: `${quiet.listings} LIST (1 prefix × 2 hours), ${quiet.downloaded} downloads`,
+      },
     ];
   } finally {
     await app.close();
     await server.stop();
-    for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+    for (const [k, v] of [
+      ['AWS_ACCESS_KEY_ID', saved.id],
+      ['AWS_SECRET_ACCESS_KEY', saved.secret],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

@@ -57,9 +57,17 @@ export async function benchIngest(opts: BenchOptions = {}): Promise<BenchRow[]> 
         const scan = await measure('scan', dir, '', compression);
         const ctas = await measure('ctas', dir, join(tmp, `ctas-${rows}-${gzip}.duckdb`), compression);
         const imp = await measure('import', dir, join(tmp, `import-${rows}-${gzip}.duckdb`), compression);
-        if (imp.rows !== rows || count.rows !== rows) throw new Error(`ingest bench: expected ${rows} rows, import loaded ${imp.rows}, DuckDB counted ${count.rows}`);
+        if (imp.rows !== rows || count.rows !== rows)
+          throw new Error(`ingest bench: expected ${rows} rows, import loaded ${imp.rows}, DuckDB counted ${count.rows}`);
         const rate = (m: Measured) => rows / (m.ms / 1000);
-        const row = (metric: string, value: number, unit: string, note?: string): BenchRow => ({ suite: 'ingest', case: label, metric, value, unit, ...(note ? { note } : {}) });
+        const row = (metric: string, value: number, unit: string, note?: string): BenchRow => ({
+          suite: 'ingest',
+          case: label,
+          metric,
+          value,
+          unit,
+          ...(note ? { note } : {}),
+        });
         out.push(
           row('import rows/s', rate(imp), 'rows/s'),
           row('import MB/s', bytes / 1e6 / (imp.ms / 1000), 'MB/s', `${(bytes / 1e6).toFixed(0)} MB of objects`),
@@ -72,7 +80,12 @@ export async function benchIngest(opts: BenchOptions = {}): Promise<BenchRow[]> 
           row('DuckDB CTAS ÷ count(*)', rate(ctas) / rate(count), 'ratio', 'DuckDB itself reading and storing these rows'),
           row('workspace size', imp.dbBytes / 1e6, 'MB', `${(imp.dbBytes / ctas.dbBytes).toFixed(2)}× DuckDB CTAS (${(ctas.dbBytes / 1e6).toFixed(0)} MB)`),
           row('workspace size ÷ CTAS', imp.dbBytes / ctas.dbBytes, 'ratio'),
-          row('peak memory', imp.maxRssBytes / 1e6, 'MB', `count(*) ${(count.maxRssBytes / 1e6).toFixed(0)} MB, CTAS ${(ctas.maxRssBytes / 1e6).toFixed(0)} MB`),
+          row(
+            'peak memory',
+            imp.maxRssBytes / 1e6,
+            'MB',
+            `count(*) ${(count.maxRssBytes / 1e6).toFixed(0)} MB, CTAS ${(ctas.maxRssBytes / 1e6).toFixed(0)} MB`,
+          ),
           row('peak memory ÷ count(*)', imp.maxRssBytes / count.maxRssBytes, 'ratio'),
         );
         await rm(join(tmp, `ctas-${rows}-${gzip}.duckdb`), { force: true });

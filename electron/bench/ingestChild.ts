@@ -22,7 +22,14 @@ async function files(root: string): Promise<string[]> {
 }
 
 async function sizeOf(path: string): Promise<number> {
-  const sizes = await Promise.all([path, `${path}.wal`].map((p) => stat(p).then((s) => s.size, () => 0)));
+  const sizes = await Promise.all(
+    [path, `${path}.wal`].map((p) =>
+      stat(p).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
   return sizes[0] + sizes[1];
 }
 
@@ -38,7 +45,10 @@ if (mode === 'import') {
   ws.close();
   dbBytes = await sizeOf(dbPath);
 } else {
-  const instance = await DuckDBInstance.create(mode === 'ctas' ? dbPath : ':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const instance = await DuckDBInstance.create(mode === 'ctas' ? dbPath : ':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
   const conn = await instance.connect();
   const source = `read_json([${(await files(dir)).map(quoteLiteral).join(', ')}], columns=${columnsStruct(PLAYLOG)}, format='newline_delimited', compression='${compression}')`;
   const sql = {

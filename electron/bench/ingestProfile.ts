@@ -37,7 +37,9 @@ const summary = await importPath(ws, dir);
 const t1 = performance.now();
 await ws.db.run('CHECKPOINT');
 const t2 = performance.now();
-console.log(`rows ${summary.rows} files ${summary.files} import ${(t1 - t0).toFixed(0)} ms checkpoint ${(t2 - t1).toFixed(0)} ms rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+console.log(
+  `rows ${summary.rows} files ${summary.files} import ${(t1 - t0).toFixed(0)} ms checkpoint ${(t2 - t1).toFixed(0)} ms rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+);
 for (const [k, v] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) console.log(`${v.ms.toFixed(0).padStart(7)} ms ${String(v.n).padStart(5)}× ${k}`);
 ws.close();
 console.log(`workspace ${((await stat(dbPath)).size / 1e6).toFixed(0)} MB`);

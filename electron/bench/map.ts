@@ -26,7 +26,9 @@ async function fill(app: App, rows: number): Promise<void> {
             least(1500, greatest(0, round(cx + 120 * sin(i / 977.0) * ((hash(i) % 1000) / 1000.0))))::DOUBLE AS x,
             least(1000, greatest(0, round(cy + 120 * cos(i / 613.0) * ((hash(i * 3) % 1000) / 1000.0))))::DOUBLE AS y
           FROM (SELECT i, [400, 750, 1350, 200, 900][1 + (hash(i // 5000) % 5)::INTEGER] AS cx, [550, 250, 700, 150, 850][1 + (hash(i // 5000) % 5)::INTEGER] AS cy FROM range(${rows}) t(i)))`);
-  await app.services.ws.db.run(`INSERT INTO lake_userlog_data SELECT p, p, ['warrior', 'mage', 'healer'][1 + p % 3], 1 + p % 100, TIMESTAMP '2018-10-10', 2018, 10, 10, 0, 0 FROM range(20000) t(p)`);
+  await app.services.ws.db.run(
+    `INSERT INTO lake_userlog_data SELECT p, p, ['warrior', 'mage', 'healer'][1 + p % 3], 1 + p % 100, TIMESTAMP '2018-10-10', 2018, 10, 10, 0, 0 FROM range(20000) t(p)`,
+  );
   await app.services.ws.db.run('CHECKPOINT');
 }
 
@@ -78,7 +80,11 @@ async function frameTimes(app: App): Promise<{ draw: number; pan: number } | nul
   if (!existsSync(join(renderer, 'index.html'))) return null;
   const { chromium } = await import('playwright-core');
   const server = await startBrowserMode({ router: app.router, events: app.services.events, staticDir: renderer, downloadDirs: () => [] });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 880 } });
     await page.goto(server.url);
@@ -95,7 +101,9 @@ async function frameTimes(app: App): Promise<{ draw: number; pan: number } | nul
       }, v);
       // The view reports each frame's draw time; a new value (or the same one re-set) marks the frame.
       // The frame is drawn when the stats show the new viewport's grid and a draw time reported after it.
-      await page.waitForFunction((x0) => document.querySelector('[data-testid=map-stats]')?.getAttribute('data-drawn-for') === String(x0), v.x0, { timeout: 60_000 });
+      await page.waitForFunction((x0) => document.querySelector('[data-testid=map-stats]')?.getAttribute('data-drawn-for') === String(x0), v.x0, {
+        timeout: 60_000,
+      });
       pans.push(performance.now() - t);
       draws.push(Number(await stats.getAttribute('data-draw-ms')));
     }
@@ -117,15 +125,36 @@ export async function benchMap(opts: BenchOptions = {}): Promise<BenchRow[]> {
       await fill(app, n);
       const label = `${n / 1e6}M rows`;
       const q = await queryTimes(app);
-      rows.push({ suite: SUITE, case: label, metric: 'viewport re-bin query (median of pans over 5 zoom levels)', value: Math.round(q.rebin * 10) / 10, unit: 'ms', note: `${NX}×${NY} bins` });
+      rows.push({
+        suite: SUITE,
+        case: label,
+        metric: 'viewport re-bin query (median of pans over 5 zoom levels)',
+        value: Math.round(q.rebin * 10) / 10,
+        unit: 'ms',
+        note: `${NX}×${NY} bins`,
+      });
       rows.push({ suite: SUITE, case: label, metric: 'count(*) in the same viewport (DuckDB floor)', value: Math.round(q.scan * 10) / 10, unit: 'ms' });
       rows.push({ suite: SUITE, case: label, metric: 're-bin / count ratio', value: Math.round((q.rebin / q.scan) * 100) / 100, unit: 'x' });
-      [1, 2, 4, 8, 16].forEach((zoom, i) => rows.push({ suite: SUITE, case: label, metric: `re-bin query at zoom ${zoom}× (median of 3 pans)`, value: Math.round(q.byZoom[i] * 10) / 10, unit: 'ms' }));
+      [1, 2, 4, 8, 16].forEach((zoom, i) =>
+        rows.push({
+          suite: SUITE,
+          case: label,
+          metric: `re-bin query at zoom ${zoom}× (median of 3 pans)`,
+          value: Math.round(q.byZoom[i] * 10) / 10,
+          unit: 'ms',
+        }),
+      );
       rows.push({ suite: SUITE, case: label, metric: 'map cache build (once per import)', value: Math.round(q.build), unit: 'ms' });
       const f = await frameTimes(app);
       if (f) {
         rows.push({ suite: SUITE, case: label, metric: 'map draw time in Chromium (Plotly.react, median)', value: Math.round(f.draw), unit: 'ms' });
-        rows.push({ suite: SUITE, case: label, metric: 'pan → frame drawn in Chromium (query + transfer + draw, median)', value: Math.round(f.pan), unit: 'ms' });
+        rows.push({
+          suite: SUITE,
+          case: label,
+          metric: 'pan → frame drawn in Chromium (query + transfer + draw, median)',
+          value: Math.round(f.pan),
+          unit: 'ms',
+        });
       } else {
         rows.push({ suite: SUITE, case: label, metric: 'map draw time in Chromium', value: NaN, unit: 'ms', note: 'renderer not built: npm run build:web' });
       }

@@ -74,12 +74,22 @@ export async function benchNab(opts: BenchOptions): Promise<BenchRow[]> {
       total.detector.ms += performance.now() - t;
       const p = scoreFlags(s.timestamps, plain, s.windows);
       const d = scoreFlags(s.timestamps, det.anomaly, s.windows);
-      for (const [k, v] of [['plain', p], ['detector', d]] as const) {
+      for (const [k, v] of [
+        ['plain', p],
+        ['detector', d],
+      ] as const) {
         total[k].found += v.found;
         total[k].fp += v.fp;
       }
       const c = `${s.key} shingle ${shingleSize}`;
-      out.push({ suite: SUITE, case: c, metric: 'detector windows found', value: d.found, unit: `of ${s.windows.length}`, note: `${d.fp} FP; plain RCF mean+3σ ${p.found} found, ${p.fp} FP` });
+      out.push({
+        suite: SUITE,
+        case: c,
+        metric: 'detector windows found',
+        value: d.found,
+        unit: `of ${s.windows.length}`,
+        note: `${d.fp} FP; plain RCF mean+3σ ${p.found} found, ${p.fp} FP`,
+      });
       out.push({ suite: SUITE, case: c, metric: 'detector false positives', value: d.fp, unit: 'timestamps' });
     }
     const c = `total ${series.length} series, shingle ${shingleSize}`;
@@ -87,7 +97,14 @@ export async function benchNab(opts: BenchOptions): Promise<BenchRow[]> {
     out.push({ suite: SUITE, case: c, metric: 'detector false positives', value: total.detector.fp, unit: 'timestamps' });
     out.push({ suite: SUITE, case: c, metric: 'plain RCF mean+3σ windows found', value: total.plain.found, unit: `of ${windows}` });
     out.push({ suite: SUITE, case: c, metric: 'plain RCF mean+3σ false positives', value: total.plain.fp, unit: 'timestamps' });
-    out.push({ suite: SUITE, case: c, metric: 'detector time / plain streaming scoring', value: total.detector.ms / total.plain.ms, unit: 'ratio', note: `${(total.detector.ms / 1000).toFixed(1)} s vs ${(total.plain.ms / 1000).toFixed(1)} s` });
+    out.push({
+      suite: SUITE,
+      case: c,
+      metric: 'detector time / plain streaming scoring',
+      value: total.detector.ms / total.plain.ms,
+      unit: 'ratio',
+      note: `${(total.detector.ms / 1000).toFixed(1)} s vs ${(total.plain.ms / 1000).toFixed(1)} s`,
+    });
   }
   return out;
 }

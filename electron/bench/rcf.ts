@@ -63,7 +63,16 @@ async function benchCli(n: number, workers: number): Promise<BenchRow[]> {
     const t = performance.now();
     // The CLI as an analyst runs it, in its own process (bench sits below the CLI, so it does not import it).
     await exec(process.execPath, [CLI, 'score', '--in', input, '--out', join(dir, 'out.csv'), '--workers', String(workers)]);
-    return [{ suite: 'rcf', case: 'CLI score T=100,S=256,2-D', metric: `--in/--out, ${workers} workers`, value: n / secs(t), unit: 'points/s', note: `${n.toLocaleString('en-US')} rows, CSV in and out, process and worker start-up included` }];
+    return [
+      {
+        suite: 'rcf',
+        case: 'CLI score T=100,S=256,2-D',
+        metric: `--in/--out, ${workers} workers`,
+        value: n / secs(t),
+        unit: 'points/s',
+        note: `${n.toLocaleString('en-US')} rows, CSV in and out, process and worker start-up included`,
+      },
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -47,7 +47,14 @@ export async function benchStreams(opts: BenchOptions): Promise<BenchRow[]> {
     const detector = await time({ kind: 'detector' });
     const c = `${keys.toLocaleString('en-US')} keys × ${windows} windows`;
     return [
-      { suite: SUITE, case: c, metric: 'plain streaming scoring', value: plain.ms / 1000, unit: 's', note: `${plain.run.windows.toLocaleString('en-US')} windows, ${plain.run.alerts} windows ≥ 2.5` },
+      {
+        suite: SUITE,
+        case: c,
+        metric: 'plain streaming scoring',
+        value: plain.ms / 1000,
+        unit: 's',
+        note: `${plain.run.windows.toLocaleString('en-US')} windows, ${plain.run.alerts} windows ≥ 2.5`,
+      },
       { suite: SUITE, case: c, metric: 'detector scoring', value: detector.ms / 1000, unit: 's', note: `${detector.run.alerts} incidents` },
       { suite: SUITE, case: c, metric: 'detector time / plain streaming scoring', value: detector.ms / plain.ms, unit: 'ratio', note: 'target ≤ 1.25' },
     ];

@@ -22,7 +22,11 @@ const ROUNDS = 2;
 export async function benchSync(opts: BenchOptions = {}): Promise<BenchRow[]> {
   const rows = opts.quick ? 200_000 : 2_000_000;
   const dir = await mkdtemp(join(tmpdir(), 'rz-bench-sync-'));
-  const env = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, warn: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED };
+  const env = {
+    id: process.env.AWS_ACCESS_KEY_ID,
+    secret: process.env.AWS_SECRET_ACCESS_KEY,
+    warn: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED,
+  };
   process.env.AWS_ACCESS_KEY_ID = S3RVER_KEYS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = S3RVER_KEYS.secretAccessKey;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -76,7 +80,14 @@ export async function benchSync(opts: BenchOptions = {}): Promise<BenchRow[]> {
     const importMs = best(synced.map((s) => s.importMs));
     const mb = bytes / 2 ** 20;
     const note = `${keys.length} objects, ${mb.toFixed(1)} MB, ${rows.toLocaleString('en-US')} rows, concurrency ${CONCURRENCY}, best of ${ROUNDS}`;
-    const row = (c: string, metric: string, value: number, unit: string, extra?: string): BenchRow => ({ suite: 'sync', case: c, metric, value, unit, note: extra ?? note });
+    const row = (c: string, metric: string, value: number, unit: string, extra?: string): BenchRow => ({
+      suite: 'sync',
+      case: c,
+      metric,
+      value,
+      unit,
+      note: extra ?? note,
+    });
     return [
       row('plain GetObject loop', 'throughput', mb / (plainMs / 1000), 'MB/s'),
       row('plain GetObject loop', 'objects', keys.length / (plainMs / 1000), 'objects/s'),
@@ -88,7 +99,11 @@ export async function benchSync(opts: BenchOptions = {}): Promise<BenchRow[]> {
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
-    for (const [k, v] of [['AWS_ACCESS_KEY_ID', env.id], ['AWS_SECRET_ACCESS_KEY', env.secret], ['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', env.warn]] as const) {
+    for (const [k, v] of [
+      ['AWS_ACCESS_KEY_ID', env.id],
+      ['AWS_SECRET_ACCESS_KEY', env.secret],
+      ['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', env.warn],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

@@ -52,7 +52,9 @@ export async function benchTransport(opts: BenchOptions = {}): Promise<BenchRow[
     let jsonBytes = 0;
     const json = await medianMs(1, () => {
       // The path this design avoids: rows as JSON objects.
-      const objects = Array.from({ length: batch.rowCount }, (_, r) => Object.fromEntries(batch.columns.map((c) => [c.name, (c as { values: Float64Array }).values[r]])));
+      const objects = Array.from({ length: batch.rowCount }, (_, r) =>
+        Object.fromEntries(batch.columns.map((c) => [c.name, (c as { values: Float64Array }).values[r]])),
+      );
       const text = JSON.stringify(objects);
       jsonBytes = text.length;
       return JSON.parse(text);
@@ -73,11 +75,39 @@ export async function benchTransport(opts: BenchOptions = {}): Promise<BenchRow[
       { suite: 'transport', case: c, metric: 'DuckDB → typed columns', value: columns, unit: 'ms', note: `${(columns / duckdb).toFixed(2)}× DuckDB` },
       { suite: 'transport', case: c, metric: 'binary frame encode+decode', value: frame, unit: 'ms', note: `${(frameBytes / 1e6).toFixed(1)} MB` },
       { suite: 'transport', case: c, metric: 'structured clone (IPC)', value: clone, unit: 'ms' },
-      { suite: 'transport', case: c, metric: 'columns + frame (to renderer)', value: columns + frame, unit: 'ms', note: `ratio ${((columns + frame) / duckdb).toFixed(2)}× DuckDB (target ≤ 2×)` },
+      {
+        suite: 'transport',
+        case: c,
+        metric: 'columns + frame (to renderer)',
+        value: columns + frame,
+        unit: 'ms',
+        note: `ratio ${((columns + frame) / duckdb).toFixed(2)}× DuckDB (target ≤ 2×)`,
+      },
       { suite: 'transport', case: c, metric: 'ratio to DuckDB', value: (columns + frame) / duckdb, unit: '×' },
-      { suite: 'transport', case: c, metric: 'floor: query + native chunk copies only', value: floor, unit: 'ms', note: `${(floor / duckdb).toFixed(2)}× DuckDB: the least any @duckdb/node-api reader pays` },
-      { suite: 'transport', case: c, metric: 'node-api getColumnsJS (for context)', value: nodeApi, unit: 'ms', note: `${(nodeApi / (columns + frame)).toFixed(1)}× our path` },
-      { suite: 'transport', case: c, metric: 'browser mode HTTP, run + page all rows', value: http, unit: 'ms', note: `${(httpBytes / 1e6).toFixed(1)} MB over loopback, incl. temp-table materialisation` },
+      {
+        suite: 'transport',
+        case: c,
+        metric: 'floor: query + native chunk copies only',
+        value: floor,
+        unit: 'ms',
+        note: `${(floor / duckdb).toFixed(2)}× DuckDB: the least any @duckdb/node-api reader pays`,
+      },
+      {
+        suite: 'transport',
+        case: c,
+        metric: 'node-api getColumnsJS (for context)',
+        value: nodeApi,
+        unit: 'ms',
+        note: `${(nodeApi / (columns + frame)).toFixed(1)}× our path`,
+      },
+      {
+        suite: 'transport',
+        case: c,
+        metric: 'browser mode HTTP, run + page all rows',
+        value: http,
+        unit: 'ms',
+        note: `${(httpBytes / 1e6).toFixed(1)} MB over loopback, incl. temp-table materialisation`,
+      },
       { suite: 'transport', case: c, metric: 'JSON row objects (avoided)', value: json, unit: 'ms', note: `${(jsonBytes / 1e6).toFixed(1)} MB` },
     ];
   } finally {
@@ -89,17 +119,20 @@ export async function benchTransport(opts: BenchOptions = {}): Promise<BenchRow[
 
 function post<T>(port: number, token: string, method: string, body: unknown, onBytes: (n: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: `/api/${method}`, headers: { 'x-redzone-token': token, 'content-type': 'application/json' } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (d: Buffer) => parts.push(d));
-      res.on('end', () => {
-        const buf = Buffer.concat(parts);
-        onBytes(buf.length);
-        const env = decodeFrame<Envelope<T>>(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-        if (env.ok) resolve(env.value);
-        else reject(new Error(env.error.message));
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path: `/api/${method}`, headers: { 'x-redzone-token': token, 'content-type': 'application/json' } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => parts.push(d));
+        res.on('end', () => {
+          const buf = Buffer.concat(parts);
+          onBytes(buf.length);
+          const env = decodeFrame<Envelope<T>>(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+          if (env.ok) resolve(env.value);
+          else reject(new Error(env.error.message));
+        });
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });

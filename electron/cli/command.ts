@@ -16,7 +16,10 @@ export interface CliIO {
 
 /** A failure the user caused (bad flag, missing file): printed as one line, exit code 2 by default. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
   }
 }

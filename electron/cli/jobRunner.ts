@@ -32,22 +32,26 @@ export async function runJob<R>(client: ApiClient, io: CliIO, start: () => Promi
   };
   process.once('SIGINT', cancel);
   try {
-    const end = await followJob(client, async () => {
-      const job = await start();
-      id = job.id;
-      if (cancelRequested) cancel();
-      return job;
-    }, (job) => {
-      if (job.state !== 'running' || !opts.progressLine) return;
-      const line = opts.progressLine(job.progress, (Date.now() - started) / 1000);
-      // A new phase always gets its line; within a phase, at most one per interval.
-      const newPhase = job.progress.message !== lastPhase;
-      lastPhase = job.progress.message;
-      if (!line || line === lastLine || (!newPhase && Date.now() - lastAt < (opts.minIntervalMs ?? PROGRESS_EVERY_MS))) return;
-      lastLine = line;
-      lastAt = Date.now();
-      io.err(line);
-    }).catch((e: unknown) => {
+    const end = await followJob(
+      client,
+      async () => {
+        const job = await start();
+        id = job.id;
+        if (cancelRequested) cancel();
+        return job;
+      },
+      (job) => {
+        if (job.state !== 'running' || !opts.progressLine) return;
+        const line = opts.progressLine(job.progress, (Date.now() - started) / 1000);
+        // A new phase always gets its line; within a phase, at most one per interval.
+        const newPhase = job.progress.message !== lastPhase;
+        lastPhase = job.progress.message;
+        if (!line || line === lastLine || (!newPhase && Date.now() - lastAt < (opts.minIntervalMs ?? PROGRESS_EVERY_MS))) return;
+        lastLine = line;
+        lastAt = Date.now();
+        io.err(line);
+      },
+    ).catch((e: unknown) => {
       if (e instanceof ApiError) throw new CliError(`${e.code}: ${e.message}`, 1);
       throw e;
     });

@@ -21,7 +21,10 @@ export function inboxKind(value: unknown): InboxKind {
 async function unknownRefs(ws: Workspace, kind: InboxKind, refs: string[]): Promise<Set<string>> {
   if (refs.length === 0) return new Set();
   const rows = (
-    await ws.db.runAndReadAll('SELECT r FROM unnest($2::VARCHAR[]) AS t(r) WHERE r NOT IN (SELECT ref FROM rz_inbox_known WHERE kind = $1)', [kind, listValue(refs)])
+    await ws.db.runAndReadAll('SELECT r FROM unnest($2::VARCHAR[]) AS t(r) WHERE r NOT IN (SELECT ref FROM rz_inbox_known WHERE kind = $1)', [
+      kind,
+      listValue(refs),
+    ])
   ).getRows();
   return new Set(rows.map((r) => String(r[0])));
 }
@@ -34,7 +37,11 @@ export async function rememberKnown(ws: Workspace, kind: InboxKind, refs: string
 
 /** Puts the entries not seen before into the inbox (each ref once, ever) and returns them. */
 export async function announce(ws: Workspace, kind: InboxKind, entries: InboxEntry[]): Promise<InboxItem[]> {
-  const fresh = await unknownRefs(ws, kind, entries.map((e) => e.ref));
+  const fresh = await unknownRefs(
+    ws,
+    kind,
+    entries.map((e) => e.ref),
+  );
   const add = entries.filter((e) => fresh.has(e.ref));
   if (add.length === 0) return [];
   return withConnection(ws, (conn) =>
@@ -68,7 +75,10 @@ function toItem(r: Record<string, unknown>): InboxItem {
 export async function listInbox(ws: Workspace, q: { kind?: InboxKind; unseenOnly?: boolean } = {}): Promise<InboxItem[]> {
   const where = [q.kind ? 'kind = $kind' : '', q.unseenOnly ? 'NOT seen' : ''].filter(Boolean);
   const rows = (
-    await ws.db.runAndReadAll(`SELECT * FROM rz_inbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT 500`, q.kind ? { kind: q.kind } : {})
+    await ws.db.runAndReadAll(
+      `SELECT * FROM rz_inbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT 500`,
+      q.kind ? { kind: q.kind } : {},
+    )
   ).getRowObjectsJS();
   return rows.map(toItem);
 }

@@ -46,11 +46,19 @@ function playerEntry(p: FlaggedPlayer): InboxEntry {
 
 /** What is flagged when following starts is already known: only what follow finds after is news. */
 export async function rememberFlaggedNow(deps: LiveUpdateDeps): Promise<void> {
-  await rememberKnown(deps.ws, 'player', flaggedNow((await flaggedPlayers(deps.ws)).players).map((p) => String(p.pidx)));
+  await rememberKnown(
+    deps.ws,
+    'player',
+    flaggedNow((await flaggedPlayers(deps.ws)).players).map((p) => String(p.pidx)),
+  );
   for (const s of await followedStreams(deps)) {
     if (!s.latestRun || !deps.streams) continue;
     const alerts = await deps.streams.alerts(s.latestRun.id);
-    await rememberKnown(deps.ws, 'incident', alerts.alerts.map((a) => incidentRef(s.definition.name, a.key, a.windowStart)));
+    await rememberKnown(
+      deps.ws,
+      'incident',
+      alerts.alerts.map((a) => incidentRef(s.definition.name, a.key, a.windowStart)),
+    );
   }
 }
 
@@ -96,5 +104,11 @@ export async function liveUpdate(deps: LiveUpdateDeps, ctx: WorkContext): Promis
       retrained = true;
     }
   }
-  return { scoredRows: scored.rows, items, ...(drift !== undefined ? { drift } : {}), retrained, ms: { score: scoreMs, flagged: flaggedMs, streams: streamsMs } };
+  return {
+    scoredRows: scored.rows,
+    items,
+    ...(drift !== undefined ? { drift } : {}),
+    retrained,
+    ms: { score: scoreMs, flagged: flaggedMs, streams: streamsMs },
+  };
 }

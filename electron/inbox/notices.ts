@@ -57,6 +57,9 @@ export class NoticeGrouper {
 export function groupNotice(kind: InboxKind, items: InboxItem[]): InboxNotice {
   const view = kind === 'player' ? 'anomalies' : 'streams';
   if (items.length === 1) return { kind, count: 1, title: noticeTitle(kind, 1, items[0].ref), body: items[0].detail, target: { view, ref: items[0].ref } };
-  const shown = items.slice(0, 5).map((i) => i.ref).join(', ');
+  const shown = items
+    .slice(0, 5)
+    .map((i) => i.ref)
+    .join(', ');
   return { kind, count: items.length, title: noticeTitle(kind, items.length), body: `${shown}${items.length > 5 ? ', …' : ''}`, target: { view } };
 }

@@ -7,7 +7,20 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { flaggedPlayers } from './flagged.ts';
 import { decisions as verdictDecisions, type Decision } from './verdictHistory.ts';
 
-export const BAN_COLUMNS = ['pidx', 'uclass', 'ulevel', 'verdict', 'reasons', 'max_score', 'anomalous_rows', 'first_seen', 'last_seen', 'note', 'run_id', 'exported_at'] as const;
+export const BAN_COLUMNS = [
+  'pidx',
+  'uclass',
+  'ulevel',
+  'verdict',
+  'reasons',
+  'max_score',
+  'anomalous_rows',
+  'first_seen',
+  'last_seen',
+  'note',
+  'run_id',
+  'exported_at',
+] as const;
 /** With `evidence`: the decision behind each row — when, on which run, and what the analyst was shown then. */
 export const EVIDENCE_COLUMNS = ['player_score', 'flagged_by', 'decided_at', 'decided_run_id', 'reasons_at_decision', 'max_score_at_decision'] as const;
 /** Excel reads a CSV as the local code page unless it starts with this. */
@@ -20,7 +33,10 @@ const UTF8_BOM = '\uFEFF';
  * adds the decision's columns (EVIDENCE_COLUMNS); `bom` starts the file with a UTF-8 BOM for Excel.
  */
 export async function banListCsv(ws: Workspace, req: BanExportRequest = {}, now = new Date()): Promise<{ csv: string; rows: number }> {
-  const list = await flaggedPlayers(ws, { ...(req.runId !== undefined ? { runId: req.runId } : {}), ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}) });
+  const list = await flaggedPlayers(ws, {
+    ...(req.runId !== undefined ? { runId: req.runId } : {}),
+    ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}),
+  });
   const include = req.include ?? 'ban';
   const chosen = list.players.filter((p) => (include === 'all' ? p.verdict !== null : p.verdict === 'ban'));
   const runId = list.summary.run?.id ?? null;

@@ -74,6 +74,6 @@ export function describeRules(s: RuleSettings): string[] {
     `teleport:       step > ${f(s.teleportStep)}  (${from('teleportStep')}${l ? `; honest players' 99.9th percentile is ${f(l.honestStepP999)}, longest ${f(l.honestMaxStep)}` : ''})`,
     `speed:          step > ${f(s.maxSpeed)} per move  (${from('maxSpeed')})`,
     `sustained:      ${s.speedSteps} such steps in a row  (${from('speedSteps')})`,
-    `session gap:    ${f(s.sessionGap ?? DEFAULT_SESSION_GAP)} s  (${l ? 'learned: 20 × the median gap between a player\'s events' : 'default'}; steps across it are not movement)`,
+    `session gap:    ${f(s.sessionGap ?? DEFAULT_SESSION_GAP)} s  (${l ? "learned: 20 × the median gap between a player's events" : 'default'}; steps across it are not movement)`,
   ];
 }

@@ -7,7 +7,12 @@ import type { Workspace } from '../workspace/workspace.ts';
  * behaviour. `players` is the ranking as the table shows it; only players flagged by the rules or the
  * forest count as found (a verdict alone is the analyst's, not the detector's).
  */
-export function evaluateRanking(players: readonly Pick<FlaggedPlayer, 'pidx' | 'flaggedBy'>[], known: ReadonlyMap<number, string>, runId: number | null, falsePositives?: ReadonlySet<number>): Evaluation {
+export function evaluateRanking(
+  players: readonly Pick<FlaggedPlayer, 'pidx' | 'flaggedBy'>[],
+  known: ReadonlyMap<number, string>,
+  runId: number | null,
+  falsePositives?: ReadonlySet<number>,
+): Evaluation {
   const flagged = players.filter((p) => p.flaggedBy !== 'none');
   const n = known.size;
   const top = flagged.slice(0, n).filter((p) => known.has(p.pidx)).length;
@@ -41,7 +46,11 @@ export function evaluateRanking(players: readonly Pick<FlaggedPlayer, 'pidx' | '
 
 /** labels.csv: a header, then `pidx[,behaviour]` per line (behaviour defaults to "cheater"). */
 export function parseLabels(text: string): Map<number, string> {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const out = new Map<number, string>();
   lines.forEach((line, i) => {
     const [a, b] = line.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));

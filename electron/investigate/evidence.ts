@@ -17,9 +17,16 @@ import { inTransaction, withConnection } from '../workspace/db.ts';
  */
 
 async function manualSettings(ws: Workspace): Promise<{ manual: RuleSettings; overrides: RuleField[] }> {
-  const r = (await ws.db.runAndReadAll('SELECT teleport_step, max_speed, speed_steps, min_anomalous_rows, overrides FROM rz_rule_settings WHERE id = 1')).getRowObjectsJS()[0];
+  const r = (
+    await ws.db.runAndReadAll('SELECT teleport_step, max_speed, speed_steps, min_anomalous_rows, overrides FROM rz_rule_settings WHERE id = 1')
+  ).getRowObjectsJS()[0];
   return {
-    manual: { teleportStep: Number(r.teleport_step), maxSpeed: Number(r.max_speed), speedSteps: Number(r.speed_steps), minAnomalousRows: Number(r.min_anomalous_rows) },
+    manual: {
+      teleportStep: Number(r.teleport_step),
+      maxSpeed: Number(r.max_speed),
+      speedSteps: Number(r.speed_steps),
+      minAnomalousRows: Number(r.min_anomalous_rows),
+    },
     overrides: ((r.overrides as string[] | null) ?? []).filter((f): f is RuleField => (RULE_FIELDS as readonly string[]).includes(f)),
   };
 }
@@ -62,13 +69,10 @@ export async function saveRuleSettings(ws: Workspace, patch: Partial<RuleSetting
   whole(next.speedSteps, 'speedSteps');
   whole(next.minAnomalousRows, 'minAnomalousRows');
   const nextOverrides = [...new Set([...overrides, ...RULE_FIELDS.filter((k) => patch[k] !== undefined)])];
-  await ws.db.run('UPDATE rz_rule_settings SET teleport_step = $1, max_speed = $2, speed_steps = $3, min_anomalous_rows = $4, overrides = from_json($5, \'["VARCHAR"]\') WHERE id = 1', [
-    next.teleportStep,
-    next.maxSpeed,
-    next.speedSteps,
-    next.minAnomalousRows,
-    JSON.stringify(nextOverrides),
-  ]);
+  await ws.db.run(
+    'UPDATE rz_rule_settings SET teleport_step = $1, max_speed = $2, speed_steps = $3, min_anomalous_rows = $4, overrides = from_json($5, \'["VARCHAR"]\') WHERE id = 1',
+    [next.teleportStep, next.maxSpeed, next.speedSteps, next.minAnomalousRows, JSON.stringify(nextOverrides)],
+  );
   await ensureEvidence(ws);
   return ruleSettings(ws);
 }
@@ -76,7 +80,9 @@ export async function saveRuleSettings(ws: Workspace, patch: Partial<RuleSetting
 /** Drops every override (or the given ones): the thresholds follow the data again. */
 export async function learnRuleSettings(ws: Workspace, fields: readonly RuleField[] = RULE_FIELDS): Promise<RuleSettings> {
   const { overrides } = await manualSettings(ws);
-  await ws.db.run('UPDATE rz_rule_settings SET overrides = from_json($1, \'["VARCHAR"]\') WHERE id = 1', [JSON.stringify(overrides.filter((f) => !fields.includes(f)))]);
+  await ws.db.run('UPDATE rz_rule_settings SET overrides = from_json($1, \'["VARCHAR"]\') WHERE id = 1', [
+    JSON.stringify(overrides.filter((f) => !fields.includes(f))),
+  ]);
   await ensureEvidence(ws);
   return ruleSettings(ws);
 }

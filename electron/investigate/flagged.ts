@@ -34,7 +34,9 @@ export async function flaggedPlayers(ws: Workspace, q: FlaggedQuery = {}, only?:
   const zones = new Map((await listZones(ws)).map((z) => [String(z.id), z.name]));
   const { run, cutoff } = await runAndCutoff(ws, q);
   const meta = run
-    ? (await ws.db.runAndReadAll('SELECT row_cut, player_cut, features, medians, spreads FROM rz_player_run_meta WHERE run_id = $1', [run.id])).getRowObjectsJS()[0]
+    ? (
+        await ws.db.runAndReadAll('SELECT row_cut, player_cut, features, medians, spreads FROM rz_player_run_meta WHERE run_id = $1', [run.id])
+      ).getRowObjectsJS()[0]
     : undefined;
   const playerCut = meta && meta.player_cut !== null ? Number(meta.player_cut) : null;
   const stored = !!meta && run!.keyedByPlaylog && meta.row_cut !== null && Number(meta.row_cut) === cutoff;
@@ -91,7 +93,10 @@ export async function flaggedPlayers(ws: Workspace, q: FlaggedQuery = {}, only?:
     fastRun: Number(r.fast_run),
     firstSeen: r.first_seen === null ? '' : isoTime(r.first_seen),
     lastSeen: r.last_seen === null ? '' : isoTime(r.last_seen),
-    forest: r.anomalous_rows === null || r.anomalous_rows === undefined ? null : { anomalousRows: Number(r.anomalous_rows), maxScore: Number(r.max_score), meanScore: Number(r.mean_score), excess: Number(r.excess) },
+    forest:
+      r.anomalous_rows === null || r.anomalous_rows === undefined
+        ? null
+        : { anomalousRows: Number(r.anomalous_rows), maxScore: Number(r.max_score), meanScore: Number(r.mean_score), excess: Number(r.excess) },
     player: r.player_score === null || playerCut === null ? null : { score: Number(r.player_score), cutoff: playerCut, top: topFeature(r) },
     verdict: r.verdict === null ? null : (String(r.verdict) as PlayerEvidence['verdict']),
     note: r.note === null ? null : String(r.note),
@@ -99,7 +104,16 @@ export async function flaggedPlayers(ws: Workspace, q: FlaggedQuery = {}, only?:
   const players = rankPlayers(evidence, settings, cutoff);
   const count = (by: string) => players.filter((p) => p.flaggedBy === by).length;
   return {
-    summary: { run, cutoffValue: cutoff, playerCutoff: playerCut, total: players.length, byRules: count('rules'), byForest: count('forest'), byBoth: count('both'), verdicts: players.filter((p) => p.verdict).length },
+    summary: {
+      run,
+      cutoffValue: cutoff,
+      playerCutoff: playerCut,
+      total: players.length,
+      byRules: count('rules'),
+      byForest: count('forest'),
+      byBoth: count('both'),
+      verdicts: players.filter((p) => p.verdict).length,
+    },
     players,
     settings,
   };

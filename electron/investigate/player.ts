@@ -40,7 +40,13 @@ async function forestOf(ws: Workspace, runId: number): Promise<Forest> {
 async function attribution(ws: Workspace, run: ScoringRun, pidx: number): Promise<PlayerDetail['attribution']> {
   if (!run.keyedByPlaylog) return null;
   const source = run.features === 'query' ? await querySource(ws, run.query) : featureSet(run.features as FeatureSet);
-  const top = (await ws.db.runAndReadAll('SELECT row_id, score FROM rz_score WHERE run_id = $1 AND pidx = $2 ORDER BY score DESC, row_id LIMIT $3', [run.id, pidx, TOP_ROWS])).getRows();
+  const top = (
+    await ws.db.runAndReadAll('SELECT row_id, score FROM rz_score WHERE run_id = $1 AND pidx = $2 ORDER BY score DESC, row_id LIMIT $3', [
+      run.id,
+      pidx,
+      TOP_ROWS,
+    ])
+  ).getRows();
   if (top.length === 0) return null;
   const ids = top.map((r) => Number(r[0]));
   const cols = source.featureColumns.map((c) => `"${c.replaceAll('"', '""')}"`).join(', ');
@@ -101,7 +107,9 @@ export async function playerDetail(ws: Workspace, req: PlayerRequest): Promise<P
      ORDER BY p.createdate, p.idx`,
     params,
   );
-  const levels = await batchOf(ws, 'SELECT epoch_ms(utimestamp)::DOUBLE AS t, uclass, ulevel FROM userlog WHERE pidx = $pidx ORDER BY utimestamp, row_id', { pidx });
+  const levels = await batchOf(ws, 'SELECT epoch_ms(utimestamp)::DOUBLE AS t, uclass, ulevel FROM userlog WHERE pidx = $pidx ORDER BY utimestamp, row_id', {
+    pidx,
+  });
   return {
     pidx,
     summary,
@@ -113,7 +121,9 @@ export async function playerDetail(ws: Workspace, req: PlayerRequest): Promise<P
     verdict: await getVerdict(ws, pidx),
     sql: {
       events: `SELECT * FROM movement WHERE pidx = ${pidx} ORDER BY createdate, idx`,
-      scores: run ? `SELECT p.*, s.score FROM playlog p JOIN rz_score s USING (row_id) WHERE s.run_id = ${run.id} AND p.pidx = ${pidx} ORDER BY s.score DESC` : null,
+      scores: run
+        ? `SELECT p.*, s.score FROM playlog p JOIN rz_score s USING (row_id) WHERE s.run_id = ${run.id} AND p.pidx = ${pidx} ORDER BY s.score DESC`
+        : null,
       profile: `SELECT * FROM userlog WHERE pidx = ${pidx} ORDER BY utimestamp`,
     },
   };

@@ -93,7 +93,8 @@ export function robustScale(values: ArrayLike<number>): { median: number; spread
   // an honest player slightly off the common value is not an outlier.
   // And never under a tenth of the typical value: a player 10% off the common value is not odd.
   const floor = 0.1 * Math.abs(med);
-  for (const spread of [MAD_SCALE * median(dev), (q(0.9) - q(0.1)) / 2.563, (q(0.99) - q(0.01)) / 4.653]) if (spread > 0) return { median: med, spread: Math.max(spread, floor) };
+  for (const spread of [MAD_SCALE * median(dev), (q(0.9) - q(0.1)) / 2.563, (q(0.99) - q(0.01)) / 4.653])
+    if (spread > 0) return { median: med, spread: Math.max(spread, floor) };
   if (floor > 0) return { median: med, spread: floor };
   const meanDev = (1.2533 * dev.reduce((a, b) => a + b, 0)) / dev.length;
   return { median: med, spread: meanDev > 0 ? meanDev : 1 };
@@ -151,19 +152,29 @@ export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: Sco
     let shares: Float64Array | null = null;
     const dims = cols.length;
     if (n >= 3) {
-      const out = await scorer.scoreBatch(points, dims, { numTrees: 100, samplesPerTree: Math.min(256, n), seed: run.seed }, { signal, attribution: true, columns: cols });
+      const out = await scorer.scoreBatch(
+        points,
+        dims,
+        { numTrees: 100, samplesPerTree: Math.min(256, n), seed: run.seed },
+        { signal, attribution: true, columns: cols },
+      );
       scores = out.scores;
       if (out.attribution) {
         shares = new Float64Array(n * dims);
         for (let i = 0; i < n; i++) {
           let sum = 0;
           for (let j = 0; j < dims; j++) sum += out.attribution[i * 2 * dims + 2 * j] + out.attribution[i * 2 * dims + 2 * j + 1];
-          for (let j = 0; j < dims; j++) shares[i * dims + j] = sum > 0 ? (out.attribution[i * 2 * dims + 2 * j] + out.attribution[i * 2 * dims + 2 * j + 1]) / sum : 0;
+          for (let j = 0; j < dims; j++)
+            shares[i * dims + j] = sum > 0 ? (out.attribution[i * 2 * dims + 2 * j] + out.attribution[i * 2 * dims + 2 * j + 1]) / sum : 0;
         }
       }
     }
     const cut = n >= 3 ? playerCutoff(scores) : null;
-    const rows = pidx.map((p, i) => ({ pidx: p, score: n >= 3 && Number.isFinite(scores[i]) ? scores[i] : null, shares: shares ? Array.from(shares.subarray(i * dims, (i + 1) * dims), (v) => (Number.isFinite(v) ? +v.toFixed(4) : 0)) : null }));
+    const rows = pidx.map((p, i) => ({
+      pidx: p,
+      score: n >= 3 && Number.isFinite(scores[i]) ? scores[i] : null,
+      shares: shares ? Array.from(shares.subarray(i * dims, (i + 1) * dims), (v) => (Number.isFinite(v) ? +v.toFixed(4) : 0)) : null,
+    }));
     await inTransaction(conn, async () => {
       await conn.run('DELETE FROM rz_player_run WHERE run_id = $1', [run.id]);
       await conn.run('DELETE FROM rz_player_run_meta WHERE run_id = $1', [run.id]);
@@ -173,15 +184,18 @@ export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: Sco
          FROM rz_pf_in i LEFT JOIN (SELECT unnest(from_json($1::JSON, '[{"pidx":"INTEGER","score":"DOUBLE","shares":["DOUBLE"]}]'), recursive := true)) s USING (pidx)`,
         [JSON.stringify(rows)],
       );
-      await conn.run(`INSERT INTO rz_player_run_meta VALUES ($1, $2, $3, from_json($4, '["VARCHAR"]'), from_json($5, '["DOUBLE"]'), from_json($6, '["DOUBLE"]'), $7)`, [
-        run.id,
-        run.keyedByPlaylog ? run.cutoffValue : null,
-        cut,
-        JSON.stringify(cols),
-        JSON.stringify(medians),
-        JSON.stringify(spreads),
-        Date.now() - started,
-      ]);
+      await conn.run(
+        `INSERT INTO rz_player_run_meta VALUES ($1, $2, $3, from_json($4, '["VARCHAR"]'), from_json($5, '["DOUBLE"]'), from_json($6, '["DOUBLE"]'), $7)`,
+        [
+          run.id,
+          run.keyedByPlaylog ? run.cutoffValue : null,
+          cut,
+          JSON.stringify(cols),
+          JSON.stringify(medians),
+          JSON.stringify(spreads),
+          Date.now() - started,
+        ],
+      );
     });
     await conn.run('DROP TABLE rz_pf_in');
   } finally {
@@ -190,10 +204,21 @@ export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: Sco
 }
 
 /** The drill-down's profile section: the player's features against the population, with their shares of the score. */
-export async function playerProfileInfo(ws: Workspace, runId: number, pidx: number): Promise<{ score: number; cutoff: number; features: ProfileFeature[] } | null> {
-  const meta = (await ws.db.runAndReadAll('SELECT player_cut, features, medians, spreads FROM rz_player_run_meta WHERE run_id = $1', [runId])).getRowObjectsJS()[0];
+export async function playerProfileInfo(
+  ws: Workspace,
+  runId: number,
+  pidx: number,
+): Promise<{ score: number; cutoff: number; features: ProfileFeature[] } | null> {
+  const meta = (
+    await ws.db.runAndReadAll('SELECT player_cut, features, medians, spreads FROM rz_player_run_meta WHERE run_id = $1', [runId])
+  ).getRowObjectsJS()[0];
   if (!meta || meta.player_cut === null) return null;
-  const r = (await ws.db.runAndReadAll('SELECT r.score, r.shares, p.*, r.excess FROM rz_player_run r JOIN rz_player_profile p USING (pidx) WHERE r.run_id = $1 AND r.pidx = $2', [runId, pidx])).getRowObjectsJS()[0];
+  const r = (
+    await ws.db.runAndReadAll(
+      'SELECT r.score, r.shares, p.*, r.excess FROM rz_player_run r JOIN rz_player_profile p USING (pidx) WHERE r.run_id = $1 AND r.pidx = $2',
+      [runId, pidx],
+    )
+  ).getRowObjectsJS()[0];
   if (!r || r.score === null) return null;
   const rows = Number(r.rows);
   const names = (meta.features as string[]).map(String);
@@ -205,7 +230,14 @@ export async function playerProfileInfo(ws: Workspace, runId: number, pidx: numb
     const spread = Number((meta.spreads as number[])[j]);
     // Medians live on the transformed (log1p) scale; shown on the feature's own scale.
     const back = (t: number) => (c?.log ? Math.expm1(t) : t);
-    return { name, label: c?.label ?? name, value: Number.isFinite(v) ? v : 0, median: back(med), spread: c?.log ? back(med + spread) - back(med) : spread, share: shares[j] ?? null };
+    return {
+      name,
+      label: c?.label ?? name,
+      value: Number.isFinite(v) ? v : 0,
+      median: back(med),
+      spread: c?.log ? back(med + spread) - back(med) : spread,
+      share: shares[j] ?? null,
+    };
   });
   features.sort((a, b) => (b.share ?? 0) - (a.share ?? 0));
   return { score: Number(r.score), cutoff: Number(meta.player_cut), features };

@@ -48,7 +48,12 @@ async function one(conn: DuckDBConnection, sql: string): Promise<Record<string, 
  * Rebuilds everything per player inside the caller's transaction; returns the settings in force
  * (learned, with the analyst's overrides).
  */
-export async function rebuildPlayerTable(conn: DuckDBConnection, zones: readonly Zone[], manual: RuleSettings, overrides: RuleSettings['overrides'] = []): Promise<RuleSettings> {
+export async function rebuildPlayerTable(
+  conn: DuckDBConnection,
+  zones: readonly Zone[],
+  manual: RuleSettings,
+  overrides: RuleSettings['overrides'] = [],
+): Promise<RuleSettings> {
   await conn.run(rowsSql(zones));
   // Session gap: from each player's typical pause between events.
   const g = await one(conn, 'SELECT median(md) AS m FROM (SELECT median(dt) AS md FROM rz_pp_row WHERE dt > 0 GROUP BY pidx)');
@@ -116,7 +121,9 @@ async function placeGrid(conn: DuckDBConnection) {
   const rare = Math.max(2, Math.ceil(0.01 * Number(e.players)));
   await conn.run('INSERT INTO rz_place_grid VALUES (1, $1, $2, $3, $4)', [x0, y0, cell, rare]);
   await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_row AS SELECT *, ${placeCellSql('x', 'y', { x0, y0, cell })} FROM rz_pp_row`);
-  await conn.run(`INSERT INTO rz_place_cell SELECT cx, cy, count(DISTINCT pidx), count(*) FROM rz_pp_row WHERE x IS NOT NULL AND abs(cx) < 1e9 AND abs(cy) < 1e9 GROUP BY ALL`);
+  await conn.run(
+    `INSERT INTO rz_place_cell SELECT cx, cy, count(DISTINCT pidx), count(*) FROM rz_pp_row WHERE x IS NOT NULL AND abs(cx) < 1e9 AND abs(cy) < 1e9 GROUP BY ALL`,
+  );
 }
 
 /** The rare-places grid as stored in rz_place_grid; its cells in rz_place_cell (players, rows). */

@@ -19,11 +19,23 @@ import type { FlaggedBy, FlaggedPlayer, RuleSettings } from '../../shared/api/in
  */
 
 /** One player's evidence before ranking: the table row's own facts, with the forest's as one part. */
-export interface PlayerEvidence
-  extends Pick<
-    FlaggedPlayer,
-    'pidx' | 'uclass' | 'ulevel' | 'rows' | 'zoneEntries' | 'dwellSeconds' | 'longestStep' | 'fastestSpeed' | 'teleports' | 'fastRun' | 'firstSeen' | 'lastSeen' | 'verdict' | 'note'
-  > {
+export interface PlayerEvidence extends Pick<
+  FlaggedPlayer,
+  | 'pidx'
+  | 'uclass'
+  | 'ulevel'
+  | 'rows'
+  | 'zoneEntries'
+  | 'dwellSeconds'
+  | 'longestStep'
+  | 'fastestSpeed'
+  | 'teleports'
+  | 'fastRun'
+  | 'firstSeen'
+  | 'lastSeen'
+  | 'verdict'
+  | 'note'
+> {
   zoneNames: string[];
   /** Row-forest aggregates at the run's cut-off; null when there is no run (or the run has no rows of this player). */
   forest: { anomalousRows: number; maxScore: number; meanScore: number; excess: number } | null;
@@ -51,7 +63,10 @@ function reasonsOf(e: PlayerEvidence, s: RuleSettings, cutoff: number | null, fo
   if (r.zone) out.push(`entered ${e.zoneNames.join(', ') || 'a forbidden zone'} ${e.zoneEntries}× (dwell ${Math.round(e.dwellSeconds)} s)`);
   if (r.teleport) out.push(`teleported ${e.teleports}× (longest step ${round(e.longestStep, 1)})`);
   if (r.speed) out.push(`speed > ${+s.maxSpeed.toPrecision(4)}/move for ${e.fastRun} steps in a row (fastest ${round(e.fastestSpeed, 1)})`);
-  if (flaggedByProfile && e.player) out.push(`${e.player.top ? profileReason(e.player.top) : 'profile unlike the population'}; player score ${round(e.player.score, 2)} ≥ ${round(e.player.cutoff, 2)}`);
+  if (flaggedByProfile && e.player)
+    out.push(
+      `${e.player.top ? profileReason(e.player.top) : 'profile unlike the population'}; player score ${round(e.player.score, 2)} ≥ ${round(e.player.cutoff, 2)}`,
+    );
   if (forestFlagged && e.forest && cutoff !== null) out.push(`row forest: ${e.forest.anomalousRows} rows ≥ ${round(cutoff)} (max ${round(e.forest.maxScore)})`);
   return out;
 }

@@ -77,7 +77,10 @@ export function selectRows(players: readonly FlaggedPlayer[], req: Omit<FlaggedP
 
 export async function flaggedPage(ws: Workspace, req: FlaggedPageRequest): Promise<FlaggedPage> {
   if (!Number.isFinite(req.offset) || !Number.isFinite(req.limit)) throw new ApiError('BAD_REQUEST', '"offset" and "limit" must be numbers');
-  const list = await flaggedPlayers(ws, { ...(req.runId !== undefined ? { runId: req.runId } : {}), ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}) });
+  const list = await flaggedPlayers(ws, {
+    ...(req.runId !== undefined ? { runId: req.runId } : {}),
+    ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}),
+  });
   const { matching, rows } = selectRows(list.players, req);
   return { summary: list.summary, matching, batch: toBatch(rows) };
 }

@@ -85,7 +85,11 @@ export async function decisions(ws: Workspace): Promise<Map<number, Decision>> {
   return new Map(
     r.getRowObjectsJS().map((row) => [
       Number(row.pidx),
-      { decidedAt: isoTime(row.decided_at), runId: row.run_id === null ? null : Number(row.run_id), evidence: row.evidence === null ? null : (JSON.parse(String(row.evidence)) as VerdictEvidence) },
+      {
+        decidedAt: isoTime(row.decided_at),
+        runId: row.run_id === null ? null : Number(row.run_id),
+        evidence: row.evidence === null ? null : (JSON.parse(String(row.evidence)) as VerdictEvidence),
+      },
     ]),
   );
 }

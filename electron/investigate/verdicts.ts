@@ -29,7 +29,13 @@ function checkPidx(pidx: unknown): number {
 }
 
 function toRecord(r: Record<string, unknown>): VerdictRecord {
-  return { pidx: Number(r.pidx), verdict: r.verdict as PlayerVerdict, note: String(r.note), decidedAt: isoTime(r.decided_at), runId: r.run_id === null ? null : Number(r.run_id) };
+  return {
+    pidx: Number(r.pidx),
+    verdict: r.verdict as PlayerVerdict,
+    note: String(r.note),
+    decidedAt: isoTime(r.decided_at),
+    runId: r.run_id === null ? null : Number(r.run_id),
+  };
 }
 
 /** The players among `pidxs` the workspace has never seen (in the play log or the user log). */
@@ -39,13 +45,16 @@ async function unknownPlayers(ws: Workspace, pidxs: readonly number[]): Promise<
   if (await tableExists(ws, 'userlog')) sources.push('SELECT pidx FROM userlog');
   if (sources.length === 0) return [...pidxs];
   const list = pidxs.join(',');
-  const r = await ws.db.runAndReadAll(`SELECT p FROM unnest([${list}]::INTEGER[]) AS t(p) WHERE p NOT IN (SELECT pidx FROM (${sources.join(' UNION ALL ')}) WHERE pidx IN (${list}))`);
+  const r = await ws.db.runAndReadAll(
+    `SELECT p FROM unnest([${list}]::INTEGER[]) AS t(p) WHERE p NOT IN (SELECT pidx FROM (${sources.join(' UNION ALL ')}) WHERE pidx IN (${list}))`,
+  );
   return r.getRows().map((row) => Number(row[0]));
 }
 
 async function requireKnown(ws: Workspace, pidxs: readonly number[]): Promise<void> {
   const unknown = await unknownPlayers(ws, pidxs);
-  if (unknown.length) throw new ApiError('NOT_FOUND', `no player ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ' …' : ''} in this workspace's play or user logs`);
+  if (unknown.length)
+    throw new ApiError('NOT_FOUND', `no player ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ' …' : ''} in this workspace's play or user logs`);
 }
 
 /** Runs `work` in one transaction on its own connection: the verdicts and their history change together or not at all. */
@@ -54,7 +63,13 @@ function inOwnTransaction<T>(ws: Workspace, work: (conn: DuckDBConnection) => Pr
 }
 
 /** Records (or replaces) one verdict and note for each player; every player must be one the workspace has seen. */
-export async function setVerdicts(ws: Workspace, pidxs: readonly unknown[], verdict: unknown, note: unknown = '', runId: number | null = null): Promise<VerdictChange> {
+export async function setVerdicts(
+  ws: Workspace,
+  pidxs: readonly unknown[],
+  verdict: unknown,
+  note: unknown = '',
+  runId: number | null = null,
+): Promise<VerdictChange> {
   if (!Array.isArray(pidxs) || pidxs.length === 0) throw new ApiError('BAD_REQUEST', 'give at least one player (pidxs)');
   if (pidxs.length > MAX_BULK) throw new ApiError('BAD_REQUEST', `at most ${MAX_BULK} players at once`);
   const players = [...new Set(pidxs.map(checkPidx))];
@@ -69,7 +84,10 @@ export async function setVerdicts(ws: Workspace, pidxs: readonly unknown[], verd
     for (const pidx of players) {
       const before = (await conn.runAndReadAll('SELECT pidx, verdict, note, decided_at, run_id FROM rz_verdict WHERE pidx = $1', [pidx])).getRowObjectsJS();
       previous.push(before.length ? toRecord(before[0]) : null);
-      const r = await conn.runAndReadAll(`INSERT OR REPLACE INTO rz_verdict VALUES ($1, $2, $3, now()::TIMESTAMP, $4) RETURNING pidx, verdict, note, decided_at, run_id`, [pidx, v, text, runId]);
+      const r = await conn.runAndReadAll(
+        `INSERT OR REPLACE INTO rz_verdict VALUES ($1, $2, $3, now()::TIMESTAMP, $4) RETURNING pidx, verdict, note, decided_at, run_id`,
+        [pidx, v, text, runId],
+      );
       records.push(toRecord(r.getRowObjectsJS()[0]));
     }
     await recordHistory(conn, changes);
@@ -117,16 +135,33 @@ export async function restoreVerdicts(ws: Workspace, states: readonly { pidx: nu
     const decidedAt = Date.parse(String(p.decidedAt));
     if (!Number.isFinite(decidedAt)) throw new ApiError('BAD_REQUEST', `previous.decidedAt of player ${pidx} must be an ISO time`);
     const runId = p.runId === null || p.runId === undefined ? null : checkPidx(p.runId);
-    return { pidx, previous: { verdict: checkVerdict(p.verdict), note: checkNote(p.note ?? ''), decidedAt: new Date(decidedAt).toISOString().replace('Z', ''), runId } };
+    return {
+      pidx,
+      previous: { verdict: checkVerdict(p.verdict), note: checkNote(p.note ?? ''), decidedAt: new Date(decidedAt).toISOString().replace('Z', ''), runId },
+    };
   });
   const changes: HistoryChange[] = [];
   for (const s of checked) {
     const runId = s.previous?.runId ?? null;
-    changes.push({ pidx: s.pidx, action: 'undo', verdict: s.previous?.verdict ?? null, note: s.previous?.note ?? '', runId, evidence: await evidenceFor(ws, s.pidx, runId) });
+    changes.push({
+      pidx: s.pidx,
+      action: 'undo',
+      verdict: s.previous?.verdict ?? null,
+      note: s.previous?.note ?? '',
+      runId,
+      evidence: await evidenceFor(ws, s.pidx, runId),
+    });
   }
   return inOwnTransaction(ws, async (conn) => {
     for (const { pidx, previous } of checked) {
-      if (previous) await conn.run('INSERT OR REPLACE INTO rz_verdict VALUES ($1, $2, $3, $4::TIMESTAMP, $5)', [pidx, previous.verdict, previous.note, previous.decidedAt, previous.runId]);
+      if (previous)
+        await conn.run('INSERT OR REPLACE INTO rz_verdict VALUES ($1, $2, $3, $4::TIMESTAMP, $5)', [
+          pidx,
+          previous.verdict,
+          previous.note,
+          previous.decidedAt,
+          previous.runId,
+        ]);
       else await conn.run('DELETE FROM rz_verdict WHERE pidx = $1', [pidx]);
     }
     await recordHistory(conn, changes);

@@ -24,7 +24,10 @@ export async function saveZone(ws: Workspace, z: Partial<Zone>): Promise<Zone> {
   const c = checkZone(z);
   const values = [c.name, c.x0, c.x1, c.y0, c.y1];
   if (z.id === undefined) {
-    const r = await ws.db.runAndReadAll('INSERT INTO rz_zone (name, x0, x1, y0, y1, updated_at) VALUES ($1, $2, $3, $4, $5, now()::TIMESTAMP) RETURNING id', values);
+    const r = await ws.db.runAndReadAll(
+      'INSERT INTO rz_zone (name, x0, x1, y0, y1, updated_at) VALUES ($1, $2, $3, $4, $5, now()::TIMESTAMP) RETURNING id',
+      values,
+    );
     return { id: Number(r.getRows()[0][0]), ...c };
   }
   const r = await ws.db.run('UPDATE rz_zone SET name = $1, x0 = $2, x1 = $3, y0 = $4, y1 = $5, updated_at = now()::TIMESTAMP WHERE id = $6', [...values, z.id]);

@@ -25,7 +25,14 @@ export class JobRunner {
   start<R>(kind: JobKind, title: string, work: (ctx: JobContext) => Promise<R>): JobInfo<R> {
     const controller = new AbortController();
     const started = Date.now();
-    const info: JobInfo<R> = { id: randomUUID(), kind, title, state: 'running', startedAt: new Date(started).toISOString(), progress: { done: 0, total: 0, unit: '' } };
+    const info: JobInfo<R> = {
+      id: randomUUID(),
+      kind,
+      title,
+      state: 'running',
+      startedAt: new Date(started).toISOString(),
+      progress: { done: 0, total: 0, unit: '' },
+    };
     let lastEmit = 0;
     const emit = (force = false) => {
       const now = Date.now();
@@ -50,7 +57,10 @@ export class JobRunner {
       } catch (e) {
         const cancelled = controller.signal.aborted || (e instanceof ApiError && e.code === 'CANCELLED');
         info.state = cancelled ? 'cancelled' : 'failed';
-        info.error = e instanceof ApiError ? { code: e.code, message: e.message } : { code: cancelled ? 'CANCELLED' : 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+        info.error =
+          e instanceof ApiError
+            ? { code: e.code, message: e.message }
+            : { code: cancelled ? 'CANCELLED' : 'INTERNAL', message: (e as Error)?.message ?? String(e) };
       }
       info.endedAt = new Date().toISOString();
       emit(true);

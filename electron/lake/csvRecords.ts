@@ -44,8 +44,8 @@ function parseInto(s: FieldState, text: string): void {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (s.quoted) {
-      if (ch === '"' && text[i + 1] === '"') (s.field += '"'), i++;
-      else if (ch === '"') (s.quoted = false), (s.closed = true);
+      if (ch === '"' && text[i + 1] === '"') ((s.field += '"'), i++);
+      else if (ch === '"') ((s.quoted = false), (s.closed = true));
       else s.field += ch;
     } else if (ch === ',') {
       s.fields.push(s.field);

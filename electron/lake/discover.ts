@@ -49,7 +49,10 @@ export async function findObjects(root: string): Promise<Discovery> {
     info = await stat(top);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ApiError('NOT_FOUND', code === 'ENOENT' || code === 'ENOTDIR' ? `${top} does not exist` : `${top} cannot be read (${code ?? (e as Error).message})`);
+    throw new ApiError(
+      'NOT_FOUND',
+      code === 'ENOENT' || code === 'ENOTDIR' ? `${top} does not exist` : `${top} cannot be read (${code ?? (e as Error).message})`,
+    );
   }
   const ignored: Ignored[] = [];
   const paths = info.isFile() ? [top] : await listFiles(top, ignored);
@@ -148,7 +151,16 @@ async function identify(path: string, rel: string): Promise<LakeObject | Ignored
   if (head.subarray(8, 12).toString('latin1') === 'DUCK') return { path, reason: 'a DuckDB database, not a log' };
   const stream = parseStream(rel) ?? (await streamFromContent(path, s.size, parquet ? head : text));
   if (!stream) return { path, reason: 'not a play log or user log (by name and content)' };
-  const object: LakeObject = { path, rel, size: s.size, mtimeMs: s.mtimeMs, stream, format, compression: gzip ? 'gzip' : 'none', partition: parsePartition(rel) };
+  const object: LakeObject = {
+    path,
+    rel,
+    size: s.size,
+    mtimeMs: s.mtimeMs,
+    stream,
+    format,
+    compression: gzip ? 'gzip' : 'none',
+    partition: parsePartition(rel),
+  };
   if (format === 'csv') object.csvHeader = splitCsvLine(text.split('\n', 1)[0].replace(/\r$/, '')).map((c) => c.trim().toLowerCase());
   return object;
 }

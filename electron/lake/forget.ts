@@ -44,7 +44,11 @@ export async function forgetFiles(ws: Workspace, fileIds: readonly number[]): Pr
       const unknown = ids.filter((id) => !known.some((r) => Number(r[0]) === id));
       if (unknown.length) throw new ApiError('NOT_FOUND', `no ledger entry with file_id ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ', …' : ''}`);
       const synced = known.filter((r) => !r[2]).map((r) => String(r[1]));
-      if (synced.length) throw new ApiError('BAD_REQUEST', `${synced[0]}${synced.length > 1 ? ` and ${synced.length - 1} more` : ''} came from an S3 sync; the sync manages its objects`);
+      if (synced.length)
+        throw new ApiError(
+          'BAD_REQUEST',
+          `${synced[0]}${synced.length > 1 ? ` and ${synced.length - 1} more` : ''} came from an S3 sync; the sync manages its objects`,
+        );
       return deleteFiles(conn, ids);
     }),
   );
@@ -67,7 +71,10 @@ export async function deleteFiles(conn: DuckDBConnection, fileIds: readonly numb
 export async function forgetUnder(ws: Workspace, path: string, dryRun = false): Promise<ForgetSummary> {
   const abs = resolve(path).replace(/[\\/]+$/, '') || sep;
   const rows = (
-    await ws.db.runAndReadAll(`SELECT file_id FROM lake_file WHERE ${LOCAL_ENTRY} AND (key = $1 OR starts_with(key, $2)) ORDER BY file_id`, [abs, abs.endsWith(sep) ? abs : abs + sep])
+    await ws.db.runAndReadAll(`SELECT file_id FROM lake_file WHERE ${LOCAL_ENTRY} AND (key = $1 OR starts_with(key, $2)) ORDER BY file_id`, [
+      abs,
+      abs.endsWith(sep) ? abs : abs + sep,
+    ])
   ).getRows();
   if (rows.length === 0) throw new ApiError('NOT_FOUND', `no imported file is at or under ${abs}`);
   const ids = rows.map((r) => Number(r[0]));

@@ -91,7 +91,14 @@ async function runImport(ws: Workspace, root: string, opts: ImportOptions): Prom
       }
       todo.push({ object, spec: LOGS[object.stream], key, version, oldId: old?.fileId ?? null, window });
     }
-    const progress: ImportProgress = { done: 0, total: todo.length, unit: 'files', bytesDone: 0, bytesTotal: todo.reduce((s, p) => s + p.object.size, 0), rows: 0 };
+    const progress: ImportProgress = {
+      done: 0,
+      total: todo.length,
+      unit: 'files',
+      bytesDone: 0,
+      bytesTotal: todo.reduce((s, p) => s + p.object.size, 0),
+      rows: 0,
+    };
     opts.onProgress?.({ ...progress });
     const record = (done: Planned[], rows: number, quarantined: QuarantineEntry[], imported = true) => {
       if (imported) summary.files += done.length;
@@ -149,7 +156,8 @@ function* batches(todo: Planned[]): Generator<Planned[]> {
   for (const p of todo) {
     const head = batch[0]?.object;
     const o = p.object;
-    const alike = head && head.stream === o.stream && head.format === o.format && head.compression === o.compression && String(head.csvHeader) === String(o.csvHeader);
+    const alike =
+      head && head.stream === o.stream && head.format === o.format && head.compression === o.compression && String(head.csvHeader) === String(o.csvHeader);
     if (head && (o.size === 0 || !alike || bytes + o.size > BATCH_BYTES || batch.length >= BATCH_FILES)) {
       yield* flush();
     }
@@ -174,7 +182,10 @@ function widen(old: LedgerEntry, window: Window | undefined): Window | undefined
 async function readLedger(conn: DuckDBConnection): Promise<Map<string, LedgerEntry>> {
   const rows = (await conn.runAndReadAll(`SELECT key, file_id, version, epoch_ms(window_from)::DOUBLE, epoch_ms(window_to)::DOUBLE FROM lake_file`)).getRows();
   return new Map(
-    rows.map((r) => [String(r[0]), { fileId: Number(r[1]), version: String(r[2]), from: r[3] === null ? null : new Date(Number(r[3])), to: r[4] === null ? null : new Date(Number(r[4])) }]),
+    rows.map((r) => [
+      String(r[0]),
+      { fileId: Number(r[1]), version: String(r[2]), from: r[3] === null ? null : new Date(Number(r[3])), to: r[4] === null ? null : new Date(Number(r[4])) },
+    ]),
   );
 }
 
@@ -199,7 +210,24 @@ async function writeLedger(conn: DuckDBConnection, p: Planned, fileId: number, c
   const o = p.object;
   await conn.run(
     `INSERT INTO lake_file VALUES ($1, $2, $3, $4, $5, $6, $7, epoch_ms($8::BIGINT), $9, epoch_ms($10::BIGINT), epoch_ms($11::BIGINT), $12, $13, $14, $15, $16, now()::TIMESTAMP)`,
-    [fileId, p.key, o.path, o.stream, o.format, o.compression, o.size, Math.round(o.mtimeMs), p.version, p.window ? p.window.from.getTime() : null, p.window ? p.window.to.getTime() : null, counts.records, counts.rows, counts.quarantined, counts.outside, ledgerStatus(counts)],
+    [
+      fileId,
+      p.key,
+      o.path,
+      o.stream,
+      o.format,
+      o.compression,
+      o.size,
+      Math.round(o.mtimeMs),
+      p.version,
+      p.window ? p.window.from.getTime() : null,
+      p.window ? p.window.to.getTime() : null,
+      counts.records,
+      counts.rows,
+      counts.quarantined,
+      counts.outside,
+      ledgerStatus(counts),
+    ],
   );
 }
 
@@ -256,7 +284,11 @@ async function tryFast(conn: DuckDBConnection, batch: Planned[], signal?: AbortS
       const list = ids.join(', ');
       const inWindow = windowSql(spec, window);
       const counts = new Map(
-        (await conn.runAndReadAll(`SELECT file_id, count(*)::DOUBLE, count(*) FILTER (WHERE ${inWindow})::DOUBLE FROM ${spec.table} WHERE file_id IN (${list}) GROUP BY ALL`))
+        (
+          await conn.runAndReadAll(
+            `SELECT file_id, count(*)::DOUBLE, count(*) FILTER (WHERE ${inWindow})::DOUBLE FROM ${spec.table} WHERE file_id IN (${list}) GROUP BY ALL`,
+          )
+        )
           .getRows()
           .map((r) => [Number(r[0]), [Number(r[1]), Number(r[2])]]),
       );
@@ -285,7 +317,11 @@ const RETRY_MS = 200;
  * planned version's is retried, then left out of the ledger (`retry`): only the object's own bytes can
  * reject it.
  */
-async function importCarefully(conn: DuckDBConnection, p: Planned, signal?: AbortSignal): Promise<{ rows: number; quarantined: QuarantineEntry[] } | { retry: string }> {
+async function importCarefully(
+  conn: DuckDBConnection,
+  p: Planned,
+  signal?: AbortSignal,
+): Promise<{ rows: number; quarantined: QuarantineEntry[] } | { retry: string }> {
   let unreadable: string | null = null;
   for (let attempt = 1; p.object.size > 0; attempt++) {
     let failure: Error | null = null;
@@ -308,7 +344,11 @@ async function importCarefully(conn: DuckDBConnection, p: Planned, signal?: Abor
     const target: Target = { fileId, source: p.key, partition: p.object.partition };
     let counts: StagedCounts = { records: 0, rows: 0, quarantined: 0, outside: 0 };
     if (unreadable !== null) {
-      await conn.run(`INSERT INTO lake_quarantine VALUES ($1, $2, 0, $3, NULL)`, [fileId, p.key, `unreadable ${p.object.format} file: ${unreadable.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '')}`]);
+      await conn.run(`INSERT INTO lake_quarantine VALUES ($1, $2, 0, $3, NULL)`, [
+        fileId,
+        p.key,
+        `unreadable ${p.object.format} file: ${unreadable.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '')}`,
+      ]);
       // The whole file is the one record it could not read: `rejected`, not `empty`.
       counts = { records: 1, rows: 0, quarantined: 1, outside: 0 };
     } else if (p.object.size > 0) {

@@ -72,7 +72,10 @@ export function parsePartition(relPath: string): Partition | null {
 
 /** The stream a path belongs to: its file name, else the nearest folder, naming playlog or userlog. */
 export function parseStream(path: string): LogName | null {
-  const segs = path.split(/[\\/]+/).filter(Boolean).reverse();
+  const segs = path
+    .split(/[\\/]+/)
+    .filter(Boolean)
+    .reverse();
   for (const s of segs) {
     const lower = s.toLowerCase();
     const play = lower.includes('playlog');

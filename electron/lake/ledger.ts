@@ -30,8 +30,10 @@ const STAT_CONCURRENCY = 16;
 export async function filesPage(ws: Workspace, req: LakeFilesRequest): Promise<LakeFilesPage> {
   const sort = req.sort ?? 'imported';
   if (!Object.hasOwn(SORTS, sort)) throw new ApiError('BAD_REQUEST', `"sort" must be one of ${Object.keys(SORTS).join(', ')}`);
-  if (req.status !== undefined && !LAKE_FILE_STATUSES.includes(req.status)) throw new ApiError('BAD_REQUEST', `"status" must be one of ${LAKE_FILE_STATUSES.join(', ')}`);
-  if (req.stream !== undefined && !Object.hasOwn(LOGS, req.stream)) throw new ApiError('BAD_REQUEST', `"stream" must be one of ${Object.keys(LOGS).join(', ')}`);
+  if (req.status !== undefined && !LAKE_FILE_STATUSES.includes(req.status))
+    throw new ApiError('BAD_REQUEST', `"status" must be one of ${LAKE_FILE_STATUSES.join(', ')}`);
+  if (req.stream !== undefined && !Object.hasOwn(LOGS, req.stream))
+    throw new ApiError('BAD_REQUEST', `"stream" must be one of ${Object.keys(LOGS).join(', ')}`);
   if (req.search !== undefined && typeof req.search !== 'string') throw new ApiError('BAD_REQUEST', '"search" must be a string');
   const limit = clamp(req.limit ?? FILES_PAGE.default, 1, FILES_PAGE.max);
   const offset = clamp(req.offset ?? 0, 0, Number.MAX_SAFE_INTEGER);

@@ -6,7 +6,8 @@ import { LOGS } from './logs.ts';
 
 export async function partitions(ws: Workspace): Promise<PartitionCount[]> {
   const parts = Object.values(LOGS).map(
-    (s) => `SELECT '${s.name}' AS stream, year, month, day, hour, count(*)::DOUBLE AS rows, count(DISTINCT file_id)::DOUBLE AS files FROM ${s.table} GROUP BY ALL`,
+    (s) =>
+      `SELECT '${s.name}' AS stream, year, month, day, hour, count(*)::DOUBLE AS rows, count(DISTINCT file_id)::DOUBLE AS files FROM ${s.table} GROUP BY ALL`,
   );
   const rows = (await ws.db.runAndReadAll(`${parts.join(' UNION ALL ')} ORDER BY stream, year, month, day, hour`)).getRows();
   return rows.map((r) => ({

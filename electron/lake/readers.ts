@@ -54,8 +54,9 @@ class StageSink {
       a.appendVarchar(parsed.reason);
       a.appendVarchar(raw.slice(0, RAW_LIMIT));
     } else {
-      for (const v of parsed.values) if (v === null) a.appendNull();
-      else a.appendVarchar(v);
+      for (const v of parsed.values)
+        if (v === null) a.appendNull();
+        else a.appendVarchar(v);
       a.appendNull();
       a.appendVarchar(raw.slice(0, RAW_LIMIT));
     }

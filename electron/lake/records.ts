@@ -92,7 +92,11 @@ export class RecordScanner {
         else if (b === OPEN) this.depth++;
         else if (b === CLOSE && --this.depth === 0) {
           const piece = text(i + 1);
-          emit(this.tooLong ? { kind: 'oversized', line: this.startLine, text: piece.slice(0, KEEP_BYTES) } : { kind: 'object', line: this.startLine, text: piece });
+          emit(
+            this.tooLong
+              ? { kind: 'oversized', line: this.startLine, text: piece.slice(0, KEEP_BYTES) }
+              : { kind: 'object', line: this.startLine, text: piece },
+          );
           this.tooLong = false;
           this.state = NONE;
         }

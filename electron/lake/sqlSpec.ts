@@ -111,7 +111,8 @@ export function invalidTextReason(c: LogColumn, text: string): string {
   const bad = (what: string) => `${quoteLiteral(`${c.name} ${what}: `)} || ${shown}`;
   let syntax = bad(`is not a valid ${c.type}`);
   // DuckDB would read `… EST` or `… America/New_York`: a named zone is a guess (EST is three zones).
-  if (c.type === 'TIMESTAMP') syntax = `CASE WHEN lower(trim(${text})) IN ('infinity', '-infinity') THEN ${bad(range!.why)} WHEN TRY_CAST(${text} AS TIMESTAMPTZ) IS NOT NULL THEN ${bad('has an ambiguous time zone or layout (use ISO 8601 with Z or ±HH:MM)')} ELSE ${syntax} END`;
+  if (c.type === 'TIMESTAMP')
+    syntax = `CASE WHEN lower(trim(${text})) IN ('infinity', '-infinity') THEN ${bad(range!.why)} WHEN TRY_CAST(${text} AS TIMESTAMPTZ) IS NOT NULL THEN ${bad('has an ambiguous time zone or layout (use ISO 8601 with Z or ±HH:MM)')} ELSE ${syntax} END`;
   if (!range) return syntax;
   const okSyntax = isInteger(c) ? `(${typed} IS NOT NULL AND regexp_full_match(trim(${text}), '[-+]?[0-9]+'))` : `${typed} IS NOT NULL`;
   return `CASE WHEN ${okSyntax} THEN ${bad(range.why)} ELSE ${syntax} END`;

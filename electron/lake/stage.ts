@@ -63,7 +63,10 @@ export async function promoteStaged(conn: DuckDBConnection, spec: LogSpec, targe
   const ok = spec.columns.map((c) => validText(c, quoteIdent(c.name))).join(' AND ');
   const good = `reason IS NULL AND ${ok}`;
   const typed = spec.columns.map((c) => typedFromText(c, quoteIdent(c.name))).join(', ');
-  const time = typedFromText(spec.columns.find((c) => c.name === spec.timeColumn)!, quoteIdent(spec.timeColumn));
+  const time = typedFromText(
+    spec.columns.find((c) => c.name === spec.timeColumn)!,
+    quoteIdent(spec.timeColumn),
+  );
   const inWindow = windowSql(spec, window, time);
   const why = `CASE ${spec.columns.map((c) => `WHEN NOT ${validText(c, quoteIdent(c.name))} THEN ${invalidTextReason(c, quoteIdent(c.name))}`).join(' ')} END`;
   await conn.run(

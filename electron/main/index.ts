@@ -5,7 +5,17 @@ import { closeWithin, createApp, type App } from '../api/app.ts';
 import { demoWorkspacePath, loadDemoIfEmpty } from '../api/demo.ts';
 import { CONTENT_SECURITY_POLICY } from '../api/http.ts';
 import { resolveWorkspacePath } from '../workspace/paths.ts';
-import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appFilePath, devServerUrl, isOwnRequest, isTrustedSender, navigationAllowed, startUrl, webPreferences } from './security.ts';
+import {
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  appFilePath,
+  devServerUrl,
+  isOwnRequest,
+  isTrustedSender,
+  navigationAllowed,
+  startUrl,
+  webPreferences,
+} from './security.ts';
 import { showInboxNotifications } from './notifications.ts';
 
 // The main process stays thin: one window with locked-down settings, IPC ↔ the same router as browser mode.
@@ -20,7 +30,10 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHE
 
 function fromOurWindow(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  return isTrustedSender({ fromOurWindow: !!window && event.sender === window.webContents, mainFrame: !!frame && frame === window?.webContents.mainFrame, url: frame?.url ?? '' }, rendererUrl);
+  return isTrustedSender(
+    { fromOurWindow: !!window && event.sender === window.webContents, mainFrame: !!frame && frame === window?.webContents.mainFrame, url: frame?.url ?? '' },
+    rendererUrl,
+  );
 }
 
 function workspaceFlag(): string | undefined {

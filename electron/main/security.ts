@@ -11,7 +11,15 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
 /** protocol.registerSchemesAsPrivileged: a standard, secure origin (so CSP 'self' and fetch work), nothing more. */
-export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: false, bypassCSP: false, allowServiceWorkers: false } as const;
+export const APP_SCHEME_PRIVILEGES = {
+  standard: true,
+  secure: true,
+  supportFetchAPI: true,
+  stream: true,
+  corsEnabled: false,
+  bypassCSP: false,
+  allowServiceWorkers: false,
+} as const;
 
 /** webPreferences minus the preload path: isolated, sandboxed, no Node in the page; DevTools only in development. */
 export function webPreferences(packaged: boolean) {
@@ -42,7 +50,7 @@ export function devServerUrl(packaged: boolean, env: Record<string, string | und
   if (!url) return undefined;
   try {
     const u = new URL(url);
-    return (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost')) ? url : undefined;
+    return u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost') ? url : undefined;
   } catch {
     return undefined;
   }

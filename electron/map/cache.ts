@@ -116,7 +116,12 @@ async function build(ws: Workspace, { signal = new AbortController().signal, onP
         await step(2, `INSERT INTO rz_map_xy SELECT posnewx, posnewy FROM lake_playlog_data ORDER BY floor((posnewy - $y0) / $band), posnewx`, { y0, band });
       }
       throwIfCancelled(signal);
-      await conn.run('INSERT OR REPLACE INTO rz_map_meta VALUES (1, $fp, $cell, $x0, $y0)', { fp, cell: cache?.cell ?? null, x0: cache?.x0 ?? null, y0: cache?.y0 ?? null });
+      await conn.run('INSERT OR REPLACE INTO rz_map_meta VALUES (1, $fp, $cell, $x0, $y0)', {
+        fp,
+        cell: cache?.cell ?? null,
+        x0: cache?.x0 ?? null,
+        y0: cache?.y0 ?? null,
+      });
       return cache;
     });
     onProgress?.({ done: 100, total: 100, unit: '%', message: 'built' });

@@ -106,7 +106,11 @@ export async function mapExtent(ws: Workspace): Promise<MapExtent | null> {
   const prof = (await ws.db.runAndReadAll(`SELECT list(DISTINCT uclass ORDER BY uclass) c, min(ulevel) lo, max(ulevel) hi FROM userlog`)).getRowObjectsJS()[0];
   // The fewest decimals (up to 3) that hold a sample of positions exactly.
   const exact = (k: number) => `bool_and(posnewx = round(posnewx, ${k}) AND posnewy = round(posnewy, ${k}))`;
-  const dec = (await ws.db.runAndReadAll(`SELECT CASE WHEN ${exact(0)} THEN 0 WHEN ${exact(1)} THEN 1 WHEN ${exact(2)} THEN 2 ELSE 3 END FROM (SELECT posnewx, posnewy FROM playlog LIMIT 20000)`)).getRows()[0][0];
+  const dec = (
+    await ws.db.runAndReadAll(
+      `SELECT CASE WHEN ${exact(0)} THEN 0 WHEN ${exact(1)} THEN 1 WHEN ${exact(2)} THEN 2 ELSE 3 END FROM (SELECT posnewx, posnewy FROM playlog LIMIT 20000)`,
+    )
+  ).getRows()[0][0];
   return {
     x0: Number(r.x0),
     x1: Number(r.x1),
@@ -127,9 +131,14 @@ export async function mapExtent(ws: Workspace): Promise<MapExtent | null> {
  * position cache when it is usable (the app's MapCacheService also starts a build when it is stale);
  * without it the play log is read, which is correct, only slower.
  */
-export async function density(ws: Workspace, req: DensityRequest, cached: () => Promise<MapCache | null> = async () => (await currentMapCache(ws)) ?? null): Promise<DensityGrid> {
+export async function density(
+  ws: Workspace,
+  req: DensityRequest,
+  cached: () => Promise<MapCache | null> = async () => (await currentMapCache(ws)) ?? null,
+): Promise<DensityGrid> {
   const { x0, x1, y0, y1 } = req;
-  for (const [k, v] of Object.entries({ x0, x1, y0, y1 })) if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `"${k}" must be a number`);
+  for (const [k, v] of Object.entries({ x0, x1, y0, y1 }))
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `"${k}" must be a number`);
   if (!(x1 > x0 && y1 > y0)) throw new ApiError('BAD_REQUEST', 'the viewport must have x1 > x0 and y1 > y0');
   const nx = Math.round(req.nx);
   const ny = Math.round(req.ny);
@@ -145,7 +154,19 @@ export async function density(ws: Workspace, req: DensityRequest, cached: () => 
   let params: Params;
   if (cache && bw >= 2 * cache.cell && bh >= 2 * cache.cell) {
     // Bins of at least two cells: re-bin the cell counts in view, each cell by its centre.
-    params = { x0, y0, bw, bh, cell: cache.cell, cx0: cache.x0, cy0: cache.y0, c0: Math.floor((x0 - cache.x0) / cache.cell), c1: Math.floor((x1 - cache.x0) / cache.cell), r0: Math.floor((y0 - cache.y0) / cache.cell), r1: Math.floor((y1 - cache.y0) / cache.cell) };
+    params = {
+      x0,
+      y0,
+      bw,
+      bh,
+      cell: cache.cell,
+      cx0: cache.x0,
+      cy0: cache.y0,
+      c0: Math.floor((x0 - cache.x0) / cache.cell),
+      c1: Math.floor((x1 - cache.x0) / cache.cell),
+      r0: Math.floor((y0 - cache.y0) / cache.cell),
+      r1: Math.floor((y1 - cache.y0) / cache.cell),
+    };
     sql = `SELECT greatest(0, least(floor(((cx + 0.5) * $cell + $cx0 - $x0) / $bw), ${nx - 1}))::INTEGER AS bx, greatest(0, least(floor(((cy + 0.5) * $cell + $cy0 - $y0) / $bh), ${ny - 1}))::INTEGER AS by, sum(n)::DOUBLE AS n
       FROM rz_map_cells WHERE cx BETWEEN $c0 AND $c1 AND cy BETWEEN $r0 AND $r1 GROUP BY ALL`;
   } else {
@@ -176,7 +197,10 @@ export async function density(ws: Workspace, req: DensityRequest, cached: () => 
 
 /** Points at or above the cut-off (in the viewport, through the filters), highest scores first. */
 export async function overlay(ws: Workspace, req: OverlayRequest): Promise<Overlay> {
-  const { run, cutoff } = await runAndCutoff(ws, { ...(req.runId !== undefined ? { runId: req.runId } : {}), ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}) });
+  const { run, cutoff } = await runAndCutoff(ws, {
+    ...(req.runId !== undefined ? { runId: req.runId } : {}),
+    ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}),
+  });
   const empty = { batch: { rowCount: 0, columns: [] }, total: 0, cutoffValue: cutoff };
   if (!run || !run.keyedByPlaylog || !(await requirePlaylog(ws))) return empty;
   const limit = Math.min(MAX_OVERLAY, Math.max(1, Math.round(req.limit ?? DEFAULT_OVERLAY)));
@@ -199,7 +223,10 @@ export async function overlay(ws: Workspace, req: OverlayRequest): Promise<Overl
 /** The players with positions in a box (click or box-select on the map), most anomalous first. */
 export async function selectPlayers(ws: Workspace, req: SelectionRequest): Promise<SelectedPlayer[]> {
   if (!(await requirePlaylog(ws))) return [];
-  const { run, cutoff } = await runAndCutoff(ws, { ...(req.runId !== undefined ? { runId: req.runId } : {}), ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}) });
+  const { run, cutoff } = await runAndCutoff(ws, {
+    ...(req.runId !== undefined ? { runId: req.runId } : {}),
+    ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}),
+  });
   const scored = run?.keyedByPlaylog ?? false;
   const params: Params = scored ? { run: run!.id, cut: cutoff! } : {};
   const filters = filterSql(req, params, run?.id ?? null);

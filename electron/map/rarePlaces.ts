@@ -35,7 +35,9 @@ async function layer(conn: DuckDBConnection, zones: readonly Zone[], decimals: n
   if (!row) return none(conn);
   const g: PlaceGrid = { x0: Number(row.x0), y0: Number(row.y0), cell: Number(row.cell), rarePlayers: Number(row.rare_players) };
   const cells = await readColumns(
-    await conn.stream(`SELECT ${g.x0}::DOUBLE + cx * ${g.cell}::DOUBLE AS x, ${g.y0}::DOUBLE + cy * ${g.cell}::DOUBLE AS y, players FROM rz_place_cell WHERE players <= ${g.rarePlayers} ORDER BY cx, cy`),
+    await conn.stream(
+      `SELECT ${g.x0}::DOUBLE + cx * ${g.cell}::DOUBLE AS x, ${g.y0}::DOUBLE + cy * ${g.cell}::DOUBLE AS y, players FROM rz_place_cell WHERE players <= ${g.rarePlayers} ORDER BY cx, cy`,
+    ),
   );
   const privateMax = Math.max(2, Math.ceil(g.rarePlayers / 4));
   const ok = 'isfinite(posnewx) AND isfinite(posnewy) AND abs(posnewx) < 1e12 AND abs(posnewy) < 1e12';
@@ -85,6 +87,12 @@ async function ringMedian(conn: DuckDBConnection, s: CellSuggestion): Promise<nu
 }
 
 function reasonOf(s: CellSuggestion, around: number): string {
-  const who = s.players.length === 1 ? `1 player (#${s.players[0]})` : `${s.players.length} players (${s.players.slice(0, 5).map((p) => `#${p}`).join(', ')}${s.players.length > 5 ? ', …' : ''})`;
+  const who =
+    s.players.length === 1
+      ? `1 player (#${s.players[0]})`
+      : `${s.players.length} players (${s.players
+          .slice(0, 5)
+          .map((p) => `#${p}`)
+          .join(', ')}${s.players.length > 5 ? ', …' : ''})`;
   return `${who} dwelt ${s.rows} rows over ${s.cells} rare cells; cells around: ~${around} players`;
 }

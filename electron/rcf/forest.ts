@@ -100,7 +100,10 @@ class TreeBuilder {
   private pts!: Float64Array;
   private rng!: Rng;
 
-  constructor(private nodes: NodeArrays, maxPoints: number) {
+  constructor(
+    private nodes: NodeArrays,
+    maxPoints: number,
+  ) {
     this.perm = new Int32Array(maxPoints);
   }
 

@@ -23,5 +23,13 @@ export { dedupeRows, scatter, RowMemo, type Deduped } from './dedupe.ts';
 export { checkPoints } from './validate.ts';
 export { mean, sd, cutoff, spearman, type CutoffRule } from './stats.ts';
 export { Rng } from './random.ts';
-export { ThresholdedDetector, defaultMinScore, resolveDetectorParams, type DetectorParams, type DetectorState, type Detection, type Incident } from './threshold/detector.ts';
+export {
+  ThresholdedDetector,
+  defaultMinScore,
+  resolveDetectorParams,
+  type DetectorParams,
+  type DetectorState,
+  type Detection,
+  type Incident,
+} from './threshold/detector.ts';
 export { serializeDetector, deserializeDetector } from './threshold/serialize.ts';

@@ -91,7 +91,8 @@ function parents(left: Int32Array, right: Int32Array): Int32Array {
   const parent = new Int32Array(left.length).fill(-1);
   for (let i = 0; i < left.length; i++) {
     if (left[i] < 0) continue;
-    if (left[i] >= left.length || right[i] < 0 || right[i] >= left.length) throw new RcfInputError('RCF model is corrupt: a child link points outside the tree');
+    if (left[i] >= left.length || right[i] < 0 || right[i] >= left.length)
+      throw new RcfInputError('RCF model is corrupt: a child link points outside the tree');
     parent[left[i]] = i;
     parent[right[i]] = i;
   }
@@ -147,7 +148,22 @@ function treeLayout(capacity: number, dims: number): [SectionKind, number][] {
 
 function treeSections(t: StreamingTreeState): Section[] {
   const n = t.nodes;
-  return [Int32Array.of(t.root, t.freeTop, t.size, 0), t.rng, n.left, n.right, n.parent, n.cutDim, n.mass, t.free, t.slots, n.cutValue, n.rangeSum, n.box, t.weights, t.stored];
+  return [
+    Int32Array.of(t.root, t.freeTop, t.size, 0),
+    t.rng,
+    n.left,
+    n.right,
+    n.parent,
+    n.cutDim,
+    n.mass,
+    t.free,
+    t.slots,
+    n.cutValue,
+    n.rangeSum,
+    n.box,
+    t.weights,
+    t.stored,
+  ];
 }
 
 const sectionBytes = (kind: SectionKind, count: number) => pad8(count * SECTION_ARRAY[kind].BYTES_PER_ELEMENT);
@@ -159,7 +175,18 @@ export function serializeStreamingForest(forest: StreamingForest): Uint8Array {
   const size = sections.reduce((sum, a) => sum + pad8(a.byteLength), STREAMING_HEADER);
   const buf = new ArrayBuffer(size);
   const view = new DataView(buf);
-  const u32 = [STREAMING_MAGIC, STREAMING_VERSION, s.inputDims, params.numTrees, params.samplesPerTree, params.shingleSize, s.trees.from, s.trees.to, s.shingler.next, s.shingler.filled];
+  const u32 = [
+    STREAMING_MAGIC,
+    STREAMING_VERSION,
+    s.inputDims,
+    params.numTrees,
+    params.samplesPerTree,
+    params.shingleSize,
+    s.trees.from,
+    s.trees.to,
+    s.shingler.next,
+    s.shingler.filled,
+  ];
   u32.forEach((v, i) => view.setUint32(4 * i, v, true));
   [params.seed, params.timeDecay, params.outputAfter, s.seen].forEach((v, i) => view.setFloat64(40 + 8 * i, v, true));
   let off = STREAMING_HEADER;
@@ -200,7 +227,9 @@ export function deserializeStreamingForest(bytes: Uint8Array): StreamingForest {
   const ring = read('f64', dims);
   const treeStates: StreamingTreeState[] = [];
   for (let t = from; t < to; t++) {
-    const [head, rng, left, right, parent, cutDim, mass, free, slots, cutValue, rangeSum, box, weights, stored] = layout.map(([kind, count]) => read(kind, count));
+    const [head, rng, left, right, parent, cutDim, mass, free, slots, cutValue, rangeSum, box, weights, stored] = layout.map(([kind, count]) =>
+      read(kind, count),
+    );
     const [root, freeTop, size] = head as Int32Array;
     const nodes: NodeArrays = { dims, left, right, parent, cutDim, cutValue, mass, box, rangeSum } as NodeArrays;
     treeStates.push({ root, freeTop, size, nodes, free, slots, weights, stored, rng } as StreamingTreeState);

@@ -17,7 +17,10 @@ export class Shingler {
   private next = 0;
   private filled = 0;
 
-  constructor(readonly dims: number, readonly size: number) {
+  constructor(
+    readonly dims: number,
+    readonly size: number,
+  ) {
     checkInt(size, 'shingleSize', 1, 1 << 16);
     this.ring = new Float64Array(dims * size);
   }

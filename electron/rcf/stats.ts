@@ -40,7 +40,7 @@ export function cutoff(scores: ArrayLike<number>, rule: CutoffRule): number {
 export function ranks(xs: ArrayLike<number>): Float64Array {
   const order = Array.from({ length: xs.length }, (_, i) => i).sort((a, b) => xs[a] - xs[b]);
   const r = new Float64Array(xs.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && xs[order[j + 1]] === xs[order[i]]) j++;
     const avg = (i + j) / 2 + 1;

@@ -84,7 +84,11 @@ export class StreamingForest {
   private seen = 0;
   private range: { from: number; to: number };
 
-  constructor(readonly inputDims: number, params: StreamingParams = {}, trees?: { from: number; to: number }) {
+  constructor(
+    readonly inputDims: number,
+    params: StreamingParams = {},
+    trees?: { from: number; to: number },
+  ) {
     checkInt(inputDims, 'dims', 1);
     this.params = resolveStreamingParams(params);
     const { numTrees, samplesPerTree, shingleSize, timeDecay, seed } = this.params;
@@ -281,7 +285,13 @@ class StreamingTree {
   private stored: Float64Array;
 
   /** A fresh tree, or with `saved` one that goes on from a saved state (taking over its arrays). */
-  constructor(dims: number, private capacity: number, private decay: number, private rng: Rng, saved?: StreamingTreeState) {
+  constructor(
+    dims: number,
+    private capacity: number,
+    private decay: number,
+    private rng: Rng,
+    saved?: StreamingTreeState,
+  ) {
     this.dims = dims;
     this.path = new Int32Array(capacity + 1);
     this.ext = new Float64Array(2 * dims);
@@ -528,5 +538,5 @@ function checkTreeState(s: StreamingTreeState, dims: number, capacity: number): 
   checkInt(s.root, 'tree state root', -1, nodes - 1);
   checkInt(s.freeTop, 'tree state free-list top', 0, nodes);
   checkInt(s.size, 'tree state sample size', 0, capacity);
-  if ((s.root < 0) !== (s.size === 0)) throw new RcfInputError('tree state: the tree and its sample disagree about being empty');
+  if (s.root < 0 !== (s.size === 0)) throw new RcfInputError('tree state: the tree and its sample disagree about being empty');
 }

@@ -26,7 +26,10 @@ export interface ConnectOptions {
 
 /** The shared files the SDK reads, where it looks for them. */
 function sharedFiles(): string[] {
-  return [process.env.AWS_CONFIG_FILE || join(getHomeDir(), '.aws', 'config'), process.env.AWS_SHARED_CREDENTIALS_FILE || join(getHomeDir(), '.aws', 'credentials')];
+  return [
+    process.env.AWS_CONFIG_FILE || join(getHomeDir(), '.aws', 'config'),
+    process.env.AWS_SHARED_CREDENTIALS_FILE || join(getHomeDir(), '.aws', 'credentials'),
+  ];
 }
 
 /**
@@ -48,7 +51,10 @@ function profileInForce(source: Pick<S3Source, 'profile'>): string | undefined {
 /** Region as the AWS CLI finds it: the source, then AWS_REGION, then the profile; never the instance metadata. */
 export async function resolveRegion(source: Pick<S3Source, 'bucket' | 'region' | 'profile' | 'endpoint'>): Promise<string> {
   if (source.region) return source.region;
-  const found = await loadConfig<string | undefined>({ ...NODE_REGION_CONFIG_OPTIONS, default: () => undefined }, source.profile ? { profile: source.profile } : {})().catch(() => undefined);
+  const found = await loadConfig<string | undefined>(
+    { ...NODE_REGION_CONFIG_OPTIONS, default: () => undefined },
+    source.profile ? { profile: source.profile } : {},
+  )().catch(() => undefined);
   if (found) return found;
   // S3-compatible stores rarely care about the region but the signature needs one.
   if (source.endpoint) return 'us-east-1';

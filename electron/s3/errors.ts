@@ -13,7 +13,18 @@ export interface ErrorContext {
 /** A named profile is missing from ~/.aws, signs in through SSO, or gets its credentials another way (keys, process, role…). */
 export type ProfileSetup = 'missing' | 'sso' | 'other';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE', 'ENETDOWN', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENETDOWN',
+  'ECONNABORTED',
+]);
 
 interface SdkErrorShape {
   name?: string;
@@ -55,7 +66,10 @@ function loginHint(profile?: string): string {
 
 /** A profile name that no shared file declares: a typo or the wrong machine, not a login problem. */
 export function missingProfileError(profile: string, files: string[]): ApiError {
-  return new ApiError('NO_CREDENTIALS', `There is no AWS profile "${profile}" in ${files.join(' or ')}: check the profile name (\`aws configure list-profiles\` lists them).`);
+  return new ApiError(
+    'NO_CREDENTIALS',
+    `There is no AWS profile "${profile}" in ${files.join(' or ')}: check the profile name (\`aws configure list-profiles\` lists them).`,
+  );
 }
 
 /**
@@ -67,15 +81,23 @@ function ssoFailure(message: string, ctx: ErrorContext, profileText: string): Ap
   const bySdkText = /\bsso\b/i.test(message);
   if (!bySdkText && ctx.profileSetup !== 'sso') return undefined;
   const login = `run \`${loginHint(ctx.profile)}\` and sync again`;
-  if (bySdkText && /expired|cannot refresh/i.test(message)) return new ApiError('NO_CREDENTIALS', `The AWS SSO session for ${profileText} has expired: ${login}.`);
+  if (bySdkText && /expired|cannot refresh/i.test(message))
+    return new ApiError('NO_CREDENTIALS', `The AWS SSO session for ${profileText} has expired: ${login}.`);
   if (bySdkText && /not found|invalid|login/i.test(message)) {
     return new ApiError('NO_CREDENTIALS', `There is no AWS SSO session for ${profileText} (never signed in, or ~/.aws/sso/cache was cleared): ${login}.`);
   }
   const net = networkCodeInText(message);
-  if (net) return new ApiError('NO_CREDENTIALS', `Cannot reach AWS SSO for ${profileText} (${net}): the network is down. Everything already synced still works offline.`);
+  if (net)
+    return new ApiError(
+      'NO_CREDENTIALS',
+      `Cannot reach AWS SSO for ${profileText} (${net}): the network is down. Everything already synced still works offline.`,
+    );
   // The portal refused a token that looks valid here: signed out elsewhere, revoked, or no such role.
   const refusal = message.match(/\b\w+Exception\b/)?.[0];
-  return new ApiError('NO_CREDENTIALS', `AWS SSO refused the session for ${profileText}${refusal ? ` (${refusal})` : ''}: ${login}; if it persists, check sso_account_id and sso_role_name in the profile.`);
+  return new ApiError(
+    'NO_CREDENTIALS',
+    `AWS SSO refused the session for ${profileText}${refusal ? ` (${refusal})` : ''}: ${login}; if it persists, check sso_account_id and sso_role_name in the profile.`,
+  );
 }
 
 /**
@@ -99,27 +121,44 @@ export function describeS3Error(e: unknown, ctx: ErrorContext): ApiError {
   // A credential_process or container provider that hands back credentials past their expiry says so in its message.
   const expiredByProvider = /\bexpired\b/i.test(message) && /credential/i.test(message) && !status;
   if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || name === 'TokenRefreshRequired' || expiredByProvider) {
-    return new ApiError('NO_CREDENTIALS', `The AWS credentials from ${profileText} have expired: refresh them (for SSO: \`${loginHint(ctx.profile)}\`) and sync again.`);
+    return new ApiError(
+      'NO_CREDENTIALS',
+      `The AWS credentials from ${profileText} have expired: refresh them (for SSO: \`${loginHint(ctx.profile)}\`) and sync again.`,
+    );
   }
-  if (name === 'CredentialsProviderError' || /could not load credentials|profile .* could not be found|credential/i.test(message) && !status) {
+  if (name === 'CredentialsProviderError' || (/could not load credentials|profile .* could not be found|credential/i.test(message) && !status)) {
     const detail = ctx.profile
       ? `the AWS profile "${ctx.profile}" gave no credentials (check ~/.aws/config and ~/.aws/credentials, or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)`
       : 'none were found in the environment, ~/.aws/config, ~/.aws/credentials, SSO, credential_process or instance metadata';
     return new ApiError('NO_CREDENTIALS', `No AWS credentials: ${detail}. Set a profile on the source or run \`aws configure\`.`);
   }
   if (['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AllAccessDisabled', 'AccountProblem', 'InvalidToken'].includes(name) || status === 403) {
-    return new ApiError('S3_ERROR', `Access denied to ${where(ctx)} for ${profileText} (${name}): the keys are wrong or lack s3:ListBucket / s3:GetObject on this bucket.`);
+    return new ApiError(
+      'S3_ERROR',
+      `Access denied to ${where(ctx)} for ${profileText} (${name}): the keys are wrong or lack s3:ListBucket / s3:GetObject on this bucket.`,
+    );
   }
-  if (name === 'NoSuchBucket') return new ApiError('S3_ERROR', `The bucket "${ctx.bucket}" does not exist${ctx.endpoint ? ` at ${ctx.endpoint}` : ''}: check the bucket name${ctx.endpoint ? ' and the endpoint' : ''}.`);
+  if (name === 'NoSuchBucket')
+    return new ApiError(
+      'S3_ERROR',
+      `The bucket "${ctx.bucket}" does not exist${ctx.endpoint ? ` at ${ctx.endpoint}` : ''}: check the bucket name${ctx.endpoint ? ' and the endpoint' : ''}.`,
+    );
   if (name === 'NoSuchKey') return new ApiError('S3_ERROR', `${where(ctx)} no longer exists (deleted after listing); sync again.`);
   if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || name === 'IllegalLocationConstraintException' || status === 301) {
     const actual = err.$response?.headers?.['x-amz-bucket-region'];
-    return new ApiError('S3_ERROR', `Wrong region for bucket "${ctx.bucket}": it is not in ${ctx.region ?? 'the configured region'}${actual ? `; it is in ${actual}` : ''}. Set the source's region${actual ? ` to ${actual}` : ''}.`);
+    return new ApiError(
+      'S3_ERROR',
+      `Wrong region for bucket "${ctx.bucket}": it is not in ${ctx.region ?? 'the configured region'}${actual ? `; it is in ${actual}` : ''}. Set the source's region${actual ? ` to ${actual}` : ''}.`,
+    );
   }
-  if (name === 'PreconditionFailed' || status === 412) return new ApiError('S3_ERROR', `${where(ctx)} changed while it was downloading; sync again to fetch the new version.`);
+  if (name === 'PreconditionFailed' || status === 412)
+    return new ApiError('S3_ERROR', `${where(ctx)} changed while it was downloading; sync again to fetch the new version.`);
   const net = networkCode(err);
   if (net) {
-    return new ApiError('S3_ERROR', `Cannot reach S3${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${net}): the network is down or the endpoint is wrong. Everything already synced still works offline.`);
+    return new ApiError(
+      'S3_ERROR',
+      `Cannot reach S3${ctx.endpoint ? ` at ${ctx.endpoint}` : ''} (${net}): the network is down or the endpoint is wrong. Everything already synced still works offline.`,
+    );
   }
   if (/Region is missing/i.test(message)) return new ApiError('BAD_REQUEST', `No AWS region: set the source's region, AWS_REGION, or region in the profile.`);
   return new ApiError('S3_ERROR', redactSecrets(`${where(ctx)}: ${name}${status ? ` (HTTP ${status})` : ''}: ${message}`));

@@ -59,7 +59,18 @@ export async function followSource(deps: FollowDeps, source: S3Source, options: 
   const range = parseHourRange(source.from, source.to);
   const saved = await store.watermark(source.name);
   let watermark = saved ? parseHour(saved, 'watermark') : Math.max(range.from, Math.min(range.to, hourStart(now()) - HOUR_MS));
-  const status: FollowStatus = { source: source.name, state: 'starting', message: 'starting', watermark: hourText(watermark), everyMs: options.everyMs, ticks: 0, objects: 0, rows: 0, scoredRows: 0, lastListings: 0 };
+  const status: FollowStatus = {
+    source: source.name,
+    state: 'starting',
+    message: 'starting',
+    watermark: hourText(watermark),
+    everyMs: options.everyMs,
+    ticks: 0,
+    objects: 0,
+    rows: 0,
+    scoredRows: 0,
+    lastListings: 0,
+  };
   let told = '';
   const tell = (patch: Partial<FollowStatus>) => {
     Object.assign(status, patch);
@@ -83,7 +94,12 @@ export async function followSource(deps: FollowDeps, source: S3Source, options: 
       const prefixes = hourPrefixes(source.prefixes, hours);
       // Rows are kept from the source's first hour on; the upper bound leaves room for clocks a little ahead.
       const window = { from: range.from, to: current + 2 * HOUR_MS };
-      const summary = await syncSource(deps, source, { signal: ctx.signal, maxAttempts: options.maxAttempts ?? 2, scope: { prefixes, window }, onProgress: (p) => p.unit !== 'prefixes' && ctx.progress(p) });
+      const summary = await syncSource(deps, source, {
+        signal: ctx.signal,
+        maxAttempts: options.maxAttempts ?? 2,
+        scope: { prefixes, window },
+        onProgress: (p) => p.unit !== 'prefixes' && ctx.progress(p),
+      });
       // Stopped during the tick: what it imported is recorded; the next follow scores it (rows after the last scored).
       // A failed scoring of imported rows is tried again on the next tick, whether or not it imports more.
       let scored = 0;
@@ -96,12 +112,28 @@ export async function followSource(deps: FollowDeps, source: S3Source, options: 
       if (summary.errors.length === 0) watermark = Math.max(watermark, current - HOUR_MS);
       await store.save(source.name, hourText(watermark), options.everyMs);
       failures = 0;
-      Object.assign(status, { ticks: status.ticks + 1, objects: status.objects + summary.downloaded, rows: status.rows + summary.rows, scoredRows: status.scoredRows + scored, lastListings: prefixes.length, lastTickAt: new Date(now()).toISOString(), watermark: hourText(watermark) });
+      Object.assign(status, {
+        ticks: status.ticks + 1,
+        objects: status.objects + summary.downloaded,
+        rows: status.rows + summary.rows,
+        scoredRows: status.scoredRows + scored,
+        lastListings: prefixes.length,
+        lastTickAt: new Date(now()).toISOString(),
+        watermark: hourText(watermark),
+      });
       options.onTick?.({ summary, listings: prefixes.length, hours: hours.map(hourText), status: { ...status }, ms: performance.now() - started });
       ctx.progress({ done: status.ticks, total: 0, unit: 'ticks', message: status.message });
       const caughtUp = hours.length <= 2 || current === hourStart(now());
-      if (summary.errors.length > 0) tell({ state: 'following', message: `${summary.errors.length} object${summary.errors.length === 1 ? '' : 's'} failed (retried next tick): ${summary.errors[0].message}` });
-      else if (summary.rows > 0 || summary.downloaded > 0) tell({ state: 'following', message: `imported ${summary.rows.toLocaleString('en-US')} rows from ${summary.downloaded} new object${summary.downloaded === 1 ? '' : 's'}` });
+      if (summary.errors.length > 0)
+        tell({
+          state: 'following',
+          message: `${summary.errors.length} object${summary.errors.length === 1 ? '' : 's'} failed (retried next tick): ${summary.errors[0].message}`,
+        });
+      else if (summary.rows > 0 || summary.downloaded > 0)
+        tell({
+          state: 'following',
+          message: `imported ${summary.rows.toLocaleString('en-US')} rows from ${summary.downloaded} new object${summary.downloaded === 1 ? '' : 's'}`,
+        });
       else if (caughtUp) tell({ state: 'caught-up', message: `caught up to ${hourText(current)}` });
       await sleep(options.everyMs, ctx.signal);
     } catch (e) {
@@ -116,5 +148,12 @@ export async function followSource(deps: FollowDeps, source: S3Source, options: 
     }
   }
   tell({ state: 'stopped', message: 'stopped' });
-  return { source: source.name, ticks: status.ticks, objects: status.objects, rows: status.rows, scoredRows: status.scoredRows, watermark: hourText(watermark) };
+  return {
+    source: source.name,
+    ticks: status.ticks,
+    objects: status.objects,
+    rows: status.rows,
+    scoredRows: status.scoredRows,
+    watermark: hourText(watermark),
+  };
 }

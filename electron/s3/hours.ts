@@ -28,7 +28,8 @@ export interface HourRange {
 export function parseHourRange(from: string, to: string): HourRange {
   const range = { from: parseHour(from, 'from'), to: parseHour(to, 'to') };
   if (range.to < range.from) throw new ApiError('BAD_REQUEST', `"to" (${to}) is before "from" (${from})`);
-  if ((range.to - range.from) / HOUR_MS + 1 > MAX_HOURS) throw new ApiError('BAD_REQUEST', `the range ${from} … ${to} is longer than ${MAX_HOURS} hours; pull it in parts`);
+  if ((range.to - range.from) / HOUR_MS + 1 > MAX_HOURS)
+    throw new ApiError('BAD_REQUEST', `the range ${from} … ${to} is longer than ${MAX_HOURS} hours; pull it in parts`);
   return range;
 }
 
@@ -53,7 +54,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function listingPrefixes(prefixes: string[], range: HourRange): string[] {
   const last = range.to + HOUR_MS; // the hour after the range
   const parts: string[] = [];
-  for (let t = range.from; t <= last; ) {
+  for (let t = range.from; t <= last;) {
     const d = new Date(t);
     const day = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/`;
     const dayStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());

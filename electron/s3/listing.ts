@@ -23,7 +23,13 @@ export interface ListingProgress {
  * Lists every object under the given prefixes (ListObjectsV2 pages of 1,000), sorted by key. Reports
  * after every page; the signal also aborts the page request in flight, so a slow listing stops at once.
  */
-export async function listObjects(client: S3Client, bucket: string, prefixes: string[], signal: AbortSignal, onProgress?: (p: ListingProgress) => void): Promise<ListedObject[]> {
+export async function listObjects(
+  client: S3Client,
+  bucket: string,
+  prefixes: string[],
+  signal: AbortSignal,
+  onProgress?: (p: ListingProgress) => void,
+): Promise<ListedObject[]> {
   const found = new Map<string, ListedObject>();
   let prefixesDone = 0;
   const report = () => onProgress?.({ prefixesDone, prefixes: prefixes.length, objects: found.size });

@@ -37,7 +37,8 @@ export function validateSource(input: unknown): S3Source {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ApiError('BAD_REQUEST', '"endpoint" must be an http:// or https:// URL');
     // The workspace never holds a secret, so keys in the URL are refused rather than saved.
-    if (url.username || url.password) throw new ApiError('BAD_REQUEST', '"endpoint" must not contain credentials; put them in an AWS profile or the environment');
+    if (url.username || url.password)
+      throw new ApiError('BAD_REQUEST', '"endpoint" must not contain credentials; put them in an AWS profile or the environment');
   }
   const from = typeof s.from === 'string' ? s.from.trim() : '';
   const to = typeof s.to === 'string' ? s.to.trim() : '';
@@ -76,10 +77,16 @@ export class SourceStore {
 
   async save(input: unknown): Promise<S3Source> {
     const s = validateSource(input);
-    await this.db.run(
-      `INSERT OR REPLACE INTO s3_source VALUES ($1, $2, $3::VARCHAR[], $4, $5, $6, $7, $8, now()::TIMESTAMP)`,
-      [s.name, s.bucket, listValue(s.prefixes), s.region ?? null, s.profile ?? null, s.endpoint ?? null, s.from, s.to],
-    );
+    await this.db.run(`INSERT OR REPLACE INTO s3_source VALUES ($1, $2, $3::VARCHAR[], $4, $5, $6, $7, $8, now()::TIMESTAMP)`, [
+      s.name,
+      s.bucket,
+      listValue(s.prefixes),
+      s.region ?? null,
+      s.profile ?? null,
+      s.endpoint ?? null,
+      s.from,
+      s.to,
+    ]);
     return s;
   }
 

@@ -82,11 +82,19 @@ async function listAndPlan(deps: SyncDeps, source: S3Source, options: SyncOption
   const eventTime = eventTimeWindow(range);
   const window = options.scope?.window ?? { from: eventTime.from.getTime(), to: eventTime.to.getTime() };
   const prefixes = options.scope?.prefixes ?? listingPrefixes(source.prefixes, range);
-  const conn = await (deps.connect ?? connect)(source, { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
+  const conn = await (deps.connect ?? connect)(source, {
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  });
   try {
     await checkCredentials(conn, source);
     const listing = (p: ListingProgress) =>
-      options.onProgress?.({ done: p.prefixesDone, total: p.prefixes, unit: 'prefixes', message: `listing s3://${source.bucket}: ${p.objects.toLocaleString('en-US')} objects so far` });
+      options.onProgress?.({
+        done: p.prefixesDone,
+        total: p.prefixes,
+        unit: 'prefixes',
+        message: `listing s3://${source.bucket}: ${p.objects.toLocaleString('en-US')} objects so far`,
+      });
     listing({ prefixesDone: 0, prefixes: prefixes.length, objects: 0 });
     let listed: ListedObject[];
     try {
@@ -209,7 +217,11 @@ export async function syncSource(deps: SyncDeps, source: S3Source, options: Sync
       rows = result.rows;
       ignored = result.ignored;
       const passedOver = new Set(ignored.map((i) => i.key));
-      await ledger.markImported(source.bucket, toImport.filter((o) => !passedOver.has(o.key)), union);
+      await ledger.markImported(
+        source.bucket,
+        toImport.filter((o) => !passedOver.has(o.key)),
+        union,
+      );
     }
     return {
       listed: listed.length,

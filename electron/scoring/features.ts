@@ -39,7 +39,12 @@ const SETS: Record<FeatureSet, { columns: string[]; from: string; features: stri
   movement: {
     columns: ['x', 'y', 'step', 'dt_seconds'],
     from: 'movement',
-    features: ['posnewx AS x', 'posnewy AS y', 'step', 'least(coalesce(dt_seconds, 0), coalesce((SELECT max(session_gap) FROM rz_rule_learned), 900)) AS dt_seconds'],
+    features: [
+      'posnewx AS x',
+      'posnewy AS y',
+      'step',
+      'least(coalesce(dt_seconds, 0), coalesce((SELECT max(session_gap) FROM rz_rule_learned), 900)) AS dt_seconds',
+    ],
   },
 };
 

@@ -45,7 +45,10 @@ async function liveState(ws: Workspace, run: ScoringRun): Promise<LiveState> {
 async function runSource(ws: Workspace, run: ScoringRun): Promise<FeatureSource> {
   const source = run.features === 'points' || run.features === 'movement' ? featureSet(run.features) : await querySource(ws, run.query);
   if (source.featureColumns.join() !== run.featureColumns.join()) {
-    throw new ApiError('BAD_REQUEST', `run ${run.id} was trained on ${run.featureColumns.join(', ')} but its features now read ${source.featureColumns.join(', ')}: retrain`);
+    throw new ApiError(
+      'BAD_REQUEST',
+      `run ${run.id} was trained on ${run.featureColumns.join(', ')} but its features now read ${source.featureColumns.join(', ')}: retrain`,
+    );
   }
   return source;
 }
@@ -57,7 +60,8 @@ async function runSource(ws: Workspace, run: ScoringRun): Promise<FeatureSource>
 export async function scoreNewRows(ws: Workspace, scorer: BatchScorer, ctx: WorkContext): Promise<LiveResult> {
   const run = await latestRun(ws);
   if (!run) return { runId: null, rows: 0, above: 0, skipped: 'no scoring run yet: score once, then new rows are scored live' };
-  if (!run.keyedByPlaylog) return { runId: run.id, rows: 0, above: 0, skipped: `run ${run.id} is not keyed by play-log rows: retrain with a feature set to score live` };
+  if (!run.keyedByPlaylog)
+    return { runId: run.id, rows: 0, above: 0, skipped: `run ${run.id} is not keyed by play-log rows: retrain with a feature set to score live` };
   const state = await liveState(ws, run);
   const source = await runSource(ws, run);
   const conn = await ws.connect();
@@ -78,7 +82,12 @@ export async function scoreNewRows(ws: Workspace, scorer: BatchScorer, ctx: Work
     }
     ctx.progress({ done: 0, total: n, unit: 'rows', message: `scoring ${n.toLocaleString('en-US')} new rows with run ${run.id}'s forest` });
     const model = await runModel(ws, run.id);
-    const { scores } = await scorer.scoreBatch(points, dims, { numTrees: run.trees, samplesPerTree: run.samples, seed: run.seed }, { signal: ctx.signal, model, columns: source.featureColumns });
+    const { scores } = await scorer.scoreBatch(
+      points,
+      dims,
+      { numTrees: run.trees, samplesPerTree: run.samples, seed: run.seed },
+      { signal: ctx.signal, model, columns: source.featureColumns },
+    );
     if (ctx.signal.aborted) throw new ApiError('CANCELLED', 'live scoring cancelled');
     const rowIds = numberValues(batch.columns[0]);
     const pidx = source.hasPidx ? numberValues(batch.columns[1]) : null;
@@ -91,7 +100,11 @@ export async function scoreNewRows(ws: Workspace, scorer: BatchScorer, ctx: Work
         listValue(pidx ? [...pidx] : new Array<null>(n).fill(null)),
         listValue([...scores]),
       ]);
-      await conn.run('UPDATE rz_live_score SET last_row_id = $2, live_rows = live_rows + $3, updated_at = now()::TIMESTAMP WHERE run_id = $1', [run.id, rowIds[n - 1], n]);
+      await conn.run('UPDATE rz_live_score SET last_row_id = $2, live_rows = live_rows + $3, updated_at = now()::TIMESTAMP WHERE run_id = $1', [
+        run.id,
+        rowIds[n - 1],
+        n,
+      ]);
     });
     ctx.progress({ done: n, total: n, unit: 'rows', message: `scored ${n.toLocaleString('en-US')} new rows` });
     return { runId: run.id, rows: n, above };
@@ -112,7 +125,9 @@ export async function liveScoring(ws: Workspace, runId?: number): Promise<LiveSc
        FROM rz_score WHERE run_id = $1`,
       [run.id, trainLast, run.cutoffValue],
     )
-  ).getRows()[0].map(Number);
+  )
+    .getRows()[0]
+    .map(Number);
   const [trainRows, trainAbove, liveRows, liveAbove] = r;
   const trainShare = trainRows ? trainAbove / trainRows : 0;
   const liveShare = liveRows ? liveAbove / liveRows : 0;

@@ -1,6 +1,16 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { scatter, RcfInputError, drawSamples, resolveForestParams, type ForestParams, deserializeForest, resolveStreamingParams, type StreamingParams, checkPoints } from '../rcf/index.ts';
+import {
+  scatter,
+  RcfInputError,
+  drawSamples,
+  resolveForestParams,
+  type ForestParams,
+  deserializeForest,
+  resolveStreamingParams,
+  type StreamingParams,
+  checkPoints,
+} from '../rcf/index.ts';
 import { startWorker } from '../util/worker.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 

@@ -1,5 +1,16 @@
 import { parentPort } from 'node:worker_threads';
-import { attributePoints, attributionScores, buildForest, scorePoints, type Forest, dedupeRows, RcfInputError, deserializeForest, serializeForest, StreamingForest } from '../rcf/index.ts';
+import {
+  attributePoints,
+  attributionScores,
+  buildForest,
+  scorePoints,
+  type Forest,
+  dedupeRows,
+  RcfInputError,
+  deserializeForest,
+  serializeForest,
+  StreamingForest,
+} from '../rcf/index.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 /** Scoring worker: trains forests, holds the current jobs' models, scores chunks. All state is per job. */
@@ -48,7 +59,12 @@ port.on('message', (msg: ToWorker) => {
     // Bad input is the caller's to report; anything else is a bug, reported with its stack.
     const err = e as Error;
     const task = 'task' in msg ? msg.task : -1;
-    reply({ type: 'failed', task, name: err instanceof RcfInputError ? 'RcfInputError' : 'Error', message: err instanceof RcfInputError ? err.message : (err.stack ?? String(err)) });
+    reply({
+      type: 'failed',
+      task,
+      name: err instanceof RcfInputError ? 'RcfInputError' : 'Error',
+      message: err instanceof RcfInputError ? err.message : (err.stack ?? String(err)),
+    });
   }
 });
 

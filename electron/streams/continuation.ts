@@ -76,7 +76,8 @@ export function planContinue(saved: SavedForest[], basis: string, keys: KeyWindo
   if (saved.length === 0) return { rescore: 'there are no saved forests to continue from (none yet, or the stream has too many keys to keep them)' };
   if (saved.some((s) => s.basis !== basis)) return { rescore: 'the definition or forest settings changed since the forests were saved' };
   const { runId, learned, firstWindow } = saved[0];
-  if (saved.some((s) => s.runId !== runId || s.learned !== learned || s.firstWindow !== firstWindow)) return { rescore: 'the saved forests do not belong to one run' };
+  if (saved.some((s) => s.runId !== runId || s.learned !== learned || s.firstWindow !== firstWindow))
+    return { rescore: 'the saved forests do not belong to one run' };
   const byKey = new Map(keys.map((k) => [k.key, k]));
   for (const s of saved) {
     const now = byKey.get(s.key);

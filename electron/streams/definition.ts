@@ -43,7 +43,8 @@ const KINDS: MeasureKind[] = ['count', 'sum', 'avg', 'min', 'max', 'ratio'];
 export function validateDefinition(input: StreamDefinitionInput): StreamDefinition {
   if (!input || typeof input !== 'object') throw new ApiError('BAD_REQUEST', 'definition must be an object');
   const name = String(input.name ?? '').trim();
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) throw new ApiError('BAD_REQUEST', `stream name "${name}" must be 1–64 letters, digits, _ . - (starting with a letter or digit)`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name))
+    throw new ApiError('BAD_REQUEST', `stream name "${name}" must be 1–64 letters, digits, _ . - (starting with a letter or digit)`);
   const table = input.sourceTable?.trim();
   const query = input.sourceQuery?.trim().replace(/;\s*$/, '');
   if (!!table === !!query) throw new ApiError('BAD_REQUEST', 'give exactly one of sourceTable and sourceQuery');
@@ -86,7 +87,12 @@ function validateMeasure(m: MeasureDef): MeasureDef {
   const where = m.where?.trim() || undefined;
   if (m.kind === 'ratio') {
     if (where) throw new ApiError('BAD_REQUEST', `ratio "${m.name}" takes no condition; put conditions on its numerator and denominator`);
-    return { name: m.name, kind: 'ratio', numerator: requireText(m.numerator, `${m.name}.numerator`), denominator: requireText(m.denominator, `${m.name}.denominator`) };
+    return {
+      name: m.name,
+      kind: 'ratio',
+      numerator: requireText(m.numerator, `${m.name}.numerator`),
+      denominator: requireText(m.denominator, `${m.name}.denominator`),
+    };
   }
   if (m.kind === 'count') return { name: m.name, kind: 'count', ...(where ? { where } : {}) };
   return { name: m.name, kind: m.kind, column: requireText(m.column, `${m.name}.column`), ...(where ? { where } : {}) };

@@ -32,8 +32,7 @@ export interface ScoreKeysOptions {
 export type WindowScorer = (keys: KeyPoints[], dims: number, forest: ForestSettings, opts?: ScoreKeysOptions) => Promise<KeyScores[]>;
 
 /** Worker entry: this folder's streamWorker.ts from source (CLI, vitest), the bundled streamWorker.js in a built app. */
-const workerEntry = () =>
-  import.meta.url.endsWith('.ts') ? new URL('./streamWorker.ts', import.meta.url) : new URL('./streamWorker.js', import.meta.url);
+const workerEntry = () => (import.meta.url.endsWith('.ts') ? new URL('./streamWorker.ts', import.meta.url) : new URL('./streamWorker.js', import.meta.url));
 
 interface Reply extends Partial<KeyScores> {
   index: number;

@@ -113,7 +113,8 @@ function forestStepper(measures: number, params: Required<StreamingParams>, resu
 function detectorStepper(measures: number, params: Required<StreamingParams> & DetectorSettings, resume?: Uint8Array): Stepper {
   const detector = resume ? deserializeDetector(inflate(resume)) : new ThresholdedDetector(measures, params);
   checkSettings(detector.forest, measures, params);
-  if (detector.params.zFactor !== params.zFactor || detector.params.minScore !== params.minScore) throw new RcfInputError('the saved detector was built with another threshold');
+  if (detector.params.zFactor !== params.zFactor || detector.params.minScore !== params.minScore)
+    throw new RcfInputError('the saved detector was built with another threshold');
   const grades: { from: number; grades: Float64Array }[] = [];
   // By start row: a later call's copy of an incident replaces the earlier one (it may have grown).
   const incidents = new Map<number, Incident>();
@@ -136,7 +137,8 @@ function detectorStepper(measures: number, params: Required<StreamingParams> & D
 
 function checkSettings(forest: StreamingForest, measures: number, params: Required<StreamingParams>): void {
   const keys = ['numTrees', 'samplesPerTree', 'shingleSize', 'timeDecay', 'outputAfter', 'seed'] as const;
-  if (forest.inputDims !== measures || keys.some((k) => forest.params[k] !== params[k])) throw new RcfInputError('the saved forest was built with other settings or measures');
+  if (forest.inputDims !== measures || keys.some((k) => forest.params[k] !== params[k]))
+    throw new RcfInputError('the saved forest was built with other settings or measures');
 }
 
 function inflate(saved: Uint8Array): Uint8Array {

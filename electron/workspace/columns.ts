@@ -50,7 +50,15 @@ interface Builder {
   finish(): ColumnData;
 }
 
-type TypedCtor = Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor | Int16ArrayConstructor | Int8ArrayConstructor | Uint32ArrayConstructor | Uint16ArrayConstructor | Uint8ArrayConstructor;
+type TypedCtor =
+  | Float64ArrayConstructor
+  | Float32ArrayConstructor
+  | Int32ArrayConstructor
+  | Int16ArrayConstructor
+  | Int8ArrayConstructor
+  | Uint32ArrayConstructor
+  | Uint16ArrayConstructor
+  | Uint8ArrayConstructor;
 
 function raw<T extends TypedCtor>(Ctor: T, vector: duckdb.Vector, n: number): InstanceType<T> {
   const bytes = duckdb.vector_get_data(vector, n * Ctor.BYTES_PER_ELEMENT);

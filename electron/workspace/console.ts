@@ -4,7 +4,20 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { ColumnProfile, ExportedFile, ExportRequest, HistoryEntry, SavedQuery, SqlPageRequest, SqlProgress, SqlRunRequest, SqlRunResult, SqlSortRequest, SqlStatementResult, SqlSortResult } from '../../shared/api/sql.ts';
+import type {
+  ColumnProfile,
+  ExportedFile,
+  ExportRequest,
+  HistoryEntry,
+  SavedQuery,
+  SqlPageRequest,
+  SqlProgress,
+  SqlRunRequest,
+  SqlRunResult,
+  SqlSortRequest,
+  SqlStatementResult,
+  SqlSortResult,
+} from '../../shared/api/sql.ts';
 import { FORMULA_START } from '../../shared/csv.ts';
 import { splitStatements } from '../../shared/sql/split.ts';
 import { readColumns } from './columns.ts';
@@ -66,7 +79,8 @@ export class SqlConsole {
 
   private release() {
     const next = this.waiting.shift();
-    if (next) next(); // the slot passes on
+    if (next)
+      next(); // the slot passes on
     else this.active--;
   }
 
@@ -99,7 +113,9 @@ export class SqlConsole {
     // Progress per statement: DuckDB's estimate restarts with each one.
     const watch = (i: number) => {
       stopWatching();
-      stopWatching = watchQueryProgress(conn, (percentage) => this.onProgress({ queryId: req.queryId, statement: i + 1, statements: statements.length, percentage }));
+      stopWatching = watchQueryProgress(conn, (percentage) =>
+        this.onProgress({ queryId: req.queryId, statement: i + 1, statements: statements.length, percentage }),
+      );
     };
     try {
       await enableQueryProgress(conn);
@@ -142,7 +158,10 @@ export class SqlConsole {
 
   /** One statement on the batch's connection: a query is kept for paging, anything else reports rows changed. */
   private async runOne(conn: DuckDBConnection, sql: string): Promise<{ kept?: KeptResult; rowsChanged?: number }> {
-    const type = await conn.prepare(sql).then((p) => p.statementType, () => undefined);
+    const type = await conn.prepare(sql).then(
+      (p) => p.statementType,
+      () => undefined,
+    );
     const kept = type === StatementType.SELECT ? await this.keepAsTable(conn, sql) : undefined;
     if (kept) return { kept };
     const result = await conn.run(sql);
@@ -179,7 +198,8 @@ export class SqlConsole {
   sort(req: SqlSortRequest): Promise<SqlSortResult> {
     return this.results.use(req.resultId, async (kept) => {
       if (!kept.table) throw new ApiError('BAD_REQUEST', 'only query results can be sorted (this statement returned a report)');
-      if (req.column !== null && !kept.columns.some((c) => c.name === req.column)) throw new ApiError('BAD_REQUEST', `the result has no column "${req.column}"`);
+      if (req.column !== null && !kept.columns.some((c) => c.name === req.column))
+        throw new ApiError('BAD_REQUEST', `the result has no column "${req.column}"`);
       const started = Date.now();
       const source = kept.source ?? kept.table;
       const sorted = `${source}_sorted`;
@@ -275,7 +295,9 @@ export class SqlConsole {
   }
 
   async saved(): Promise<SavedQuery[]> {
-    const rows = (await this.ws.db.runAndReadAll(`SELECT name, sql, strftime(updated_at, '%Y-%m-%dT%H:%M:%SZ') AS updated_at FROM rz_saved_query ORDER BY name`)).getRowObjectsJS();
+    const rows = (
+      await this.ws.db.runAndReadAll(`SELECT name, sql, strftime(updated_at, '%Y-%m-%dT%H:%M:%SZ') AS updated_at FROM rz_saved_query ORDER BY name`)
+    ).getRowObjectsJS();
     const own = rows.map((r) => ({ name: String(r.name), sql: String(r.sql), updatedAt: String(r.updated_at), preset: false }));
     return [...PRESET_QUERIES.map((p) => ({ ...p, updatedAt: '', preset: true })), ...own];
   }

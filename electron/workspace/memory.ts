@@ -16,7 +16,6 @@ const DEFAULT_SHARE = 0.25;
 /** Below this DuckDB cannot hold a few row groups per thread and fails instead of spilling. */
 const MIN_BYTES = 128 * 2 ** 20;
 
-
 const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
 
 /** "2GB", "1.5 GiB", "512MB" or "30%" (of RAM) → whole megabytes DuckDB accepts; clear errors for anything else. */

@@ -21,7 +21,8 @@ export function validSqlTabs(input: unknown): SqlTabs {
   if (tabs.length > MAX_TABS) throw new ApiError('BAD_REQUEST', `at most ${MAX_TABS} tabs can be saved`);
   const clean: SqlTab[] = tabs.map((t, i) => {
     const { id, name, sql } = (t ?? {}) as Partial<SqlTab>;
-    if (typeof id !== 'string' || !id || typeof name !== 'string' || typeof sql !== 'string') throw new ApiError('BAD_REQUEST', `tab ${i + 1} needs a non-empty "id" and text "name" and "sql"`);
+    if (typeof id !== 'string' || !id || typeof name !== 'string' || typeof sql !== 'string')
+      throw new ApiError('BAD_REQUEST', `tab ${i + 1} needs a non-empty "id" and text "name" and "sql"`);
     return { id, name, sql };
   });
   if (new Set(clean.map((t) => t.id)).size !== clean.length) throw new ApiError('BAD_REQUEST', 'tab ids must be distinct');

@@ -70,7 +70,11 @@ export async function openWorkspace(path: string, components: SchemaComponent[] 
     const message = (e as Error).message;
     // DuckDB lets one process write a database file: the usual cause is Redzone already running on it.
     const holder = /Could not set lock on file.*Conflicting lock is held in (.*?) \(PID (\d+)\)/s.exec(message);
-    if (holder) throw new ApiError('IO_ERROR', `${file} is open in another program (${holder[1]}, PID ${holder[2]}), such as Redzone or its CLI; close it there or choose another workspace`);
+    if (holder)
+      throw new ApiError(
+        'IO_ERROR',
+        `${file} is open in another program (${holder[1]}, PID ${holder[2]}), such as Redzone or its CLI; close it there or choose another workspace`,
+      );
     throw new ApiError('WORKSPACE_INVALID', `cannot open ${file}: ${message}`);
   }
   const db = await instance.connect();

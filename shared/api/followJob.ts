@@ -7,7 +7,11 @@ import type { JobInfo } from './jobs.ts';
  * starting call returns; an ended state is final (a stale "running" snapshot never overwrites it);
  * asks once for the job's state after it starts, in case an event stream dropped some.
  */
-export function followJob<R>(client: ApiClient, start: JobInfo<R> | (() => Promise<JobInfo<R>>), onUpdate: (job: JobInfo<R>) => void = () => {}): Promise<JobInfo<R>> {
+export function followJob<R>(
+  client: ApiClient,
+  start: JobInfo<R> | (() => Promise<JobInfo<R>>),
+  onUpdate: (job: JobInfo<R>) => void = () => {},
+): Promise<JobInfo<R>> {
   return new Promise((resolve, reject) => {
     let id: string | undefined;
     let latest: JobInfo<R> | undefined;
@@ -52,5 +56,10 @@ export function followJob<R>(client: ApiClient, start: JobInfo<R> | (() => Promi
 export function jobOutcome<R>(job: JobInfo<R>): { ok: true; result: R } | { ok: false; cancelled: boolean; code: string; message: string } {
   if (job.state === 'done') return { ok: true, result: job.result as R };
   const cancelled = job.state === 'cancelled';
-  return { ok: false, cancelled, code: job.error?.code ?? (cancelled ? 'CANCELLED' : 'INTERNAL'), message: job.error?.message ?? (cancelled ? 'cancelled' : `${job.title} failed`) };
+  return {
+    ok: false,
+    cancelled,
+    code: job.error?.code ?? (cancelled ? 'CANCELLED' : 'INTERNAL'),
+    message: job.error?.message ?? (cancelled ? 'cancelled' : `${job.title} failed`),
+  };
 }

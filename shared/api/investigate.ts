@@ -79,7 +79,12 @@ export type PlayerVerdict = 'ban' | 'false_positive' | 'review';
 export const VERDICTS: readonly PlayerVerdict[] = ['ban', 'false_positive', 'review'];
 
 /** Other spellings people type (the CLI and older clients): the hyphenated form, short forms. */
-const VERDICT_ALIASES: Record<string, PlayerVerdict> = { 'false-positive': 'false_positive', fp: 'false_positive', 'needs-review': 'review', needs_review: 'review' };
+const VERDICT_ALIASES: Record<string, PlayerVerdict> = {
+  'false-positive': 'false_positive',
+  fp: 'false_positive',
+  'needs-review': 'review',
+  needs_review: 'review',
+};
 
 /** The canonical verdict for any accepted spelling, or null. */
 export function parsePlayerVerdict(v: unknown): PlayerVerdict | null {
@@ -248,7 +253,6 @@ export interface BanExportRequest {
   /** Start the file with a UTF-8 byte-order mark, so Excel reads × and ≥ right. */
   bom?: boolean;
 }
-
 
 export interface InvestigateApi {
   'investigate.zones': Method<NoArgs, Zone[]>;

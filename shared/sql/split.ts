@@ -32,7 +32,8 @@ export function splitStatements(sql: string): StatementSpan[] {
       i++;
       while (i < sql.length) {
         if (sql[i] === c) {
-          if (sql[i + 1] === c) i += 2; // doubled quote escapes itself
+          if (sql[i + 1] === c)
+            i += 2; // doubled quote escapes itself
           else break;
         } else i++;
       }

@@ -25,7 +25,10 @@ describe('SQL autocomplete in Chromium (browser mode)', () => {
     await type('SELECT * FROM userprofile WHERE ucl');
     await expect.poll(options, { timeout: 10_000 }).toContain('uclass');
     // The icon is a visible letter, not an empty box.
-    const icon = await rz.page.locator('.cm-tooltip-autocomplete li .cm-completionIcon-property').first().evaluate((el) => getComputedStyle(el, '::after').content);
+    const icon = await rz.page
+      .locator('.cm-tooltip-autocomplete li .cm-completionIcon-property')
+      .first()
+      .evaluate((el) => getComputedStyle(el, '::after').content);
     expect(icon).toBe('"c"');
     await rz.screenshot('sql-autocomplete');
     await rz.page.keyboard.press('Enter');

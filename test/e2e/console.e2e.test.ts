@@ -27,10 +27,14 @@ describe("the console can't wreck the workspace (Chromium, browser mode)", () =>
     await page.getByTestId('nav-sources').click();
     await page.getByTestId('lake-dir').fill(join(rz.dir, 'lake'));
     await page.getByTestId('lake-import').click();
-    await expect.poll(async () => (await rz.app.services.ws.db.runAndReadAll('SELECT count(*)::INTEGER FROM playlog')).getRows()[0][0], { timeout: 60_000 }).toBe(20_000);
+    await expect
+      .poll(async () => (await rz.app.services.ws.db.runAndReadAll('SELECT count(*)::INTEGER FROM playlog')).getRows()[0][0], { timeout: 60_000 })
+      .toBe(20_000);
 
     await typeAndRun(page, 'DROP VIEW playlog');
-    await expect.poll(() => page.getByTestId('sql-error').textContent()).toMatch(/"playlog" is one of Redzone's own views and cannot be dropped.*forget its files in Sources/);
+    await expect
+      .poll(() => page.getByTestId('sql-error').textContent())
+      .toMatch(/"playlog" is one of Redzone's own views and cannot be dropped.*forget its files in Sources/);
     await rz.screenshot('console-drop-refused');
 
     await page.getByTestId('nav-map').click();
@@ -40,7 +44,7 @@ describe("the console can't wreck the workspace (Chromium, browser mode)", () =>
     expect(rz.problems.filter((p) => !/403|REFUSED|Failed to load resource/.test(p))).toEqual([]);
   });
 
-  it("refuses reading /etc/passwd from the SQL view", async () => {
+  it('refuses reading /etc/passwd from the SQL view', async () => {
     await typeAndRun(rz.page, "SELECT * FROM read_text('/etc/passwd')");
     await expect.poll(() => rz.page.getByTestId('sql-error').textContent()).toMatch(/only in the workspace's data folder/);
   });

@@ -13,7 +13,8 @@ import { ROOT } from './harness.ts';
  * test is reported as not run: it never passes without having started Electron.
  */
 const electron = findElectronBinary(ROOT);
-if ('missing' in electron) console.warn(`\n*** Electron smoke test NOT RUN: ${electron.missing}. Run it on a machine where \`npm ci\` downloaded Electron. ***\n`);
+if ('missing' in electron)
+  console.warn(`\n*** Electron smoke test NOT RUN: ${electron.missing}. Run it on a machine where \`npm ci\` downloaded Electron. ***\n`);
 
 describe('Electron binary detection', () => {
   it('finds a binary exactly when path.txt names one that exists', async () => {
@@ -52,9 +53,13 @@ describe.runIf('path' in electron)('Electron smoke test (the real app)', () => {
       const page = await app.firstWindow();
       await page.waitForLoadState('domcontentloaded');
       expect(page.url()).toMatch(/^app:\/\/redzone\//);
-      const info = await page.evaluate(() => (window as unknown as { redzone: { call(m: string, r: unknown): Promise<{ ok: boolean }> } }).redzone.call('workspace.info', {}));
+      const info = await page.evaluate(() =>
+        (window as unknown as { redzone: { call(m: string, r: unknown): Promise<{ ok: boolean }> } }).redzone.call('workspace.info', {}),
+      );
       expect(info.ok).toBe(true);
-      expect(await page.evaluate(() => [typeof (window as unknown as { require?: unknown }).require, typeof (globalThis as { process?: unknown }).process])).toEqual(['undefined', 'undefined']);
+      expect(
+        await page.evaluate(() => [typeof (window as unknown as { require?: unknown }).require, typeof (globalThis as { process?: unknown }).process]),
+      ).toEqual(['undefined', 'undefined']);
       await page.evaluate(() => (window.location.href = 'https://example.com/')).catch(() => undefined);
       await page.waitForTimeout(500);
       expect(page.url()).toMatch(/^app:\/\/redzone\//);

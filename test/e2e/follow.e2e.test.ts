@@ -33,7 +33,14 @@ describe('follow mode in Chromium (browser mode)', () => {
     server = await startS3rver(serverDir, [BUCKET]);
     // What the analyst synced and scored two hours ago.
     await put(new LiveGame({ players: 20, rowsPerObject: 1500, cheaterAfter: 99, seed: 4 }), new Date(hour - 2 * HOUR + 30 * 60_000));
-    await call('s3.saveSource', { name: 'live', bucket: BUCKET, prefixes: ['playlog/'], endpoint: server.endpoint, from: hourText(hour - 2 * HOUR), to: hourText(hour - 2 * HOUR) });
+    await call('s3.saveSource', {
+      name: 'live',
+      bucket: BUCKET,
+      prefixes: ['playlog/'],
+      endpoint: server.endpoint,
+      from: hourText(hour - 2 * HOUR),
+      to: hourText(hour - 2 * HOUR),
+    });
     const sync = await call<JobInfo>('s3.sync', { name: 'live' });
     expect((await rz.app.services.jobs.wait(sync.id)).state).toBe('done');
     const score = await call<JobInfo>('scoring.start', { features: 'points', trees: 50, samples: 128 });
@@ -87,7 +94,16 @@ describe('follow mode in Chromium (browser mode)', () => {
     const page = rz.page;
     await put(live, new Date()); // the cheater is playing now
     const cheater = String(live.cheater);
-    await expect.poll(() => page.getByTestId('inbox-count-player').textContent().catch(() => null), { timeout: 20_000 }).toMatch(/^\d+$/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('inbox-count-player')
+            .textContent()
+            .catch(() => null),
+        { timeout: 20_000 },
+      )
+      .toMatch(/^\d+$/);
     const notes = () => page.evaluate(() => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications);
     await expect.poll(async () => (await notes()).some((n) => n.title.includes(cheater) || n.body.includes(cheater)), { timeout: 20_000 }).toBe(true);
     await rz.screenshot('follow-inbox-badge');
@@ -101,7 +117,9 @@ describe('follow mode in Chromium (browser mode)', () => {
     await expect.poll(() => page.getByTestId('live-scoring').textContent(), { timeout: 10_000 }).toMatch(/Run #1: 600 new rows scored live .*drift/);
     await rz.screenshot('follow-live-scoring');
     await page.getByTestId('retrain').click();
-    await expect.poll(() => page.getByTestId('live-scoring').textContent(), { timeout: 30_000 }).toMatch(/Run #2: 0 new rows scored live with its forest \(trained on 2,100\)/);
+    await expect
+      .poll(() => page.getByTestId('live-scoring').textContent(), { timeout: 30_000 })
+      .toMatch(/Run #2: 0 new rows scored live with its forest \(trained on 2,100\)/);
     await page.getByTestId('follow-switch').uncheck();
     await expect.poll(() => page.getByTestId('follow-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('stopped');
     expect(rz.problems.filter((p) => !/ERR_CONNECTION|Failed to load resource/.test(p))).toEqual([]);

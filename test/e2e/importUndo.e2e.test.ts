@@ -9,7 +9,19 @@ import { startRedzone, type Redzone } from './harness.ts';
 /** Issue #14 item 4: imports you can undo, and a panel a failed import leaves usable. */
 describe('imports you can undo, in Chromium (browser mode)', () => {
   let rz: Redzone;
-  const row = (i: number, pidx: number) => JSON.stringify({ posnewx: i, posnewy: 1, posnewz: 0, posoldx: i, posoldy: 1, posoldz: 0, pidx, idx: 80_000_000 + pidx * 1000 + i, action: 0, createdate: '2018-10-14 09:00:00' });
+  const row = (i: number, pidx: number) =>
+    JSON.stringify({
+      posnewx: i,
+      posnewy: 1,
+      posnewz: 0,
+      posoldx: i,
+      posoldy: 1,
+      posoldz: 0,
+      pidx,
+      idx: 80_000_000 + pidx * 1000 + i,
+      action: 0,
+      createdate: '2018-10-14 09:00:00',
+    });
   const lines = (n: number, pidx: number) => Array.from({ length: n }, (_, i) => row(i, pidx)).join('\n') + '\n';
   const count = async (sql: string) => Number((await rz.app.services.ws.db.runAndReadAll(sql)).getRows()[0][0]);
 
@@ -62,7 +74,10 @@ describe('imports you can undo, in Chromium (browser mode)', () => {
   it('forgetting a present folder removes exactly its rows, quarantine and ledger entries', async () => {
     const before = { rows: await count('SELECT count(*) FROM playlog'), files: await count('SELECT count(*) FROM lake_file') };
     const folder = join(rz.dir, 'with-workspace');
-    const mine = { rows: await count(`SELECT count(*) FROM playlog WHERE starts_with(source, '${folder}/')`), files: await count(`SELECT count(*) FROM lake_file WHERE starts_with(key, '${folder}/')`) };
+    const mine = {
+      rows: await count(`SELECT count(*) FROM playlog WHERE starts_with(source, '${folder}/')`),
+      files: await count(`SELECT count(*) FROM lake_file WHERE starts_with(key, '${folder}/')`),
+    };
     expect(mine).toEqual({ rows: 4, files: 1 });
     await rz.page.getByTestId('files-forget-path').click();
     await rz.page.getByTestId('files-forget-under-path').fill(folder);

@@ -24,7 +24,14 @@ describe('investigation in Chromium (browser mode)', () => {
     await page.getByTestId('load-demo').click();
     await expect.poll(() => page.getByTestId('empty-banner').count(), { timeout: 120_000 }).toBe(0);
     const text = await readFile(join(rz.app.services.ws.dataDir, 'demo', 'labels.csv'), 'utf8');
-    labels = new Map(text.trim().split(/\r?\n/).slice(1).map((l) => l.split(',')).map(([p, b]) => [Number(p), b]));
+    labels = new Map(
+      text
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
+        .map((l) => l.split(','))
+        .map(([p, b]) => [Number(p), b]),
+    );
     walker = [...labels].find(([, b]) => b === 'redzone')![0];
 
     await page.getByTestId('nav-anomalies').click();
@@ -72,7 +79,9 @@ describe('investigation in Chromium (browser mode)', () => {
     expect(await panel.getByTestId('profile-card').textContent()).toContain('population median');
     expect(Number(await panel.getByTestId('player-score').textContent())).toBeGreaterThan(0);
     // The trajectory is drawn, with points inside the red zone (x 1000–1200, y 0–400).
-    await expect.poll(() => panel.locator('[data-testid=trajectory-plot] .scatterlayer, [data-testid=trajectory-plot] canvas').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => panel.locator('[data-testid=trajectory-plot] .scatterlayer, [data-testid=trajectory-plot] canvas').count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     const inZone = await page.evaluate(() => {
       const el = document.querySelector('[data-testid=trajectory-plot]') as unknown as { data: { x: ArrayLike<number>; y: ArrayLike<number> }[] };
       const path = el.data[0];
@@ -105,7 +114,9 @@ describe('investigation in Chromium (browser mode)', () => {
     await download.saveAs(path);
     const csv = await readFile(path, 'utf8');
     expect(csv.startsWith('pidx,uclass,ulevel,verdict,reasons,max_score,anomalous_rows,first_seen,last_seen,note,run_id,exported_at\r\n')).toBe(true);
-    const parsed = (await rz.app.services.ws.db.runAndReadAll(`SELECT * FROM read_csv(${quoteLiteral(path)}, header = true, all_varchar = true)`)).getRowObjectsJS();
+    const parsed = (
+      await rz.app.services.ws.db.runAndReadAll(`SELECT * FROM read_csv(${quoteLiteral(path)}, header = true, all_varchar = true)`)
+    ).getRowObjectsJS();
     expect(parsed).toHaveLength(1);
     expect(Number(parsed[0].pidx)).toBe(walker);
     expect(parsed[0].verdict).toBe('ban');
@@ -140,7 +151,9 @@ describe('investigation in Chromium (browser mode)', () => {
     await expect.poll(() => stats.getAttribute('data-rows'), { timeout: 30_000 }).not.toBe('');
     await expect.poll(() => stats.getAttribute('data-draw-ms'), { timeout: 30_000 }).not.toBe('');
     expect(await stats.textContent()).toMatch(/anomalous points/);
-    const traces = await page.evaluate(() => (document.querySelector('[data-testid=map-plot]') as unknown as { data: { type: string; name: string }[] }).data.map((t) => `${t.type}:${t.name}`));
+    const traces = await page.evaluate(() =>
+      (document.querySelector('[data-testid=map-plot]') as unknown as { data: { type: string; name: string }[] }).data.map((t) => `${t.type}:${t.name}`),
+    );
     expect(traces[0]).toBe('heatmap:positions');
     expect(traces.some((t) => /^scatter(gl)?:Ban/.test(t))).toBe(true);
     await page.waitForTimeout(500);

@@ -27,7 +27,19 @@ describe('play-log lake in Chromium (browser mode)', () => {
     const folder = join(rz.dir, 'incoming');
     const hour = join(folder, 'playlog/2018/10/14/09');
     await mkdir(hour, { recursive: true });
-    const row = (i: number) => JSON.stringify({ posnewx: i, posnewy: 1, posnewz: 0, posoldx: i, posoldy: 1, posoldz: 0, pidx: 5, idx: 90_000_000 + i, action: 0, createdate: '2018-10-14 09:00:00.5' });
+    const row = (i: number) =>
+      JSON.stringify({
+        posnewx: i,
+        posnewy: 1,
+        posnewz: 0,
+        posoldx: i,
+        posoldy: 1,
+        posoldz: 0,
+        pidx: 5,
+        idx: 90_000_000 + i,
+        action: 0,
+        createdate: '2018-10-14 09:00:00.5',
+      });
     await writeFile(join(hour, 'playlog-2-2018-10-14-09-00-00-a'), `${row(1)}\n{"posnewx": broken\n${row(2)}\n`);
     await rz.page.getByTestId('lake-dir').fill(folder);
     await rz.page.getByTestId('lake-import').click();
@@ -51,7 +63,10 @@ describe('play-log lake in Chromium (browser mode)', () => {
       .map(([pidx]) => pidx);
     expect(labels.length).toBeGreaterThan(0);
     await rz.page.getByTestId('nav-sql').click();
-    await rz.page.getByTestId('saved-queries').getByRole('button', { name: /Red-zone finder/ }).click();
+    await rz.page
+      .getByTestId('saved-queries')
+      .getByRole('button', { name: /Red-zone finder/ })
+      .click();
     await rz.page.getByTestId('run').click();
     const grid = rz.page.getByTestId('result-grid');
     await expect.poll(() => rz.page.getByTestId('status').textContent(), { timeout: 30_000 }).toMatch(/\d+ rows/);

@@ -41,7 +41,13 @@ describe('rare places and suggested zones (Chromium, browser mode)', () => {
     expect(Number(rareCells?.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(await first.textContent()).toMatch(/dwelt \d+ rows over \d+ rare cells/);
     // The layer is drawn: a rare-places trace and the suggestion's dashed rectangle.
-    await expect.poll(() => page.evaluate(() => (document.querySelector('[data-testid=map-plot]') as unknown as { data: { name?: string }[] }).data.some((t) => t.name?.startsWith('rare places')))).toBe(true);
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          (document.querySelector('[data-testid=map-plot]') as unknown as { data: { name?: string }[] }).data.some((t) => t.name?.startsWith('rare places')),
+        ),
+      )
+      .toBe(true);
     await rz.screenshot('rare-places');
 
     const firstText = (await first.textContent()) ?? '';
@@ -53,7 +59,9 @@ describe('rare places and suggested zones (Chromium, browser mode)', () => {
     const suggested = `x ${z.x0}–${z.x1}, y ${z.y0}–${z.y1}`;
     expect(firstText).toContain(suggested);
     // Once declared it is no longer suggested.
-    await expect.poll(async () => (await page.getByTestId('rare-suggestion').allTextContents()).some((t) => t.includes(suggested)), { timeout: 60_000 }).toBe(false);
+    await expect
+      .poll(async () => (await page.getByTestId('rare-suggestion').allTextContents()).some((t) => t.includes(suggested)), { timeout: 60_000 })
+      .toBe(false);
     await expect.poll(() => page.getByTestId('rare-loading').count()).toBe(0);
     // The grid is the positions' alone: a new zone leaves the rare cells as they were.
     expect(await page.getByTestId('rare-summary').textContent()).toMatch(new RegExp(`^\\s*${rareCells} rare cells`));

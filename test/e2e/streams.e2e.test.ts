@@ -29,7 +29,12 @@ describe('Metric streams in Chromium (browser mode)', () => {
     const topKeys = await Promise.all([0, 1].map((i) => rows.nth(i).getAttribute('data-key')));
     expect(new Set(topKeys)).toEqual(new Set(['3', '6']));
     // …with what happened beside what the forest expected (hundreds of vehicles where a handful were due)…
-    const actual = Number(await rows.first().getByTestId('alert-value').evaluate((td) => td.firstChild?.textContent));
+    const actual = Number(
+      await rows
+        .first()
+        .getByTestId('alert-value')
+        .evaluate((td) => td.firstChild?.textContent),
+    );
     const expected = Number((await rows.first().getByTestId('alert-expected').textContent())!.replace(/[()\s]/g, ''));
     expect(actual).toBeGreaterThan(10 * expected);
     // …and the swimlane's top row (keys sorted by worst grade) is one of them.

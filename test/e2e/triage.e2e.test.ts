@@ -37,7 +37,9 @@ describe('keyboard triage in Chromium (browser mode)', () => {
   };
   const dbVerdicts = async () =>
     new Map(
-      (await rz.app.services.ws.db.runAndReadAll('SELECT pidx, verdict, note FROM rz_verdict')).getRows().map((r) => [Number(r[0]), { verdict: String(r[1]), note: String(r[2]) }]),
+      (await rz.app.services.ws.db.runAndReadAll('SELECT pidx, verdict, note FROM rz_verdict'))
+        .getRows()
+        .map((r) => [Number(r[0]), { verdict: String(r[1]), note: String(r[2]) }]),
     );
 
   it('lists at least 22 flagged players of a 2,500-player lake', async () => {
@@ -102,7 +104,11 @@ describe('keyboard triage in Chromium (browser mode)', () => {
     // The undo took the verdict back to none, its note with it; the history still has both.
     decided.set(pidx, { verdict: 'ban', note: '' });
     expect((await dbVerdicts()).get(pidx)).toEqual(decided.get(pidx));
-    const actions = async () => page.getByTestId('verdict-history').locator('[data-testid=history-entry]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-action')}:${e.getAttribute('data-verdict')}`));
+    const actions = async () =>
+      page
+        .getByTestId('verdict-history')
+        .locator('[data-testid=history-entry]')
+        .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-action')}:${e.getAttribute('data-verdict')}`));
     await expect.poll(actions, { timeout: 10_000 }).toEqual(['set:ban', 'undo:', `set:${VERDICT[KEYS[19 % 3]]}`]);
     expect(await page.getByTestId('verdict-history').textContent()).toContain('#19:');
   });
@@ -152,7 +158,8 @@ describe('keyboard triage in Chromium (browser mode)', () => {
     await download.saveAs(path);
     const bytes = await readFile(path);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const script = 'import csv,json,sys\nwith open(sys.argv[1], newline="", encoding="utf-8-sig") as f: print(json.dumps(list(csv.DictReader(f, dialect="excel"))))';
+    const script =
+      'import csv,json,sys\nwith open(sys.argv[1], newline="", encoding="utf-8-sig") as f: print(json.dumps(list(csv.DictReader(f, dialect="excel"))))';
     const rows = JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' })) as Record<string, string>[];
     const bans = [...decided].filter(([, d]) => d.verdict === 'ban');
     expect(rows.map((r) => Number(r.pidx)).sort()).toEqual(bans.map(([p]) => p).sort());

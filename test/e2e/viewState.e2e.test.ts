@@ -35,7 +35,9 @@ describe('state that lasts (Chromium, browser mode)', () => {
   const hash = () => rz.page.evaluate(() => location.hash);
   const mapRange = () =>
     rz.page.evaluate(() => {
-      const gd = document.querySelector('[data-testid=map-plot]') as unknown as { _fullLayout?: { xaxis: { range: number[] }; yaxis: { range: number[] } } } | null;
+      const gd = document.querySelector('[data-testid=map-plot]') as unknown as {
+        _fullLayout?: { xaxis: { range: number[] }; yaxis: { range: number[] } };
+      } | null;
       return gd?._fullLayout ? [...gd._fullLayout.xaxis.range, ...gd._fullLayout.yaxis.range].map((v) => Math.round(v)) : null;
     });
   const mapDrawn = () => expect.poll(() => rz.page.getByTestId('map-stats').getAttribute('data-rows'), { timeout: 30_000 }).not.toBe('');
@@ -123,7 +125,8 @@ describe('state that lasts (Chromium, browser mode)', () => {
       const started = await rz.app.router.call('streams.loadDemo', { kind, define: true });
       if (!started.ok) throw new Error(started.error.message);
       const id = (started.value as { id: string }).id;
-      const job = async () => ((await rz.app.router.call('jobs.get', { id })) as { ok: true; value: { state: string; result?: { stream?: { name: string } } } }).value;
+      const job = async () =>
+        ((await rz.app.router.call('jobs.get', { id })) as { ok: true; value: { state: string; result?: { stream?: { name: string } } } }).value;
       await expect.poll(async () => (await job()).state, { timeout: 120_000 }).toBe('done');
       names.push((await job()).result!.stream!.name);
     }
@@ -163,7 +166,12 @@ describe('state that lasts (Chromium, browser mode)', () => {
     await page.getByTestId('sql-tab').nth(1).locator('.name').click();
     // Saved once typing pauses: the workspace has both tabs, the second active.
     const saved = async () => ((await rz.app.router.call('sql.tabs', {})) as { ok: true; value: SqlTabs }).value;
-    await expect.poll(async () => { const t = await saved(); return t.active === t.tabs[1]?.id && t.tabs.length; }).toBe(2);
+    await expect
+      .poll(async () => {
+        const t = await saved();
+        return t.active === t.tabs[1]?.id && t.tabs.length;
+      })
+      .toBe(2);
     await page.reload();
     await expect.poll(() => page.getByTestId('sql-tab').locator('.name').allTextContents(), { timeout: 20_000 }).toEqual(['Query 1', 'second']);
     expect(await hash()).toBe('#/sql');
@@ -178,7 +186,11 @@ describe('state that lasts (Chromium, browser mode)', () => {
     await page.getByTestId('run-all').click();
     await expect.poll(() => page.getByTestId('result-pane').count()).toBe(3);
     const panes = page.getByTestId('result-pane');
-    expect(await panes.allTextContents()).toEqual([expect.stringMatching(/^1\. SELECT 1 AS a.*1 row$/), expect.stringMatching(/^2\. SELECT 'x'.*1 row$/), expect.stringMatching(/^3\. SELECT \* FROM.*5 rows$/)]);
+    expect(await panes.allTextContents()).toEqual([
+      expect.stringMatching(/^1\. SELECT 1 AS a.*1 row$/),
+      expect.stringMatching(/^2\. SELECT 'x'.*1 row$/),
+      expect.stringMatching(/^3\. SELECT \* FROM.*5 rows$/),
+    ]);
     // The last is shown first, as a single statement's would be; each pane has its own columns and rows.
     expect(await page.getByTestId('status').textContent()).toContain('5 rows');
     const headers = () => page.getByTestId('result-grid').locator('.th .name').allTextContents();

@@ -25,7 +25,9 @@ describe('zones you can trust (Chromium, browser mode)', () => {
   const at = (x: number, y: number) =>
     rz.page.evaluate(
       ([x, y]) => {
-        const gd = document.querySelector('[data-testid=map-plot]') as unknown as HTMLElement & { _fullLayout: { xaxis: { _offset: number; l2p(v: number): number }; yaxis: { _offset: number; l2p(v: number): number } } };
+        const gd = document.querySelector('[data-testid=map-plot]') as unknown as HTMLElement & {
+          _fullLayout: { xaxis: { _offset: number; l2p(v: number): number }; yaxis: { _offset: number; l2p(v: number): number } };
+        };
         const r = gd.getBoundingClientRect();
         const { xaxis, yaxis } = gd._fullLayout;
         return { x: r.left + xaxis._offset + xaxis.l2p(x), y: r.top + yaxis._offset + yaxis.l2p(y) };

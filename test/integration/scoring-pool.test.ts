@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  RcfInputError,
-  StreamingForest,
-  attributeForest,
-  deserializeForest,
-  scoreForest,
-  trainForest,
-} from '../../electron/rcf/index.ts';
+import { RcfInputError, StreamingForest, attributeForest, deserializeForest, scoreForest, trainForest } from '../../electron/rcf/index.ts';
 import { Rng } from '../../electron/rcf/random.ts';
 import { createScoringPool } from '../../electron/scoring/pool.ts';
 

@@ -35,7 +35,8 @@ export function workspaceHandlers(s: AppServices, openWorkspace: (path: string) 
         // Never creates folders, nor files the analyst did not ask for (issue #16, item 4).
         if (r.create !== true) throw new ApiError('NOT_FOUND', `there is no workspace at ${path}; to create one there, open it with "create"`);
         if (!path.endsWith('.duckdb')) throw new ApiError('BAD_REQUEST', `a new workspace is a .duckdb file; ${path} is not`);
-        if (!(await stat(dirname(path)).catch(() => null))?.isDirectory()) throw new ApiError('IO_ERROR', `the folder ${dirname(path)} does not exist; create it first`);
+        if (!(await stat(dirname(path)).catch(() => null))?.isDirectory())
+          throw new ApiError('IO_ERROR', `the folder ${dirname(path)} does not exist; create it first`);
       }
       await openWorkspace(path);
       return {};
@@ -44,7 +45,15 @@ export function workspaceHandlers(s: AppServices, openWorkspace: (path: string) 
       const tables = await listTables(s);
       const hasPlaylog = tables.some((t) => t.name === 'playlog');
       const empty = !hasPlaylog || !(await s.ws.db.runAndReadAll('SELECT EXISTS (SELECT 1 FROM playlog)')).getRows()[0][0];
-      return { path: s.ws.path, schema: await s.ws.schemaVersions(), sizeBytes: (await stat(s.ws.path)).size, tables, recent: await readRecent(), empty, memory: s.ws.memory };
+      return {
+        path: s.ws.path,
+        schema: await s.ws.schemaVersions(),
+        sizeBytes: (await stat(s.ws.path)).size,
+        tables,
+        recent: await readRecent(),
+        empty,
+        memory: s.ws.memory,
+      };
     },
     'workspace.setMemoryLimit': (r) => {
       if (r.limit !== null && typeof r.limit !== 'string') throw new ApiError('BAD_REQUEST', '"limit" must be a string such as "2GB", or null for the default');
@@ -56,8 +65,13 @@ export function workspaceHandlers(s: AppServices, openWorkspace: (path: string) 
 export function sqlHandlers(s: AppServices): HandlersFor<SqlApi> {
   return {
     'sql.run': (r) =>
-      s.console.run({ sql: requireString(r.sql, 'sql'), queryId: requireString(r.queryId, 'queryId'), ...(r.firstPage ? { firstPage: requireNumber(r.firstPage, 'firstPage') } : {}) }),
-    'sql.page': (r) => s.console.page({ resultId: requireString(r.resultId, 'resultId'), offset: requireNumber(r.offset, 'offset'), limit: requireNumber(r.limit, 'limit') }),
+      s.console.run({
+        sql: requireString(r.sql, 'sql'),
+        queryId: requireString(r.queryId, 'queryId'),
+        ...(r.firstPage ? { firstPage: requireNumber(r.firstPage, 'firstPage') } : {}),
+      }),
+    'sql.page': (r) =>
+      s.console.page({ resultId: requireString(r.resultId, 'resultId'), offset: requireNumber(r.offset, 'offset'), limit: requireNumber(r.limit, 'limit') }),
     'sql.cancel': (r) => ({ cancelled: s.console.cancel(requireString(r.queryId, 'queryId')) }),
     'sql.close': async (r) => {
       await s.console.close(requireString(r.resultId, 'resultId'));

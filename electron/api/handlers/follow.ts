@@ -50,7 +50,8 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
       const gapMs = positive(r.noticeGapMs, 'noticeGapMs', 0) ?? DEFAULT_NOTICE_GAP_MS;
       const source = await sources.get(name);
       if (running.has(name)) throw new ApiError('BAD_REQUEST', `"${name}" is already being followed`);
-      if (s.jobs.list().some((j) => j.kind === 's3.sync' && j.state === 'running')) throw new ApiError('BAD_REQUEST', 'a sync is running in this workspace; follow when it ends');
+      if (s.jobs.list().some((j) => j.kind === 's3.sync' && j.state === 'running'))
+        throw new ApiError('BAD_REQUEST', 'a sync is running in this workspace; follow when it ends');
       const notices = new NoticeGrouper((n) => s.events.emit('inbox', n), gapMs);
       const live: LiveUpdateDeps = {
         ws: s.ws,
@@ -104,7 +105,23 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
     },
     's3.followStatus': async () => {
       const saved = await new FollowStore(s.ws.db).all();
-      const out = new Map(saved.map((f) => [f.source, { source: f.source, state: 'stopped', message: 'not following', watermark: f.watermark, everyMs: f.everyMs, ticks: 0, objects: 0, rows: 0, scoredRows: 0, lastListings: 0 } as FollowStatus]));
+      const out = new Map(
+        saved.map((f) => [
+          f.source,
+          {
+            source: f.source,
+            state: 'stopped',
+            message: 'not following',
+            watermark: f.watermark,
+            everyMs: f.everyMs,
+            ticks: 0,
+            objects: 0,
+            rows: 0,
+            scoredRows: 0,
+            lastListings: 0,
+          } as FollowStatus,
+        ]),
+      );
       for (const [name, st] of statuses) if (running.has(name) || !out.has(name)) out.set(name, st);
       return [...out.values()];
     },

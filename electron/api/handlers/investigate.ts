@@ -25,11 +25,23 @@ export function investigateHandlers(s: AppServices): HandlersFor<InvestigateApi>
     'investigate.saveRules': async (r) => changed('investigate.rules', await saveRuleSettings(s.ws, r)),
     'investigate.flagged': (r) => flaggedPage(s.ws, { ...r, ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
     'investigate.player': (r) => playerDetail(s.ws, { pidx: requireNumber(r.pidx, 'pidx'), ...optionalRun(r.runId), ...optionalCutoff(r.cutoff) }),
-    'investigate.events': (r) => playerEvents(s.ws, { pidx: requireNumber(r.pidx, 'pidx'), offset: requireNumber(r.offset, 'offset'), limit: requireNumber(r.limit, 'limit'), ...optionalRun(r.runId) }),
+    'investigate.events': (r) =>
+      playerEvents(s.ws, {
+        pidx: requireNumber(r.pidx, 'pidx'),
+        offset: requireNumber(r.offset, 'offset'),
+        limit: requireNumber(r.limit, 'limit'),
+        ...optionalRun(r.runId),
+      }),
     'investigate.setVerdict': async (r) =>
-      changed('investigate.verdict', await setVerdict(s.ws, requireNumber(r.pidx, 'pidx'), r.verdict, r.note ?? '', r.runId === undefined ? null : requireNumber(r.runId, 'runId'))),
+      changed(
+        'investigate.verdict',
+        await setVerdict(s.ws, requireNumber(r.pidx, 'pidx'), r.verdict, r.note ?? '', r.runId === undefined ? null : requireNumber(r.runId, 'runId')),
+      ),
     'investigate.setVerdicts': async (r) =>
-      changed('investigate.verdict', await setVerdicts(s.ws, Array.isArray(r.pidxs) ? r.pidxs : [], r.verdict, r.note ?? '', r.runId === undefined ? null : requireNumber(r.runId, 'runId'))),
+      changed(
+        'investigate.verdict',
+        await setVerdicts(s.ws, Array.isArray(r.pidxs) ? r.pidxs : [], r.verdict, r.note ?? '', r.runId === undefined ? null : requireNumber(r.runId, 'runId')),
+      ),
     'investigate.saveNote': async (r) => changed('investigate.verdict', await saveNote(s.ws, requireNumber(r.pidx, 'pidx'), r.note)),
     'investigate.clearVerdict': async (r) => changed('investigate.verdict', { cleared: await clearVerdict(s.ws, requireNumber(r.pidx, 'pidx')) }),
     'investigate.restoreVerdicts': async (r) => changed('investigate.verdict', { restored: await restoreVerdicts(s.ws, r.states) }),

@@ -33,7 +33,12 @@ export function lakeHandlers(s: AppServices): HandlersFor<LakeApi> {
             signal: ctx.signal,
             onProgress: (p) =>
               ctx.progress(
-                p.import ?? { done: p.done, total: p.total, unit: 'rows', message: `generating demo: ${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} rows` },
+                p.import ?? {
+                  done: p.done,
+                  total: p.total,
+                  unit: 'rows',
+                  message: `generating demo: ${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} rows`,
+                },
               ),
           }),
         ),
@@ -53,7 +58,11 @@ export function lakeHandlers(s: AppServices): HandlersFor<LakeApi> {
       if (s.jobs.list().some((j) => (j.kind === 'lake.import' || j.kind === 's3.sync') && j.state === 'running')) {
         throw new ApiError('BAD_REQUEST', 'an import is running; forget files after it ends');
       }
-      const forgotten = r.missing ? await forgetMissing(s.ws) : typeof r.under === 'string' ? await forgetUnder(s.ws, r.under) : await forgetFiles(s.ws, r.fileIds!);
+      const forgotten = r.missing
+        ? await forgetMissing(s.ws)
+        : typeof r.under === 'string'
+          ? await forgetUnder(s.ws, r.under)
+          : await forgetFiles(s.ws, r.fileIds!);
       if (forgotten.files > 0) s.events.emit('workspace.changed', { reason: 'lake.forget' });
       return forgotten;
     },

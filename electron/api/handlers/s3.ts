@@ -16,7 +16,8 @@ async function resolveSource(store: SourceStore, ref: S3SourceRef): Promise<S3So
 
 function concurrencyOf(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) throw new ApiError('BAD_REQUEST', '"concurrency" must be an integer from 1 to 64');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64)
+    throw new ApiError('BAD_REQUEST', '"concurrency" must be an integer from 1 to 64');
   return value;
 }
 
@@ -43,8 +44,10 @@ export function s3Handlers(s: AppServices): HandlersFor<S3Api> {
       const source = await resolveSource(store, r);
       const concurrency = concurrencyOf(r.concurrency);
       // Two syncs would write the same .part files.
-      if (s.jobs.list().some((j) => j.kind === 's3.sync' && j.state === 'running')) throw new ApiError('BAD_REQUEST', 'a sync is already running in this workspace; wait for it or cancel it');
-      if (s.jobs.list().some((j) => j.kind === FOLLOW_JOB && j.state === 'running')) throw new ApiError('BAD_REQUEST', 'a source is being followed in this workspace (it syncs by itself); stop following to sync by hand');
+      if (s.jobs.list().some((j) => j.kind === 's3.sync' && j.state === 'running'))
+        throw new ApiError('BAD_REQUEST', 'a sync is already running in this workspace; wait for it or cancel it');
+      if (s.jobs.list().some((j) => j.kind === FOLLOW_JOB && j.state === 'running'))
+        throw new ApiError('BAD_REQUEST', 'a source is being followed in this workspace (it syncs by itself); stop following to sync by hand');
       return s.jobs.start<S3SyncSummary>('s3.sync', `Sync s3://${source.bucket} ${source.from} … ${source.to}`, async (ctx) => {
         const d = await deps();
         try {

@@ -73,6 +73,10 @@ function table(rows: BenchRow[]): string {
   const cells = rows.map((r) => [r.suite, r.case, r.metric, format(r.value), r.unit, r.note ?? '']);
   const header = ['suite', 'case', 'metric', 'value', 'unit', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 3 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => (i === 3 ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }

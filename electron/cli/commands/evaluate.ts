@@ -70,6 +70,9 @@ export function describeEvaluation(ev: Evaluation): string {
     `${ev.runId === null ? 'rules only (no scoring run)' : `run ${ev.runId}`}: ${ev.n} known cheaters, ${ev.flagged} players flagged`,
     `  precision@${ev.n} ${pct(ev.precisionAtN)}   recall ${pct(ev.recall)}   average precision ${pct(ev.averagePrecision)}`,
     ...(ev.falsePositivesFlagged !== null ? [`  players judged false positives flagged again: ${ev.falsePositivesFlagged}`] : []),
-    ...ev.behaviours.map((b) => `  ${b.behaviour.padEnd(12)} ${b.found}/${b.labelled} found${b.missed.length ? `; missed ${b.missed.slice(0, 20).join(', ')}${b.missed.length > 20 ? ', …' : ''}` : ''}`),
+    ...ev.behaviours.map(
+      (b) =>
+        `  ${b.behaviour.padEnd(12)} ${b.found}/${b.labelled} found${b.missed.length ? `; missed ${b.missed.slice(0, 20).join(', ')}${b.missed.length > 20 ? ', …' : ''}` : ''}`,
+    ),
   ].join('\n');
 }

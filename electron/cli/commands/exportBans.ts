@@ -23,12 +23,26 @@ spreadsheet never runs them as formulas. Works before any scoring run (score col
 
 Example: npm run cli -- export-bans --workspace lab.duckdb --out bans.csv`,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { workspace: { type: 'string' }, out: { type: 'string' }, run: { type: 'string' }, all: { type: 'boolean' }, evidence: { type: 'boolean' }, bom: { type: 'boolean' }, json: { type: 'boolean' } });
+    const { values } = parseCommandArgs(argv, {
+      workspace: { type: 'string' },
+      out: { type: 'string' },
+      run: { type: 'string' },
+      all: { type: 'boolean' },
+      evidence: { type: 'boolean' },
+      bom: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
     if (!values.out) throw new CliError('give the file to write: --out bans.csv');
     const runId = values.run === undefined ? undefined : intOption(values.run, 'run', 0, 1);
     const app = await openAppFromFlag(values.workspace);
     try {
-      const file = await orFail(exportBanList(app.services.ws, { ...(runId !== undefined ? { runId } : {}), include: values.all ? 'all' : 'ban', evidence: !!values.evidence, bom: !!values.bom }, resolve(values.out)));
+      const file = await orFail(
+        exportBanList(
+          app.services.ws,
+          { ...(runId !== undefined ? { runId } : {}), include: values.all ? 'all' : 'ban', evidence: !!values.evidence, bom: !!values.bom },
+          resolve(values.out),
+        ),
+      );
       io.out(values.json ? JSON.stringify(file) : `wrote ${file.rows} player${file.rows === 1 ? '' : 's'} to ${file.path}`);
       return 0;
     } finally {

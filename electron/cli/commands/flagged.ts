@@ -34,7 +34,9 @@ Example: npm run cli -- flagged --workspace lab.duckdb --limit 20`,
     const limit = intOption(values.limit, 'limit', Number.MAX_SAFE_INTEGER, 0);
     const app = await openAppFromFlag(values.workspace);
     try {
-      const list = await orFail(flaggedPlayers(app.services.ws, { ...(runId !== undefined ? { runId } : {}), ...(values.cutoff !== undefined ? { cutoff: values.cutoff } : {}) }));
+      const list = await orFail(
+        flaggedPlayers(app.services.ws, { ...(runId !== undefined ? { runId } : {}), ...(values.cutoff !== undefined ? { cutoff: values.cutoff } : {}) }),
+      );
       const players = list.players.slice(0, limit);
       if (values.json) {
         io.out(JSON.stringify({ ...list.summary, players }));
@@ -60,7 +62,18 @@ const fmt = (v: number | null) => (v === null ? '' : String(+v.toPrecision(4)));
 
 function table(players: FlaggedPlayer[]): string {
   const header = ['rank', 'pidx', 'by', 'class', 'lvl', 'rows', 'score', 'anom', 'verdict', 'reasons'];
-  const rows = players.map((p) => [String(p.rank), String(p.pidx), p.flaggedBy, p.uclass ?? '', p.ulevel === null ? '' : String(p.ulevel), String(p.rows), fmt(p.playerScore), p.anomalousRows === null ? '' : String(p.anomalousRows), p.verdict ?? '', p.reasons.join('; ')]);
+  const rows = players.map((p) => [
+    String(p.rank),
+    String(p.pidx),
+    p.flaggedBy,
+    p.uclass ?? '',
+    p.ulevel === null ? '' : String(p.ulevel),
+    String(p.rows),
+    fmt(p.playerScore),
+    p.anomalousRows === null ? '' : String(p.anomalousRows),
+    p.verdict ?? '',
+    p.reasons.join('; '),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === header.length - 1 ? 0 : r[i].length))));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');

@@ -88,7 +88,8 @@ Example: npm run cli -- generate --out /tmp/lab --players 20043 --rows 40529100 
       );
     }
     if (!values.out) throw new CliError('give the target folder with --out DIR');
-    if (values.kind && values.kind !== 'playlog') return generateStreamKind(values.kind, resolve(values.out), values.seed === undefined ? undefined : intOption(values.seed, 'seed', 1), !!values.json, io);
+    if (values.kind && values.kind !== 'playlog')
+      return generateStreamKind(values.kind, resolve(values.out), values.seed === undefined ? undefined : intOption(values.seed, 'seed', 1), !!values.json, io);
     const format = (values.format ?? 'json') as DemoFormat;
     if (!['json', 'csv', 'parquet'].includes(format)) throw new CliError(`--format must be json, csv or parquet, got "${values.format}"`);
     if (format === 'parquet' && values.gzip) throw new CliError('--gzip applies to json and csv (Parquet is compressed inside)');
@@ -113,7 +114,11 @@ Example: npm run cli -- generate --out /tmp/lab --players 20043 --rows 40529100 
     } else {
       const counts = result.labels.reduce<Record<string, number>>((acc, l) => ((acc[l.behaviour] = (acc[l.behaviour] ?? 0) + 1), acc), {});
       io.out(`Wrote ${result.rows.toLocaleString('en-US')} play-log rows in ${result.files} objects to ${out} (${seconds.toFixed(1)} s)`);
-      io.out(`Abnormal players (labels.csv): ${Object.entries(counts).map(([b, n]) => `${n} ${b}`).join(', ')}`);
+      io.out(
+        `Abnormal players (labels.csv): ${Object.entries(counts)
+          .map(([b, n]) => `${n} ${b}`)
+          .join(', ')}`,
+      );
       if (world !== 'lab') {
         const z = result.world.zone;
         io.out(`World ${world}: declare its forbidden zone with  zones add --name "${z.name}" --x0 ${z.x0} --x1 ${z.x1} --y0 ${z.y0} --y1 ${z.y1}`);

@@ -41,7 +41,16 @@ export async function generateLive(flags: LiveFlags, io: CliIO): Promise<number>
   let s3: S3Connection | undefined;
   if (flags.bucket) {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    s3 = await connect({ name: 'live', bucket: flags.bucket, prefixes: ['playlog/'], from: '', to: '', ...(flags.endpoint ? { endpoint: flags.endpoint } : {}), ...(flags.region ? { region: flags.region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) });
+    s3 = await connect({
+      name: 'live',
+      bucket: flags.bucket,
+      prefixes: ['playlog/'],
+      from: '',
+      to: '',
+      ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+      ...(flags.region ? { region: flags.region } : {}),
+      ...(flags.profile ? { profile: flags.profile } : {}),
+    });
   }
   let stopped = false;
   const stop = () => (stopped = true);
@@ -62,7 +71,11 @@ export async function generateLive(flags: LiveFlags, io: CliIO): Promise<number>
         }
       }
       const info = { key: o.key, rows: o.rows, bytes: Buffer.byteLength(o.body), cheater: game.cheater };
-      io.out(flags.json ? JSON.stringify(info) : `${new Date().toISOString().slice(11, 19)} wrote ${o.key} (${o.rows} rows${game.cheater !== null ? `; cheater ${game.cheater} is playing` : ''})`);
+      io.out(
+        flags.json
+          ? JSON.stringify(info)
+          : `${new Date().toISOString().slice(11, 19)} wrote ${o.key} (${o.rows} rows${game.cheater !== null ? `; cheater ${game.cheater} is playing` : ''})`,
+      );
       if (n + 1 < count) await new Promise((r) => setTimeout(r, everyMs));
     }
     return 0;

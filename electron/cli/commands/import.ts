@@ -46,7 +46,9 @@ Example: npm run cli -- import --workspace lab.duckdb /tmp/lab`,
         io.out(JSON.stringify(s));
       } else {
         const seconds = (Date.now() - started) / 1000;
-        io.out(`Imported ${s.files} file${s.files === 1 ? '' : 's'}, ${s.rows.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s; ${s.skipped} unchanged file${s.skipped === 1 ? '' : 's'} skipped.`);
+        io.out(
+          `Imported ${s.files} file${s.files === 1 ? '' : 's'}, ${s.rows.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s; ${s.skipped} unchanged file${s.skipped === 1 ? '' : 's'} skipped.`,
+        );
         if (s.quarantined.length) {
           io.out(`Quarantined ${s.quarantined.length} line${s.quarantined.length === 1 ? '' : 's'}:`);
           for (const q of s.quarantined.slice(0, 50)) io.out(`  ${q.file}:${q.line}  ${q.reason}`);

@@ -83,7 +83,12 @@ ${SCORE_WORKSPACE_HELP}`,
       } else if (values.stream) {
         ({ scores } = await pool.scoreStream(points, dims, { numTrees: trees, samplesPerTree: samples, seed, shingleSize: shingle, timeDecay }, opts));
       } else {
-        ({ scores, attribution } = await pool.scoreBatch(points, dims, { numTrees: trees, samplesPerTree: samples, seed }, { ...opts, attribution: values.attribution }));
+        ({ scores, attribution } = await pool.scoreBatch(
+          points,
+          dims,
+          { numTrees: trees, samplesPerTree: samples, seed },
+          { ...opts, attribution: values.attribution },
+        ));
       }
       if (values.attribution) extra = ['score', ...csv.columns.flatMap((c) => [`${c}_attr_high`, `${c}_attr_low`])];
       await writeCsv(values.out, csv, extra, scores, attribution);

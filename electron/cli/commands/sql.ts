@@ -45,18 +45,44 @@ Example: npm run cli -- sql --workspace lab.duckdb "SELECT uclass, count(*) FROM
         }
       };
       if (values.csv) {
-        io.out(csvRow(result.columns.map((c) => c.name), csv));
-        for await (const b of pages(Infinity)) if (b.rowCount) io.out(rowsOf(b).map((r) => csvRow(r, csv)).join(''));
+        io.out(
+          csvRow(
+            result.columns.map((c) => c.name),
+            csv,
+          ),
+        );
+        for await (const b of pages(Infinity))
+          if (b.rowCount)
+            io.out(
+              rowsOf(b)
+                .map((r) => csvRow(r, csv))
+                .join(''),
+            );
       } else if (values.json) {
         const rows: unknown[][] = [];
         for await (const b of pages(Infinity)) rows.push(...rowsOf(b));
-        io.out(JSON.stringify({ columns: result.columns, rows, rowCount: result.rowCount, elapsedMs: result.elapsedMs, ...(result.rowsChanged !== undefined ? { rowsChanged: result.rowsChanged } : {}) }));
+        io.out(
+          JSON.stringify({
+            columns: result.columns,
+            rows,
+            rowCount: result.rowCount,
+            elapsedMs: result.elapsedMs,
+            ...(result.rowsChanged !== undefined ? { rowsChanged: result.rowsChanged } : {}),
+          }),
+        );
       } else {
         const rows: unknown[][] = [];
         for await (const b of pages(maxRows)) rows.push(...rowsOf(b));
-        io.out(formatTable(result.columns.map((c) => c.name), rows));
+        io.out(
+          formatTable(
+            result.columns.map((c) => c.name),
+            rows,
+          ),
+        );
         const more = result.rowCount - rows.length;
-        io.out(`${result.rowCount.toLocaleString('en-US')} row${result.rowCount === 1 ? '' : 's'}${more > 0 ? ` (${more.toLocaleString('en-US')} not shown)` : ''}${result.rowsChanged !== undefined ? `, ${result.rowsChanged} changed` : ''} · ${result.elapsedMs} ms`);
+        io.out(
+          `${result.rowCount.toLocaleString('en-US')} row${result.rowCount === 1 ? '' : 's'}${more > 0 ? ` (${more.toLocaleString('en-US')} not shown)` : ''}${result.rowsChanged !== undefined ? `, ${result.rowsChanged} changed` : ''} · ${result.elapsedMs} ms`,
+        );
       }
       return 0;
     } finally {

@@ -64,7 +64,8 @@ export const streamCommand: Command = {
   async run(argv, io) {
     const [sub, ...rest] = argv;
     const handler = SUBCOMMANDS[sub ?? ''];
-    if (!handler) throw new CliError(sub ? `unknown subcommand "${sub}" (demo, import, define, list, score, alerts, mark, export)` : `give a subcommand\n\n${HELP}`);
+    if (!handler)
+      throw new CliError(sub ? `unknown subcommand "${sub}" (demo, import, define, list, score, alerts, mark, export)` : `give a subcommand\n\n${HELP}`);
     const { values, positionals } = parseCommandArgs(rest, {
       workspace: { type: 'string' },
       json: { type: 'boolean' },
@@ -118,10 +119,17 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
   async import({ client, io, values, positionals }) {
     const kind = demoKind(values.kind);
     if (positionals.length !== 1) throw new CliError('give one file to import');
-    const result = await runJob(client, io, () => client.call('streams.import', { kind, path: resolve(positionals[0]), ...(str(values.table) ? { table: str(values.table) } : {}) }), JOB);
+    const result = await runJob(
+      client,
+      io,
+      () => client.call('streams.import', { kind, path: resolve(positionals[0]), ...(str(values.table) ? { table: str(values.table) } : {}) }),
+      JOB,
+    );
     if (values.json) io.out(JSON.stringify(result));
     else {
-      io.out(`${result.table}: ${result.loaded.toLocaleString('en-US')} loaded, ${result.quarantined.toLocaleString('en-US')} quarantined of ${result.lines.toLocaleString('en-US')} lines`);
+      io.out(
+        `${result.table}: ${result.loaded.toLocaleString('en-US')} loaded, ${result.quarantined.toLocaleString('en-US')} quarantined of ${result.lines.toLocaleString('en-US')} lines`,
+      );
       for (const s of result.samples) io.out(`  line ${s.line}: ${s.reason}`);
     }
     return 0;
@@ -152,7 +160,8 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     const list = await client.call('streams.list', {});
     if (values.json) io.out(JSON.stringify({ streams: list }));
     else if (list.length === 0) io.out('No streams yet: stream define NAME ... or stream demo --kind toll');
-    else for (const s of list) io.out(`${describe(s.definition)}\n  ${s.latestRun ? `latest run ${s.latestRun.id}: ${runLine(s.latestRun)}` : 'not scored yet'}`);
+    else
+      for (const s of list) io.out(`${describe(s.definition)}\n  ${s.latestRun ? `latest run ${s.latestRun.id}: ${runLine(s.latestRun)}` : 'not scored yet'}`);
     return 0;
   },
 
@@ -160,10 +169,16 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     if (positionals.length !== 1) throw new CliError('give the stream name: stream score NAME');
     const threshold = str(values.threshold) ? parseThreshold(values.threshold as string) : undefined;
     const mode = values.continue ? 'continue' : 'rescore';
-    const run = await runJob(client, io, () => client.call('streams.score', { name: positionals[0], forest: forestFlags(values), ...(threshold ? { threshold } : {}), mode }), JOB);
+    const run = await runJob(
+      client,
+      io,
+      () => client.call('streams.score', { name: positionals[0], forest: forestFlags(values), ...(threshold ? { threshold } : {}), mode }),
+      JOB,
+    );
     if (values.json) io.out(JSON.stringify(runSummary(run)));
     else {
-      if (run.mode === 'continue') io.out(`Continued: ${run.newWindows.toLocaleString('en-US')} new window${run.newWindows === 1 ? '' : 's'} scored by the saved forests`);
+      if (run.mode === 'continue')
+        io.out(`Continued: ${run.newWindows.toLocaleString('en-US')} new window${run.newWindows === 1 ? '' : 's'} scored by the saved forests`);
       if (run.rescoreReason) io.out(`Scored every window again: ${run.rescoreReason}`);
       io.out(`Run ${run.id}: ${runLine(run)}`);
     }
@@ -205,14 +220,30 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
 
   async mark({ client, io, values, positionals }) {
     if (positionals.length !== 1) throw new CliError('give the stream name: stream mark NAME --key K --window TIME --verdict tp|fp|clear');
-    const verdicts: Record<string, AlertMark | null> = { tp: 'true_positive', true_positive: 'true_positive', fp: 'false_positive', false_positive: 'false_positive', clear: null };
+    const verdicts: Record<string, AlertMark | null> = {
+      tp: 'true_positive',
+      true_positive: 'true_positive',
+      fp: 'false_positive',
+      false_positive: 'false_positive',
+      clear: null,
+    };
     const verdict = str(values.verdict);
     if (verdict === undefined || !(verdict in verdicts)) throw new CliError('--verdict must be tp, fp or clear');
     const when = str(values.window);
     const windowStart = when ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(when) ? when : `${when.replace(' ', 'T')}Z`) : NaN;
     if (!Number.isFinite(windowStart)) throw new CliError(`--window must be the window's start, e.g. "2024-05-06 09:43:20" (UTC), got "${when ?? ''}"`);
-    await client.call('streams.mark', { stream: positionals[0], key: str(values.key) ?? '', windowStart, verdict: verdicts[verdict], ...(str(values.note) ? { note: str(values.note) } : {}) });
-    io.out(values.json ? JSON.stringify({ stream: positionals[0], key: str(values.key) ?? '', windowStart, verdict: verdicts[verdict] }) : `Marked ${positionals[0]} ${str(values.key) ?? ''} ${isoTime(windowStart)} as ${verdicts[verdict] ?? 'unmarked'}`);
+    await client.call('streams.mark', {
+      stream: positionals[0],
+      key: str(values.key) ?? '',
+      windowStart,
+      verdict: verdicts[verdict],
+      ...(str(values.note) ? { note: str(values.note) } : {}),
+    });
+    io.out(
+      values.json
+        ? JSON.stringify({ stream: positionals[0], key: str(values.key) ?? '', windowStart, verdict: verdicts[verdict] })
+        : `Marked ${positionals[0]} ${str(values.key) ?? ''} ${isoTime(windowStart)} as ${verdicts[verdict] ?? 'unmarked'}`,
+    );
     return 0;
   },
 
@@ -234,7 +265,10 @@ export async function generateStreamKind(kind: string, out: string, seed: number
   if (!isDemoKind(kind)) throw new CliError(`--kind must be playlog, toll, clickstream or series, got "${kind}"`);
   const r = await generateStreamDemo(kind, out, seed === undefined ? {} : { seed });
   if (json) io.out(JSON.stringify({ kind, data: r.dataPath, labels: r.labelsPath, lines: r.lines, planted: r.planted.length }));
-  else io.out(`Wrote ${r.lines.toLocaleString('en-US')} ${kind} lines to ${r.dataPath}\nPlanted ${r.planted.length} anomalous windows (${r.planted[0]?.kind}): ${r.labelsPath}`);
+  else
+    io.out(
+      `Wrote ${r.lines.toLocaleString('en-US')} ${kind} lines to ${r.dataPath}\nPlanted ${r.planted.length} anomalous windows (${r.planted[0]?.kind}): ${r.labelsPath}`,
+    );
   return 0;
 }
 

@@ -7,7 +7,6 @@ import { runJob } from '../jobRunner.ts';
 import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 import { followFromCli, parseDuration } from './syncFollow.ts';
 
-
 export const syncCommand: Command = {
   name: 'sync',
   summary: 'Pull Firehose hours from S3 into the workspace (plan with --dry-run)',
@@ -72,7 +71,8 @@ Example: npm run cli -- sync --bucket game-logs --prefix playlog/ --prefix userl
     if (!values.source && !values.bucket) throw new CliError('give --source NAME or --bucket B --prefix P --from H --to H; see sync --help');
     const concurrency = intOption(values.concurrency, 'concurrency', 8, 1);
     if (values.follow && values['dry-run']) throw new CliError('--follow and --dry-run do not go together');
-    if (values.follow && !values.source && !values.save) throw new CliError('--follow needs a saved source: give --source NAME, or --save NAME with the source flags');
+    if (values.follow && !values.source && !values.save)
+      throw new CliError('--follow needs a saved source: give --source NAME, or --save NAME with the source flags');
     const everyMs = values.every === undefined ? 60_000 : parseDuration(values.every, 'every');
     if (everyMs < 50) throw new CliError('--every must be at least 50ms');
     const retrainDrift = values['retrain-drift'] === undefined ? undefined : Number(values['retrain-drift']);
@@ -93,7 +93,11 @@ Example: npm run cli -- sync --bucket game-logs --prefix playlog/ --prefix userl
       };
       const saved = values.source ? (await client.call('s3.sources', {})).find((s) => s.name === values.source) : undefined;
       if (values.source && !saved) throw new CliError(`no source named "${values.source}" in this workspace; save one with --save NAME`);
-      let source = { ...(saved ?? { name: values.save ?? 'cli', prefixes: [], from: '', to: '' }), ...overrides, ...(values.save ? { name: values.save } : {}) } as S3Source;
+      let source = {
+        ...(saved ?? { name: values.save ?? 'cli', prefixes: [], from: '', to: '' }),
+        ...overrides,
+        ...(values.save ? { name: values.save } : {}),
+      } as S3Source;
       if (!source.prefixes?.length) throw new CliError('give at least one --prefix, e.g. --prefix playlog/');
       if (!source.from || !source.to) throw new CliError('give the hour range with --from and --to, e.g. --from 2018-10-09T00 --to 2018-10-09T23');
       if (values.save) source = await client.call('s3.saveSource', source);
@@ -130,7 +134,8 @@ function follow<R>(client: ApiClient, io: CliIO, label: string, start: () => Pro
 
 function planText(plan: S3Plan): string {
   const t = plan.totals;
-  const line = (label: string, x: { objects: number; bytes: number }) => `  ${label.padEnd(10)} ${String(x.objects).padStart(7)} objects  ${formatBytes(x.bytes).padStart(10)}`;
+  const line = (label: string, x: { objects: number; bytes: number }) =>
+    `  ${label.padEnd(10)} ${String(x.objects).padStart(7)} objects  ${formatBytes(x.bytes).padStart(10)}`;
   return [
     `Plan for s3://${plan.source.bucket} ${plan.source.from} … ${plan.source.to} (${plan.listedPrefixes.length} prefixes listed)`,
     line('new', t.new),

@@ -26,7 +26,12 @@ function noticeLine(n: InboxNotice): string {
  * Follows a saved source until Ctrl-C: one line per state change and per (grouped) notification; with
  * --json one JSON object per line, `event` saying which ("follow", "inbox", then "stopped").
  */
-export async function followFromCli(client: ApiClient, io: CliIO, name: string, opts: { everyMs: number; json: boolean; retrainDrift?: number }): Promise<number> {
+export async function followFromCli(
+  client: ApiClient,
+  io: CliIO,
+  name: string,
+  opts: { everyMs: number; json: boolean; retrainDrift?: number },
+): Promise<number> {
   let jobId: string | undefined;
   const offFollow = client.on('follow', (s) => {
     if (s.jobId === jobId) io.out(opts.json ? JSON.stringify({ event: 'follow', ...s }) : statusLine(s));
@@ -38,7 +43,11 @@ export async function followFromCli(client: ApiClient, io: CliIO, name: string, 
   process.once('SIGTERM', stop);
   try {
     const start = async () => {
-      const job = await client.call('s3.follow', { name, everyMs: opts.everyMs, ...(opts.retrainDrift !== undefined ? { retrainDrift: opts.retrainDrift } : {}) });
+      const job = await client.call('s3.follow', {
+        name,
+        everyMs: opts.everyMs,
+        ...(opts.retrainDrift !== undefined ? { retrainDrift: opts.retrainDrift } : {}),
+      });
       jobId = job.id;
       return job;
     };

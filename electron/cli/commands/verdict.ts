@@ -34,7 +34,11 @@ Example: npm run cli -- verdict --workspace lab.duckdb --pidx 1432 --verdict ban
     try {
       const run = await latestRun(app.services.ws);
       const v = await client.call('investigate.setVerdict', { pidx, verdict, note: values.note ?? '', ...(run ? { runId: run.id } : {}) });
-      io.out(values.json ? JSON.stringify(v) : `player ${v.pidx}: ${v.verdict}${v.note ? ` — ${v.note}` : ''} (${v.decidedAt}${v.runId !== null ? `, run ${v.runId}` : ''})`);
+      io.out(
+        values.json
+          ? JSON.stringify(v)
+          : `player ${v.pidx}: ${v.verdict}${v.note ? ` — ${v.note}` : ''} (${v.decidedAt}${v.runId !== null ? `, run ${v.runId}` : ''})`,
+      );
       return 0;
     } finally {
       await app.close();

@@ -45,7 +45,13 @@ Example: npm run cli -- zones --workspace game.duckdb add --name "Dragon's Keep"
     try {
       if (sub === 'add') {
         if (!values.name) throw new CliError('zones add needs --name NAME');
-        const zone = await client.call('investigate.saveZone', { name: values.name, x0: need(values.x0, 'x0'), x1: need(values.x1, 'x1'), y0: need(values.y0, 'y0'), y1: need(values.y1, 'y1') });
+        const zone = await client.call('investigate.saveZone', {
+          name: values.name,
+          x0: need(values.x0, 'x0'),
+          x1: need(values.x1, 'x1'),
+          y0: need(values.y0, 'y0'),
+          y1: need(values.y1, 'y1'),
+        });
         io.out(values.json ? JSON.stringify(zone) : `added zone ${zone.id}: ${describe(zone)}`);
       } else if (sub === 'remove') {
         if (values.id === undefined) throw new CliError('zones remove needs --id N');
@@ -61,7 +67,13 @@ Example: npm run cli -- zones --workspace game.duckdb add --name "Dragon's Keep"
         else io.out(suggestions.map((s, i) => `${i + 1}. x ${s.x0}–${s.x1}, y ${s.y0}–${s.y1}: ${s.reason}`).join('\n'));
       } else {
         const zones = await client.call('investigate.zones', {});
-        io.out(values.json ? JSON.stringify(zones) : zones.length ? zones.map((z) => `${String(z.id).padStart(3)}  ${describe(z)}`).join('\n') : 'no forbidden zones');
+        io.out(
+          values.json
+            ? JSON.stringify(zones)
+            : zones.length
+              ? zones.map((z) => `${String(z.id).padStart(3)}  ${describe(z)}`).join('\n')
+              : 'no forbidden zones',
+        );
       }
       return 0;
     } finally {

@@ -80,7 +80,9 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
     duck ??= await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
     const conn = await duck.connect();
     try {
-      await conn.run(`COPY (SELECT * FROM read_json(${quoteLiteral(json)}, columns=${columnsStruct(spec)}, format='newline_delimited')) TO ${quoteLiteral(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+      await conn.run(
+        `COPY (SELECT * FROM read_json(${quoteLiteral(json)}, columns=${columnsStruct(spec)}, format='newline_delimited')) TO ${quoteLiteral(parquet)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
     } finally {
       conn.closeSync();
     }
@@ -134,11 +136,13 @@ export function formatMicros(micros: number): string {
 const jsonLine = {
   play: (e: PlayEvent) =>
     `{"posnewx":${e.posnewx},"posnewy":${e.posnewy},"posnewz":${e.posnewz},"posoldx":${e.posoldx},"posoldy":${e.posoldy},"posoldz":${e.posoldz},"pidx":${e.pidx},"idx":${e.idx},"action":${e.action},"createdate":"${formatMicros(e.micros)}"}\n`,
-  profile: (pidx: number, uclass: string, ulevel: number, micros: number) => `{"pidx":${pidx},"uclass":"${uclass}","ulevel":${ulevel},"utimestamp":"${formatMicros(micros)}"}\n`,
+  profile: (pidx: number, uclass: string, ulevel: number, micros: number) =>
+    `{"pidx":${pidx},"uclass":"${uclass}","ulevel":${ulevel},"utimestamp":"${formatMicros(micros)}"}\n`,
 };
 
 const csvLine = {
-  play: (e: PlayEvent) => `${e.posnewx},${e.posnewy},${e.posnewz},${e.posoldx},${e.posoldy},${e.posoldz},${e.pidx},${e.idx},${e.action},${formatMicros(e.micros)}\n`,
+  play: (e: PlayEvent) =>
+    `${e.posnewx},${e.posnewy},${e.posnewz},${e.posoldx},${e.posoldy},${e.posoldz},${e.pidx},${e.idx},${e.action},${formatMicros(e.micros)}\n`,
   profile: (pidx: number, uclass: string, ulevel: number, micros: number) => `${pidx},${uclass},${ulevel},${formatMicros(micros)}\n`,
 };
 

@@ -83,6 +83,10 @@ export class LiveGame {
       );
     }
     const uuid = [8, 4, 4, 4, 12].map((n) => Array.from({ length: n }, () => this.rng.int(16).toString(16)).join('')).join('-');
-    return { key: `playlog/${firehoseFolder(partitionOf(arrival))}${firehoseObjectName('playlog', 1, arrival, uuid)}`, body: lines.join('\n') + '\n', rows: lines.length };
+    return {
+      key: `playlog/${firehoseFolder(partitionOf(arrival))}${firehoseObjectName('playlog', 1, arrival, uuid)}`,
+      body: lines.join('\n') + '\n',
+      rows: lines.length,
+    };
   }
 }

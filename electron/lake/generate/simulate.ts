@@ -303,7 +303,11 @@ export class Simulation {
     for (let p = 0; p < n; p++) {
       const was = this.online[p] === 1;
       const bot = this.kind[p] === Kind.Bot;
-      const now = was ? rng.next() < (bot ? BOT_STAY_ONLINE : STAY_ONLINE) : this.hour === 0 ? rng.next() < (bot ? 0.8 : target) : rng.next() < (bot ? 0.5 : join);
+      const now = was
+        ? rng.next() < (bot ? BOT_STAY_ONLINE : STAY_ONLINE)
+        : this.hour === 0
+          ? rng.next() < (bot ? 0.8 : target)
+          : rng.next() < (bot ? 0.5 : join);
       this.online[p] = now ? 1 : 0;
       if (now && !was) this.startSession(p);
       if (now) this.onlineList[this.onlineCount++] = p;
@@ -453,7 +457,10 @@ export class Simulation {
       do {
         this.tx[p] = rng.next() * world.width;
         this.ty[p] = rng.next() * world.height;
-      } while (Math.hypot(this.tx[p] - this.x[p], this.ty[p] - this.y[p]) < 200 * world.scale || crosses(world.zone, this.x[p], this.y[p], this.tx[p], this.ty[p]));
+      } while (
+        Math.hypot(this.tx[p] - this.x[p], this.ty[p] - this.y[p]) < 200 * world.scale ||
+        crosses(world.zone, this.x[p], this.y[p], this.tx[p], this.ty[p])
+      );
       this.heading[p] = Math.atan2(this.ty[p] - this.y[p], this.tx[p] - this.x[p]);
     }
     const len = (STEP_MIN + rng.next() * STEP_SPAN) * world.scale;
@@ -520,12 +527,14 @@ export class Simulation {
 function nearestExit(world: World, x: number, y: number): [number, number] {
   const z = world.zone;
   const m = 10 * world.scale;
-  const exits = ([
-    [z.x0 - m, y],
-    [z.x1 + m, y],
-    [x, z.y1 + m],
-    [x, z.y0 - m],
-  ] as [number, number][]).filter(([ex, ey]) => ex >= 0 && ey >= 0 && ex <= world.width && ey <= world.height);
+  const exits = (
+    [
+      [z.x0 - m, y],
+      [z.x1 + m, y],
+      [x, z.y1 + m],
+      [x, z.y0 - m],
+    ] as [number, number][]
+  ).filter(([ex, ey]) => ex >= 0 && ey >= 0 && ex <= world.width && ey <= world.height);
   return exits.reduce((best, e) => (Math.hypot(e[0] - x, e[1] - y) < Math.hypot(best[0] - x, best[1] - y) ? e : best));
 }
 

@@ -102,7 +102,11 @@ export class ThresholdedDetector {
   private quiet = 0;
   private incident: Incident | null = null;
 
-  constructor(readonly dims: number, params: DetectorParams = {}, forest?: StreamingForest) {
+  constructor(
+    readonly dims: number,
+    params: DetectorParams = {},
+    forest?: StreamingForest,
+  ) {
     checkInt(dims, 'dims', 1);
     this.params = resolveDetectorParams(params);
     this.forest = forest ?? new StreamingForest(dims, this.params);
@@ -176,7 +180,13 @@ export class ThresholdedDetector {
         stats.add(v);
       }
     }
-    const out: Detection = { scores: new Float64Array(n), grades: new Float64Array(n), anomaly: new Uint8Array(n), inIncident: new Uint8Array(n), incidents: [] };
+    const out: Detection = {
+      scores: new Float64Array(n),
+      grades: new Float64Array(n),
+      anomaly: new Uint8Array(n),
+      inIncident: new Uint8Array(n),
+      incidents: [],
+    };
     const touched = new Set<Incident>();
     if (this.incident) touched.add(this.incident);
     const { numTrees, shingleSize } = this.forest.params;

@@ -15,7 +15,10 @@ export class RunningStats {
   mean = 0;
   variance = 0;
 
-  constructor(readonly decay: number, saved?: RunningStatsState) {
+  constructor(
+    readonly decay: number,
+    saved?: RunningStatsState,
+  ) {
     if (saved) ({ weight: this.weight, mean: this.mean, variance: this.variance } = saved);
   }
 

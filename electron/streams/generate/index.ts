@@ -45,7 +45,13 @@ export async function generateStreamDemo(kind: DemoKind, out: string, opts: Demo
   const dataPath = join(dir, data.fileName);
   const labelsPath = join(dir, `${kind}-labels.csv`);
   await writeFile(dataPath, data.text);
-  await writeFile(labelsPath, csvDocument(['key', 'window_start', 'kind'], data.planted.map((p) => [p.key, labelTime(p.windowStart), p.kind])));
+  await writeFile(
+    labelsPath,
+    csvDocument(
+      ['key', 'window_start', 'kind'],
+      data.planted.map((p) => [p.key, labelTime(p.windowStart), p.kind]),
+    ),
+  );
   return { kind, dataPath, labelsPath, lines: data.lines, planted: data.planted, stream: data.stream };
 }
 

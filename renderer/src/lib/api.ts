@@ -11,7 +11,9 @@ declare global {
 }
 
 /** Picked once at startup; features never know which transport carries them. */
-export const api: ApiClient & { mode: 'ipc' | 'http'; downloadHref(name: string): string | null } = window.redzone ? ipcTransport(window.redzone) : httpTransport();
+export const api: ApiClient & { mode: 'ipc' | 'http'; downloadHref(name: string): string | null } = window.redzone
+  ? ipcTransport(window.redzone)
+  : httpTransport();
 
 export function call<M extends ApiMethod>(method: M, request: ApiRequest<M>): Promise<ApiResponse<M>> {
   return api.call(method, request);

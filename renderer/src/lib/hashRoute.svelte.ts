@@ -21,7 +21,8 @@ export function syncHash(): void {
     const now: Route = { view: view.current, player: selectedPlayer.pidx, stream: selectedStream.name };
     const hash = formatRoute(now);
     if (hash === location.hash) return;
-    const minor = last !== null && last.view === now.view && ((last.player !== null && now.player !== null) || (now.view === 'streams' && last.stream === null));
+    const minor =
+      last !== null && last.view === now.view && ((last.player !== null && now.player !== null) || (now.view === 'streams' && last.stream === null));
     history[minor || last === null ? 'replaceState' : 'pushState'](history.state, '', hash);
     last = now;
   });

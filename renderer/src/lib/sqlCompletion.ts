@@ -7,7 +7,33 @@ import { statementAt } from '../../../shared/sql/split.ts';
  * statement says `FROM playlog p`). Pure over the statement text, so it is unit-tested.
  */
 
-const KEYWORDS = new Set(['where', 'on', 'using', 'join', 'left', 'right', 'inner', 'outer', 'full', 'cross', 'group', 'order', 'limit', 'union', 'select', 'having', 'window', 'qualify', 'as', 'natural', 'lateral', 'semi', 'anti', 'asof', 'positional']);
+const KEYWORDS = new Set([
+  'where',
+  'on',
+  'using',
+  'join',
+  'left',
+  'right',
+  'inner',
+  'outer',
+  'full',
+  'cross',
+  'group',
+  'order',
+  'limit',
+  'union',
+  'select',
+  'having',
+  'window',
+  'qualify',
+  'as',
+  'natural',
+  'lateral',
+  'semi',
+  'anti',
+  'asof',
+  'positional',
+]);
 
 /** alias (lower case) → table, for every table after FROM or JOIN (and in comma lists after FROM). The table's own name maps to itself. */
 export function tableAliases(statement: string, tables: readonly string[]): Map<string, string> {

@@ -42,7 +42,12 @@ describe('browser mode security', () => {
   });
 
   const call = (headers: Record<string, string>) =>
-    send(server.port, { method: 'POST', path: '/api/sql.run', headers: { host, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ sql: 'SELECT 42 AS a', queryId: 'x', firstPage: 5 }) });
+    send(server.port, {
+      method: 'POST',
+      path: '/api/sql.run',
+      headers: { host, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ sql: 'SELECT 42 AS a', queryId: 'x', firstPage: 5 }),
+    });
 
   it('binds to loopback only', () => {
     expect(server.server.address()).toMatchObject({ address: '127.0.0.1' });
@@ -88,7 +93,8 @@ describe('browser mode security', () => {
   });
 
   // Issue #16: bad requests get plain answers.
-  const api = (method: string, body: string) => send(server.port, { method: 'POST', path: `/api/${method}`, headers: { host, 'x-redzone-token': server.token, 'content-type': 'application/json' }, body });
+  const api = (method: string, body: string) =>
+    send(server.port, { method: 'POST', path: `/api/${method}`, headers: { host, 'x-redzone-token': server.token, 'content-type': 'application/json' }, body });
 
   it('sends Referrer-Policy: no-referrer, and leaves the token URL by a redirect', async () => {
     const first = await send(server.port, { path: `/?token=${server.token}&x=1`, headers: { host } });

@@ -26,10 +26,15 @@ describe('followJob over the real router', () => {
   it('follows an import to its result, with progress on the way', async () => {
     const logs = join(dir, 'logs');
     await mkdir(logs);
-    const line = (i: number) => JSON.stringify({ posnewx: i, posnewy: 2, posnewz: 0, posoldx: 1, posoldy: 2, posoldz: 0, pidx: 7, idx: i, action: 1, createdate: '2018-10-10 14:00:03' });
+    const line = (i: number) =>
+      JSON.stringify({ posnewx: i, posnewy: 2, posnewz: 0, posoldx: 1, posoldy: 2, posoldz: 0, pidx: 7, idx: i, action: 1, createdate: '2018-10-10 14:00:03' });
     await writeFile(join(logs, 'playlog.json'), [1, 2, 3].map(line).join('\n') + '\n');
     const updates: string[] = [];
-    const end = await followJob<ImportSummary>(client, () => client.call('lake.import', { dir: logs }), (j) => updates.push(j.state));
+    const end = await followJob<ImportSummary>(
+      client,
+      () => client.call('lake.import', { dir: logs }),
+      (j) => updates.push(j.state),
+    );
     const outcome = jobOutcome(end);
     expect(outcome).toMatchObject({ ok: true, result: { rows: 3 } });
     expect(updates.at(-1)).toBe('done');

@@ -14,7 +14,13 @@ const CLI = join(import.meta.dirname, '../../../scripts/cli.mjs');
 const BUCKET = 'demo-live';
 let dir: string;
 let server: S3Server;
-const env = { ...process.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+const env = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rz-cli-follow-'));
@@ -32,7 +38,28 @@ describe('sync --follow --json with generate --live', () => {
     const previous = hourText(Date.now() - 3_600_000);
     const follower = spawn(
       process.execPath,
-      [CLI, 'sync', '--workspace', ws, '--save', 'live', '--bucket', BUCKET, '--prefix', 'playlog/', '--endpoint', server.endpoint, '--from', previous, '--to', previous, '--follow', '--every', '200ms', '--json'],
+      [
+        CLI,
+        'sync',
+        '--workspace',
+        ws,
+        '--save',
+        'live',
+        '--bucket',
+        BUCKET,
+        '--prefix',
+        'playlog/',
+        '--endpoint',
+        server.endpoint,
+        '--from',
+        previous,
+        '--to',
+        previous,
+        '--follow',
+        '--every',
+        '200ms',
+        '--json',
+      ],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const lines: Record<string, unknown>[] = [];
@@ -48,10 +75,38 @@ describe('sync --follow --json with generate --live', () => {
     };
     await until('following', () => lines.some((l) => l.event === 'follow' && l.state === 'caught-up'));
 
-    const generated = await run(process.execPath, [CLI, 'generate', '--live', '', '--bucket', BUCKET, '--endpoint', server.endpoint, '--every', '150ms', '--count', '6', '--cheater-after', '2', '--players', '30', '--rows-per-object', '400', '--json'], { env });
-    const objects = generated.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rows: number; cheater: number | null });
+    const generated = await run(
+      process.execPath,
+      [
+        CLI,
+        'generate',
+        '--live',
+        '',
+        '--bucket',
+        BUCKET,
+        '--endpoint',
+        server.endpoint,
+        '--every',
+        '150ms',
+        '--count',
+        '6',
+        '--cheater-after',
+        '2',
+        '--players',
+        '30',
+        '--rows-per-object',
+        '400',
+        '--json',
+      ],
+      { env },
+    );
+    const objects = generated.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { rows: number; cheater: number | null });
     const cheater = String(objects.at(-1)!.cheater);
-    const aboutCheater = (l: Record<string, unknown>) => l.event === 'inbox' && ((l.target as { ref?: string }).ref === cheater || (l.body as string).includes(cheater));
+    const aboutCheater = (l: Record<string, unknown>) =>
+      l.event === 'inbox' && ((l.target as { ref?: string }).ref === cheater || (l.body as string).includes(cheater));
     await until('the cheater announced', () => lines.some(aboutCheater));
     await new Promise((r) => setTimeout(r, 1000)); // more ticks: nothing twice
     follower.kill('SIGINT');

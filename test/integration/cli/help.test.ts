@@ -25,6 +25,9 @@ describe('the CLI as analysts script it', () => {
 
   it('exits 2 with one line for an unknown command or flag', async () => {
     await expect(run(process.execPath, [CLI, 'nope'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command "nope"') });
-    await expect(run(process.execPath, [CLI, 'sql', '--bogus', 'SELECT 1'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/^redzone sql: .*bogus/) });
+    await expect(run(process.execPath, [CLI, 'sql', '--bogus', 'SELECT 1'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^redzone sql: .*bogus/),
+    });
   });
 });

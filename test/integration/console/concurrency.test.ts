@@ -13,7 +13,9 @@ const ANSWERS = ['BUSY', 'NOT_FOUND', 'CANCELLED'];
 /** 100 parallel sql.run with firstPage, each result paged while another caller closes it. */
 async function storm(call: (method: string, req: unknown) => Promise<Envelope<unknown>>, round: number) {
   const runs = await Promise.all(
-    Array.from({ length: 100 }, (_, i) => call('sql.run', { sql: `SELECT range AS n, ${i} AS q FROM range(${1000 + i})`, queryId: `q${round}-${i}`, firstPage: 50 })),
+    Array.from({ length: 100 }, (_, i) =>
+      call('sql.run', { sql: `SELECT range AS n, ${i} AS q FROM range(${1000 + i})`, queryId: `q${round}-${i}`, firstPage: 50 }),
+    ),
   );
   const races: Promise<Envelope<unknown>>[] = [];
   for (const r of runs) {
@@ -52,7 +54,9 @@ describe('SQL console under concurrency', () => {
   }, 120_000);
 
   it('says BUSY beyond the bound, with a message that says what to do', async () => {
-    const runs = await Promise.all(Array.from({ length: 40 }, (_, i) => app.router.call('sql.run', { sql: 'SELECT count(*) FROM range(3000000) a, range(3) b', queryId: `b${i}` })));
+    const runs = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => app.router.call('sql.run', { sql: 'SELECT count(*) FROM range(3000000) a, range(3) b', queryId: `b${i}` })),
+    );
     const busy = runs.filter((r) => !r.ok);
     expect(busy.length).toBeGreaterThan(0);
     const first = busy[0] as { ok: false; error: { code: string; message: string } };
@@ -74,10 +78,13 @@ describe('SQL console under concurrency', () => {
 
 function post(port: number, token: string, method: string, body: unknown): Promise<number> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: `/api/${method}`, headers: { 'x-redzone-token': token, 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode!));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path: `/api/${method}`, headers: { 'x-redzone-token': token, 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      },
+    );
     req.on('error', () => resolve(0)); // the server went away mid-request: expected after SIGTERM
     req.end(JSON.stringify(body));
   });
@@ -97,7 +104,11 @@ describe('SIGTERM during a query storm', () => {
       });
       const exited = new Promise<number>((resolve) => child.on('exit', () => resolve(Date.now())));
       for (let i = 0; i < 100; i++) {
-        void post(Number(port), token, 'sql.run', { sql: `SELECT count(*) FROM range(${10_000_000 * (1 + (i % 5))}) a, range(2) b`, queryId: `s${i}`, firstPage: 10 });
+        void post(Number(port), token, 'sql.run', {
+          sql: `SELECT count(*) FROM range(${10_000_000 * (1 + (i % 5))}) a, range(2) b`,
+          queryId: `s${i}`,
+          firstPage: 10,
+        });
         void post(Number(port), token, 'sql.close', { resultId: `r${i}` });
       }
       await new Promise((r) => setTimeout(r, 500));

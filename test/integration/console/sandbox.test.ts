@@ -46,7 +46,12 @@ describe('the console sandbox', () => {
   });
 
   it('refuses to read /etc/passwd or write /tmp, with a message that says why and what to do', async () => {
-    for (const text of [`SELECT * FROM read_text('/etc/passwd')`, `COPY (SELECT 1) TO '/tmp/rz-sandbox-x.csv'`, `SELECT * FROM read_csv('${join(dir, 'outside.csv')}')`, `ATTACH '${join(dir, 'other.duckdb')}'`]) {
+    for (const text of [
+      `SELECT * FROM read_text('/etc/passwd')`,
+      `COPY (SELECT 1) TO '/tmp/rz-sandbox-x.csv'`,
+      `SELECT * FROM read_csv('${join(dir, 'outside.csv')}')`,
+      `ATTACH '${join(dir, 'other.duckdb')}'`,
+    ]) {
       const env = await sql(app, text);
       expect(env.ok).toBe(false);
       if (env.ok) continue;
@@ -58,7 +63,8 @@ describe('the console sandbox', () => {
   });
 
   it('cannot be widened from the console', async () => {
-    for (const text of [`SET enable_external_access = true`, `SET allowed_directories = ['/']`, `RESET allowed_directories`]) expect((await sql(app, text)).ok).toBe(false);
+    for (const text of [`SET enable_external_access = true`, `SET allowed_directories = ['/']`, `RESET allowed_directories`])
+      expect((await sql(app, text)).ok).toBe(false);
     expect((await sql(app, `SELECT * FROM read_text('/etc/passwd')`)).ok).toBe(false);
   });
 

@@ -14,7 +14,9 @@ describe('sql CLI: sandboxed, formula-safe CSV', () => {
 
   async function sql(...argv: string[]) {
     const out: string[] = [];
-    const code = await sqlCommand.run(['--workspace', join(dir, 'w.duckdb'), ...argv], { out: (t) => out.push(t), err: (t) => out.push(t) }).catch((e: Error) => e);
+    const code = await sqlCommand
+      .run(['--workspace', join(dir, 'w.duckdb'), ...argv], { out: (t) => out.push(t), err: (t) => out.push(t) })
+      .catch((e: Error) => e);
     return { code, out: out.join('') };
   }
 

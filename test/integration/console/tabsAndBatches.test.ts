@@ -54,7 +54,15 @@ describe('SQL tabs and batches', () => {
   it('refuses malformed tabs and keeps the saved ones', async () => {
     const before = await call<SqlTabs>('sql.tabs', {});
     await expect(call('sql.saveTabs', { tabs: [{ id: 'x', name: 'x', sql: '' }], active: 'y' })).rejects.toThrow(/BAD_REQUEST/);
-    await expect(call('sql.saveTabs', { tabs: [{ id: 'x', name: 'x', sql: '' }, { id: 'x', name: 'y', sql: '' }], active: 'x' })).rejects.toThrow(/distinct/);
+    await expect(
+      call('sql.saveTabs', {
+        tabs: [
+          { id: 'x', name: 'x', sql: '' },
+          { id: 'x', name: 'y', sql: '' },
+        ],
+        active: 'x',
+      }),
+    ).rejects.toThrow(/distinct/);
     await expect(call('sql.saveTabs', { tabs: 'nope' })).rejects.toThrow(/BAD_REQUEST/);
     expect(await call<SqlTabs>('sql.tabs', {})).toEqual(before);
   });

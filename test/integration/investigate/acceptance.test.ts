@@ -33,7 +33,9 @@ describe('acceptance: labelled cheaters on the default-seed demo', () => {
     const n = labelled.length;
     const recall = labelled.filter((pidx) => flagged.some((p) => p.pidx === pidx)).length / n;
     const precision = flagged.slice(0, n).filter((p) => demo.labels.has(p.pidx)).length / n;
-    console.info(`acceptance (seed ${DEMO_DEFAULTS.seed}, ${APP_DEMO.players} players, ${APP_DEMO.rows} rows, ${n} labelled): recall ${recall}, top-${n} precision ${precision}, ${flagged.length} flagged`);
+    console.info(
+      `acceptance (seed ${DEMO_DEFAULTS.seed}, ${APP_DEMO.players} players, ${APP_DEMO.rows} rows, ${n} labelled): recall ${recall}, top-${n} precision ${precision}, ${flagged.length} flagged`,
+    );
     expect(recall).toBeGreaterThanOrEqual(0.95);
     expect(precision).toBeGreaterThanOrEqual(0.9);
     // Issue #18: rule behaviours are caught by their own rule; noclip walkers and bots break no rule and

@@ -45,9 +45,19 @@ describe('CLI: score --workspace, flagged, verdict, export-bans', () => {
 
   it('scores the workspace and prints the run', async () => {
     const io = capture();
-    expect(await scoreCommand.run(['--workspace', ws, '--features', 'movement', '--trees', '30', '--samples', '128', '--cutoff', 'mean+3sd', '--json'], io)).toBe(0);
+    expect(
+      await scoreCommand.run(['--workspace', ws, '--features', 'movement', '--trees', '30', '--samples', '128', '--cutoff', 'mean+3sd', '--json'], io),
+    ).toBe(0);
     const run = JSON.parse(io.stdout[0]);
-    expect(run).toMatchObject({ id: 1, features: 'movement', featureColumns: ['x', 'y', 'step', 'dt_seconds'], trees: 30, samples: 128, cutoff: 'mean+3sd', rows: 30_000 });
+    expect(run).toMatchObject({
+      id: 1,
+      features: 'movement',
+      featureColumns: ['x', 'y', 'step', 'dt_seconds'],
+      trees: 30,
+      samples: 128,
+      cutoff: 'mean+3sd',
+      rows: 30_000,
+    });
     expect(io.stderr.some((l) => l.includes('scoring'))).toBe(true);
     const human = capture();
     expect(await scoreCommand.run(['--workspace', ws, '--trees', '10', '--samples', '32'], human)).toBe(0);

@@ -37,7 +37,12 @@ describe.each(CASES)('detection on the $world world, seed $seed', ({ world, seed
     if (world !== 'lab') {
       const z = demo.zone;
       const io = capture();
-      expect(await zonesCommand.run(['add', '--workspace', ws, '--name', z.name, '--x0', String(z.x0), '--x1', String(z.x1), '--y0', String(z.y0), '--y1', String(z.y1), '--json'], io)).toBe(0);
+      expect(
+        await zonesCommand.run(
+          ['add', '--workspace', ws, '--name', z.name, '--x0', String(z.x0), '--x1', String(z.x1), '--y0', String(z.y0), '--y1', String(z.y1), '--json'],
+          io,
+        ),
+      ).toBe(0);
       expect(JSON.parse(io.stdout[0])).toMatchObject({ name: z.name, x0: z.x0 });
     }
     const { createApp } = await import('../../../electron/api/app.ts');
@@ -57,7 +62,9 @@ describe.each(CASES)('detection on the $world world, seed $seed', ({ world, seed
     const io = capture();
     expect(await evaluateCommand.run(['--workspace', ws, '--labels', join(demo.dir, 'demo', 'labels.csv'), '--json'], io)).toBe(0);
     const ev = JSON.parse(io.stdout[0]) as Evaluation;
-    console.info(`detect ${world} seed ${seed}: N ${ev.n}, flagged ${ev.flagged}, precision@N ${ev.precisionAtN}, recall ${ev.recall}, AP ${ev.averagePrecision.toFixed(3)}`);
+    console.info(
+      `detect ${world} seed ${seed}: N ${ev.n}, flagged ${ev.flagged}, precision@N ${ev.precisionAtN}, recall ${ev.recall}, AP ${ev.averagePrecision.toFixed(3)}`,
+    );
     expect(ev.n).toBe(demo.labels.size);
     expect(ev.precisionAtN).toBeGreaterThanOrEqual(0.95);
     expect(ev.recall).toBeGreaterThanOrEqual(0.95);
@@ -76,7 +83,7 @@ describe.each(CASES)('detection on the $world world, seed $seed', ({ world, seed
     const scale = world === 'lab' ? 1 : 8;
     expect(s.maxSpeed).toBeGreaterThan(6.5 * scale);
     expect(s.maxSpeed).toBeLessThan(12 * scale);
-    expect(s.teleportStep).toBeGreaterThan(15 * s.maxSpeed / 1.25 / 2);
+    expect(s.teleportStep).toBeGreaterThan((15 * s.maxSpeed) / 1.25 / 2);
     const fl = capture();
     expect(await flaggedCommand.run(['--workspace', ws, '--json'], fl)).toBe(0);
     const list = JSON.parse(fl.stdout[0]);

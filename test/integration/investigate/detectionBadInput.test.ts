@@ -65,7 +65,9 @@ describe.each(CASES)('per-player detection on $name', ({ rows }) => {
       if (p.playerScore !== null) expect(Number.isFinite(p.playerScore)).toBe(true);
       expect(Number.isFinite(p.suspicion)).toBe(true);
     }
-    expect(list.players.length).toBeLessThanOrEqual(Math.max(3, 0.2 * Number((await app.services.ws.db.runAndReadAll('SELECT count(DISTINCT pidx) FROM playlog')).getRows()[0][0])));
+    expect(list.players.length).toBeLessThanOrEqual(
+      Math.max(3, 0.2 * Number((await app.services.ws.db.runAndReadAll('SELECT count(DISTINCT pidx) FROM playlog')).getRows()[0][0])),
+    );
     const scores = (await app.services.ws.db.runAndReadAll('SELECT count(*) FILTER (isnan(score) OR NOT isfinite(score)) FROM rz_player_run')).getRows()[0][0];
     expect(Number(scores)).toBe(0);
   });

@@ -74,7 +74,11 @@ describe('investigation on a small demo data set', () => {
     expect(grid.counts.length).toBe(15_000);
     expect(grid.total).toBe(60_000);
     const zoomed = await call<DensityGrid>('map.density', { x0: 1000, x1: 1200, y0: 0, y1: 400, nx: 40, ny: 80 });
-    const inZone = Number((await demo.app.services.ws.db.runAndReadAll('SELECT count(*) FROM playlog WHERE posnewx BETWEEN 1000 AND 1200 AND posnewy BETWEEN 0 AND 400')).getRows()[0][0]);
+    const inZone = Number(
+      (
+        await demo.app.services.ws.db.runAndReadAll('SELECT count(*) FROM playlog WHERE posnewx BETWEEN 1000 AND 1200 AND posnewy BETWEEN 0 AND 400')
+      ).getRows()[0][0],
+    );
     expect(zoomed.total).toBe(inZone);
     // Deeper than the cached cells (band-sorted positions), and filtered (the play log itself): same counts as SQL.
     const count = async (where: string) => Number((await demo.app.services.ws.db.runAndReadAll(`SELECT count(*) FROM playlog WHERE ${where}`)).getRows()[0][0]);
@@ -142,7 +146,9 @@ describe('investigation on a small demo data set', () => {
     const text = await readFile(file.path, 'utf8');
     expect(text.endsWith('\r\n')).toBe(true);
     const parsed = (
-      await demo.app.services.ws.db.runAndReadAll(`SELECT * FROM read_csv(${quoteLiteral(file.path)}, header = true, all_varchar = true, quote = '"', escape = '"', delim = ',')`)
+      await demo.app.services.ws.db.runAndReadAll(
+        `SELECT * FROM read_csv(${quoteLiteral(file.path)}, header = true, all_varchar = true, quote = '"', escape = '"', delim = ',')`,
+      )
     ).getRowObjectsJS();
     expect(parsed.length).toBe(2);
     const row = parsed.find((r) => Number(r.pidx) === walker)!;

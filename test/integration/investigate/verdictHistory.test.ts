@@ -64,7 +64,9 @@ describe('verdict history: every change kept with its evidence; bulk, notes, und
     expect(done.previous[1]).toEqual(before);
     await expect(call('investigate.setVerdicts', { pidxs: [a, 424_242], verdict: 'ban' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
-    const restored = await call<{ restored: number }>('investigate.restoreVerdicts', { states: done.records.map((r, i) => ({ pidx: r.pidx, previous: done.previous[i] })) });
+    const restored = await call<{ restored: number }>('investigate.restoreVerdicts', {
+      states: done.records.map((r, i) => ({ pidx: r.pidx, previous: done.previous[i] })),
+    });
     expect(restored.restored).toBe(3);
     const detail = async (p: number) => (await call<{ verdict: VerdictRecord | null }>('investigate.player', { pidx: p })).verdict;
     expect(await detail(b)).toEqual(before);
@@ -93,11 +95,28 @@ describe('verdict history: every change kept with its evidence; bulk, notes, und
     const bytes = await readFile(file.path);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     // Python's csv module with the Excel dialect, reading the file as Excel would (utf-8-sig drops the BOM).
-    const script = 'import csv,json,sys\nwith open(sys.argv[1], newline="", encoding="utf-8-sig") as f: print(json.dumps(list(csv.DictReader(f, dialect="excel"))))';
+    const script =
+      'import csv,json,sys\nwith open(sys.argv[1], newline="", encoding="utf-8-sig") as f: print(json.dumps(list(csv.DictReader(f, dialect="excel"))))';
     const rows = JSON.parse(execFileSync('python3', ['-c', script, file.path], { encoding: 'utf8' })) as Record<string, string>[];
     expect(Object.keys(rows[0])).toEqual([
-      'pidx', 'uclass', 'ulevel', 'verdict', 'reasons', 'max_score', 'anomalous_rows', 'first_seen', 'last_seen', 'note', 'run_id', 'exported_at',
-      'player_score', 'flagged_by', 'decided_at', 'decided_run_id', 'reasons_at_decision', 'max_score_at_decision',
+      'pidx',
+      'uclass',
+      'ulevel',
+      'verdict',
+      'reasons',
+      'max_score',
+      'anomalous_rows',
+      'first_seen',
+      'last_seen',
+      'note',
+      'run_id',
+      'exported_at',
+      'player_score',
+      'flagged_by',
+      'decided_at',
+      'decided_run_id',
+      'reasons_at_decision',
+      'max_score_at_decision',
     ]);
     const byPidx = new Map(rows.map((r) => [Number(r.pidx), r]));
     const row = byPidx.get(d)!;
@@ -107,14 +126,20 @@ describe('verdict history: every change kept with its evidence; bulk, notes, und
     expect(byPidx.get(a)!.reasons_at_decision).not.toBe('');
     expect(Date.parse(row.decided_at)).toBeGreaterThan(Date.now() - 600_000);
     // DuckDB's reader agrees (header from the first line, the BOM skipped).
-    const duck = (await demo.app.services.ws.db.runAndReadAll(`SELECT pidx, note FROM read_csv(${quoteLiteral(file.path)}, header = true, all_varchar = true) ORDER BY pidx`)).getRowObjectsJS();
+    const duck = (
+      await demo.app.services.ws.db.runAndReadAll(
+        `SELECT pidx, note FROM read_csv(${quoteLiteral(file.path)}, header = true, all_varchar = true) ORDER BY pidx`,
+      )
+    ).getRowObjectsJS();
     expect(duck.map((r) => Number(r.pidx))).toEqual([...byPidx.keys()].sort((x, y) => x - y));
   });
 
   it('migrates a workspace from before the history: the old spelling is rewritten and each verdict enters the history', async () => {
     const path = join(demo.dir, 'old.duckdb');
     const old = await openWorkspace(path, [{ name: 'investigate', migrations: investigateSchema.migrations.slice(0, 2) }]);
-    await old.db.run(`INSERT INTO rz_verdict VALUES (7, 'false-positive', 'kept', TIMESTAMP '2026-01-02 03:04:05', NULL), (8, 'ban', '', TIMESTAMP '2026-01-03 00:00:00', 2)`);
+    await old.db.run(
+      `INSERT INTO rz_verdict VALUES (7, 'false-positive', 'kept', TIMESTAMP '2026-01-02 03:04:05', NULL), (8, 'ban', '', TIMESTAMP '2026-01-03 00:00:00', 2)`,
+    );
     await old.close();
     const ws = await openWorkspace(path, [investigateSchema]);
     try {
@@ -123,7 +148,9 @@ describe('verdict history: every change kept with its evidence; bulk, notes, und
         [7, 'false_positive', 'kept'],
         [8, 'ban', ''],
       ]);
-      const h = (await ws.db.runAndReadAll(`SELECT pidx, action, verdict, strftime(changed_at, '%Y-%m-%d %H:%M:%S') FROM rz_verdict_history ORDER BY id`)).getRows();
+      const h = (
+        await ws.db.runAndReadAll(`SELECT pidx, action, verdict, strftime(changed_at, '%Y-%m-%d %H:%M:%S') FROM rz_verdict_history ORDER BY id`)
+      ).getRows();
       expect(h).toEqual([
         [7, 'set', 'false_positive', '2026-01-02 03:04:05'],
         [8, 'set', 'ban', '2026-01-03 00:00:00'],

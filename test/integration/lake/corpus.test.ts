@@ -45,7 +45,19 @@ interface Case {
 let seq = 0;
 const rec = (over: Record<string, unknown> = {}, pidx = 100 + (seq % 7)) => {
   const i = seq++;
-  return { posnewx: 500 + (i % 300), posnewy: 300 + ((i * 7) % 400), posnewz: 0, posoldx: 499 + (i % 300), posoldy: 301 + ((i * 7) % 400), posoldz: 0, pidx, idx: 1000 + i, action: i % 3, createdate: `2018-10-12 05:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`, ...over };
+  return {
+    posnewx: 500 + (i % 300),
+    posnewy: 300 + ((i * 7) % 400),
+    posnewz: 0,
+    posoldx: 499 + (i % 300),
+    posoldy: 301 + ((i * 7) % 400),
+    posoldz: 0,
+    pidx,
+    idx: 1000 + i,
+    action: i % 3,
+    createdate: `2018-10-12 05:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`,
+    ...over,
+  };
 };
 const json = (r: unknown) => JSON.stringify(r);
 const good = (n: number) => Array.from({ length: n }, () => json(rec())).join('\n') + '\n';
@@ -113,18 +125,71 @@ const CASES: Case[] = [
         .join('\n'),
     },
     rows: 13,
-    expect: { sql: `SELECT count(DISTINCT createdate), min(createdate)::VARCHAR FROM playlog WHERE idx BETWEEN 900 AND 912`, value: [[1, '2018-10-12 05:00:00']] },
+    expect: {
+      sql: `SELECT count(DISTINCT createdate), min(createdate)::VARCHAR FROM playlog WHERE idx BETWEEN 900 AND 912`,
+      value: [[1, '2018-10-12 05:00:00']],
+    },
   },
-  { name: 'tz-named-zone', files: { [`${P}/a.json`]: withBad([json(rec({ createdate: '2018-10-12 05:00:00 EST' })), json(rec({ createdate: '2018-10-12 05:00:00 America/New_York' }))]) }, rows: 3, quarantined: 2, reason: /createdate has an ambiguous time zone/ },
-  { name: 'date-us-layout', files: { [`${P}/a.json`]: badField({ createdate: '10/11/2018 14:00' }) }, rows: 3, quarantined: 1, reason: /createdate is not a valid TIMESTAMP: 10\/11\/2018/ },
-  { name: 'date-epoch-number', files: { [`${P}/a.json`]: badField({ createdate: 1539320400 }) }, rows: 3, quarantined: 1, reason: /createdate is not a valid TIMESTAMP/ },
-  { name: 'date-infinity', files: { [`${P}/a.json`]: withBad([json(rec({ createdate: 'infinity' })), json(rec({ createdate: '-infinity' }))]) }, rows: 3, quarantined: 2, reason: /createdate is outside 1970–9999: -?infinity/ },
-  { name: 'date-year-99999', files: { [`${P}/a.json`]: badField({ createdate: '99999-01-01 00:00:00' }) }, rows: 3, quarantined: 1, reason: /createdate .*99999/ },
-  { name: 'date-before-1970', files: { [`${P}/a.json`]: badField({ createdate: '0001-01-01 00:00:00' }) }, rows: 3, quarantined: 1, reason: /createdate is outside 1970–9999/ },
+  {
+    name: 'tz-named-zone',
+    files: {
+      [`${P}/a.json`]: withBad([json(rec({ createdate: '2018-10-12 05:00:00 EST' })), json(rec({ createdate: '2018-10-12 05:00:00 America/New_York' }))]),
+    },
+    rows: 3,
+    quarantined: 2,
+    reason: /createdate has an ambiguous time zone/,
+  },
+  {
+    name: 'date-us-layout',
+    files: { [`${P}/a.json`]: badField({ createdate: '10/11/2018 14:00' }) },
+    rows: 3,
+    quarantined: 1,
+    reason: /createdate is not a valid TIMESTAMP: 10\/11\/2018/,
+  },
+  {
+    name: 'date-epoch-number',
+    files: { [`${P}/a.json`]: badField({ createdate: 1539320400 }) },
+    rows: 3,
+    quarantined: 1,
+    reason: /createdate is not a valid TIMESTAMP/,
+  },
+  {
+    name: 'date-infinity',
+    files: { [`${P}/a.json`]: withBad([json(rec({ createdate: 'infinity' })), json(rec({ createdate: '-infinity' }))]) },
+    rows: 3,
+    quarantined: 2,
+    reason: /createdate is outside 1970–9999: -?infinity/,
+  },
+  {
+    name: 'date-year-99999',
+    files: { [`${P}/a.json`]: badField({ createdate: '99999-01-01 00:00:00' }) },
+    rows: 3,
+    quarantined: 1,
+    reason: /createdate .*99999/,
+  },
+  {
+    name: 'date-before-1970',
+    files: { [`${P}/a.json`]: badField({ createdate: '0001-01-01 00:00:00' }) },
+    rows: 3,
+    quarantined: 1,
+    reason: /createdate is outside 1970–9999/,
+  },
   { name: 'nan-string', files: { [`${P}/a.json`]: badField({ posnewx: 'NaN' }) }, rows: 3, quarantined: 1, reason: /posnewx is not a finite number: NaN/ },
   { name: 'infinity-string', files: { [`${P}/a.json`]: badField({ posnewy: 'Infinity' }) }, rows: 3, quarantined: 1, reason: /posnewy is not a finite number/ },
-  { name: '1e400', files: { [`${P}/a.json`]: withBad([json(rec()).replace(/"posoldx":\d+/, '"posoldx":1e400')]) }, rows: 3, quarantined: 1, reason: /posoldx is not a finite number/ },
-  { name: 'idx-beyond-2-53', files: { [`${P}/a.json`]: withBad([json(rec()).replace(/"idx":\d+/, '"idx":9007199254740993')]) }, rows: 3, quarantined: 1, reason: /idx is beyond ±2\^53/ },
+  {
+    name: '1e400',
+    files: { [`${P}/a.json`]: withBad([json(rec()).replace(/"posoldx":\d+/, '"posoldx":1e400')]) },
+    rows: 3,
+    quarantined: 1,
+    reason: /posoldx is not a finite number/,
+  },
+  {
+    name: 'idx-beyond-2-53',
+    files: { [`${P}/a.json`]: withBad([json(rec()).replace(/"idx":\d+/, '"idx":9007199254740993')]) },
+    rows: 3,
+    quarantined: 1,
+    reason: /idx is beyond ±2\^53/,
+  },
   { name: 'fraction-in-integer', files: { [`${P}/a.json`]: badField({ pidx: 3.7 }) }, rows: 3, quarantined: 1, reason: /pidx is not a valid INTEGER: 3.7/ },
   {
     name: 'boolean-pidx',
@@ -168,7 +233,13 @@ const CASES: Case[] = [
     quarantined: 1,
     reason: /truncated gzip stream|cut off/,
   },
-  { name: 'garbage-gzip', files: { [`${P}/a.json.gz`]: Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(200, 0x41)]), [`${P}/b.json`]: good(2) }, rows: 2, quarantined: 1, reason: /gzip/ },
+  {
+    name: 'garbage-gzip',
+    files: { [`${P}/a.json.gz`]: Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(200, 0x41)]), [`${P}/b.json`]: good(2) },
+    rows: 2,
+    quarantined: 1,
+    reason: /gzip/,
+  },
   { name: 'gzip-misleading-extension', files: { [`${P}/a.json`]: gzipSync(Buffer.from(good(3))) }, rows: 3 },
   {
     name: 'glob-characters',
@@ -217,37 +288,120 @@ const CASES: Case[] = [
     quarantined: 1,
     reason: /unreadable parquet file/,
   },
-  { name: 'parquet-missing-column', files: {}, make: (root) => parquet(join(root, P, 'a.parquet'), `SELECT 1.0 AS posnewx, 2 AS pidx`), rows: 0, quarantined: 1, reason: /unreadable parquet file: .*not found|does not have a column/i },
+  {
+    name: 'parquet-missing-column',
+    files: {},
+    make: (root) => parquet(join(root, P, 'a.parquet'), `SELECT 1.0 AS posnewx, 2 AS pidx`),
+    rows: 0,
+    quarantined: 1,
+    reason: /unreadable parquet file: .*not found|does not have a column/i,
+  },
   { name: 'parquet-misleading-extension', files: {}, make: (root) => parquet(join(root, P, 'a.json'), parquetRows(2)), rows: 2 },
   { name: 'csv-clean', files: { [`${P}/a.csv`]: [playCsvHeader, csvRow(), csvRow(), ''].join('\n') }, rows: 2 },
   { name: 'csv-bom', files: { [`${P}/a.csv`]: '\ufeff' + [playCsvHeader, csvRow(), csvRow(), ''].join('\n') }, rows: 2 },
   {
     name: 'csv-two-stray-quotes',
     // The issue's case: quotes on lines 2 and 5 must not make lines 2–5 one garbage row.
-    files: { 'userlog/2018/10/12/05/a.csv': [userHeader, '1,"Warrior,3,2018-10-12 05:00:00', '2,Mage,4,2018-10-12 05:00:01', '3,Rogue,5,2018-10-12 05:00:02', '4,Ran"ger,6,2018-10-12 05:00:03', '5,Cleric,7,2018-10-12 05:00:04', ''].join('\n') },
+    files: {
+      'userlog/2018/10/12/05/a.csv': [
+        userHeader,
+        '1,"Warrior,3,2018-10-12 05:00:00',
+        '2,Mage,4,2018-10-12 05:00:01',
+        '3,Rogue,5,2018-10-12 05:00:02',
+        '4,Ran"ger,6,2018-10-12 05:00:03',
+        '5,Cleric,7,2018-10-12 05:00:04',
+        '',
+      ].join('\n'),
+    },
     rows: 4,
     quarantined: 1,
     reason: /unterminated quoted field/,
-    expect: { sql: `SELECT pidx, uclass FROM userlog ORDER BY pidx`, value: [[2, 'Mage'], [3, 'Rogue'], [4, 'Ran"ger'], [5, 'Cleric']] },
+    expect: {
+      sql: `SELECT pidx, uclass FROM userlog ORDER BY pidx`,
+      value: [
+        [2, 'Mage'],
+        [3, 'Rogue'],
+        [4, 'Ran"ger'],
+        [5, 'Cleric'],
+      ],
+    },
   },
   {
     name: 'csv-stray-quotes-same-column',
-    files: { 'userlog/2018/10/12/05/a.csv': [userHeader, '1,"Warrior,3,2018-10-12 05:00:00', '2,Mage,4,2018-10-12 05:00:01', '3,Rogue,5,2018-10-12 05:00:02', '4,Ranger",6,2018-10-12 05:00:03', ''].join('\n') },
+    files: {
+      'userlog/2018/10/12/05/a.csv': [
+        userHeader,
+        '1,"Warrior,3,2018-10-12 05:00:00',
+        '2,Mage,4,2018-10-12 05:00:01',
+        '3,Rogue,5,2018-10-12 05:00:02',
+        '4,Ranger",6,2018-10-12 05:00:03',
+        '',
+      ].join('\n'),
+    },
     rows: 3,
     quarantined: 1,
     reason: /unterminated quoted field/,
   },
   {
     name: 'csv-quoted-line-break',
-    files: { 'userlog/2018/10/12/05/a.csv': [userHeader, '1,"Ranger\n  the ""quiet"" one, level 2",3,2018-10-12 05:00:00', '2,Mage,4,2018-10-12 05:00:01', ''].join('\n') },
+    files: {
+      'userlog/2018/10/12/05/a.csv': [userHeader, '1,"Ranger\n  the ""quiet"" one, level 2",3,2018-10-12 05:00:00', '2,Mage,4,2018-10-12 05:00:01', ''].join(
+        '\n',
+      ),
+    },
     rows: 2,
     expect: { sql: `SELECT uclass FROM userlog WHERE pidx = 1`, value: [['Ranger\n  the "quiet" one, level 2']] },
   },
-  { name: 'csv-wrong-delimiter', files: { [`${P}/a.csv`]: [playCsvHeader.replaceAll(',', ';'), csvRow().replaceAll(',', ';'), ''].join('\n') }, rows: 0, quarantined: 1, reason: /the CSV header lacks columns/ },
-  { name: 'csv-wrong-field-count', files: { [`${P}/a.csv`]: [playCsvHeader, csvRow(), '1,2,3', csvRow(), ''].join('\n') }, rows: 2, quarantined: 1, reason: /expected 10 fields, found 3/ },
-  { name: 'csv-poison-values', files: { [`${P}/a.csv`]: [playCsvHeader, csvRow(), csvRow({ posnewx: 'NaN' }), csvRow({ createdate: 'infinity' }), csvRow({ createdate: '2018-10-12T14:00:00+09:00', idx: 79 }), ''].join('\n') }, rows: 2, quarantined: 2, reason: /is not a finite number|is outside 1970–9999/, expect: { sql: `SELECT createdate::VARCHAR FROM playlog WHERE idx = 79`, value: [['2018-10-12 05:00:00']] } },
-  { name: 'userlog-json', files: { 'userlog/2018/10/12/05/a.json': [json({ pidx: 1, uclass: 'Mage', ulevel: 3, utimestamp: '2018-10-12T05:00:00Z' }), json({ pidx: 2, uclass: 'Rogue', ulevel: 'x', utimestamp: '2018-10-12 05:00:00' })].join('\n') }, rows: 1, quarantined: 1, reason: /ulevel is not a valid INTEGER/ },
-  { name: 'hidden-and-markers', files: { [`${P}/.hidden.json`]: good(2), [`${P}/_SUCCESS`]: '', [`${P}/x.json.tmp`]: good(2), [`${P}/a.json`]: good(1) }, rows: 1, ignored: 3, ignoredReason: /hidden|marker|partial download/ },
+  {
+    name: 'csv-wrong-delimiter',
+    files: { [`${P}/a.csv`]: [playCsvHeader.replaceAll(',', ';'), csvRow().replaceAll(',', ';'), ''].join('\n') },
+    rows: 0,
+    quarantined: 1,
+    reason: /the CSV header lacks columns/,
+  },
+  {
+    name: 'csv-wrong-field-count',
+    files: { [`${P}/a.csv`]: [playCsvHeader, csvRow(), '1,2,3', csvRow(), ''].join('\n') },
+    rows: 2,
+    quarantined: 1,
+    reason: /expected 10 fields, found 3/,
+  },
+  {
+    name: 'csv-poison-values',
+    files: {
+      [`${P}/a.csv`]: [
+        playCsvHeader,
+        csvRow(),
+        csvRow({ posnewx: 'NaN' }),
+        csvRow({ createdate: 'infinity' }),
+        csvRow({ createdate: '2018-10-12T14:00:00+09:00', idx: 79 }),
+        '',
+      ].join('\n'),
+    },
+    rows: 2,
+    quarantined: 2,
+    reason: /is not a finite number|is outside 1970–9999/,
+    expect: { sql: `SELECT createdate::VARCHAR FROM playlog WHERE idx = 79`, value: [['2018-10-12 05:00:00']] },
+  },
+  {
+    name: 'userlog-json',
+    files: {
+      'userlog/2018/10/12/05/a.json': [
+        json({ pidx: 1, uclass: 'Mage', ulevel: 3, utimestamp: '2018-10-12T05:00:00Z' }),
+        json({ pidx: 2, uclass: 'Rogue', ulevel: 'x', utimestamp: '2018-10-12 05:00:00' }),
+      ].join('\n'),
+    },
+    rows: 1,
+    quarantined: 1,
+    reason: /ulevel is not a valid INTEGER/,
+  },
+  {
+    name: 'hidden-and-markers',
+    files: { [`${P}/.hidden.json`]: good(2), [`${P}/_SUCCESS`]: '', [`${P}/x.json.tmp`]: good(2), [`${P}/a.json`]: good(1) },
+    rows: 1,
+    ignored: 3,
+    ignoredReason: /hidden|marker|partial download/,
+  },
   { name: 'not-a-log', files: { 'notes/README.txt': 'hello\n', [`${P}/a.json`]: good(1) }, rows: 1, ignored: 1, ignoredReason: /not a play log or user log/ },
   {
     name: 'workspace-and-wal',
@@ -279,7 +433,10 @@ const CASES: Case[] = [
   },
   {
     name: 'duplicates-across-files',
-    files: { [`${P}/a.json`]: json(rec({ idx: 4242 })) + '\n' + good(1), [`${P}/b.json`]: json({ ...rec({ idx: 4242 }), createdate: '2018-10-12 05:00:00' }) + '\n' },
+    files: {
+      [`${P}/a.json`]: json(rec({ idx: 4242 })) + '\n' + good(1),
+      [`${P}/b.json`]: json({ ...rec({ idx: 4242 }), createdate: '2018-10-12 05:00:00' }) + '\n',
+    },
     rows: 3,
   },
 ];
@@ -299,7 +456,8 @@ async function call<T>(app: App, method: string, req: unknown): Promise<T> {
   return env.value as T;
 }
 /** A case's rows, as the features see them, scoped to its folder. */
-const caseRows = (c: Case, sql: string) => sql.replace(/FROM (playlog|userlog)/, (_, t) => `FROM (SELECT * FROM ${t} WHERE starts_with(source, ${quoteLiteral(join(dir, 'corpus', c.name) + '/')}))`);
+const caseRows = (c: Case, sql: string) =>
+  sql.replace(/FROM (playlog|userlog)/, (_, t) => `FROM (SELECT * FROM ${t} WHERE starts_with(source, ${quoteLiteral(join(dir, 'corpus', c.name) + '/')}))`);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rz-corpus-'));
@@ -335,7 +493,10 @@ describe('the bad-input corpus, on the fast and the careful path', () => {
     it(c.name, async () => {
       const s = summaries.get(c.name)!;
       const root = join(dir, 'corpus', c.name);
-      for (const [path, app, summary] of [['fast', fast, s.fast], ['careful', careful, s.careful]] as const) {
+      for (const [path, app, summary] of [
+        ['fast', fast, s.fast],
+        ['careful', careful, s.careful],
+      ] as const) {
         const where = `starts_with(key, ${quoteLiteral(root + '/')})`;
         const label = `${c.name} (${path})`;
         if (c.rows >= 0) expect(summary.rows, label).toBe(c.rows);

@@ -11,7 +11,10 @@ let dir: string;
 
 async function listing(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(root, join(e.parentPath, e.name)))
+    .sort();
 }
 
 async function digest(root: string): Promise<string> {
@@ -48,7 +51,8 @@ describe('demo generator on disk', () => {
     const files = await listing(join(dir, 'a'));
     const objects = files.filter((f) => f !== 'labels.csv');
     expect(objects).toHaveLength(result.files);
-    for (const f of objects) expect(f).toMatch(/^(playlog|userlog)\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/(playlog|userlog)-[12]-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.gz$/);
+    for (const f of objects)
+      expect(f).toMatch(/^(playlog|userlog)\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/(playlog|userlog)-[12]-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.gz$/);
     // The stream is reconfigured half way: both delivery-stream versions appear.
     expect(new Set(objects.map((f) => f.split('/').at(-1)!.split('-')[1]))).toEqual(new Set(['1', '2']));
     // Every record arrived in its folder's hour or before it was flushed: event time ≤ the object's arrival stamp.
@@ -66,7 +70,9 @@ describe('demo generator on disk', () => {
 
   it('writes lab-shaped records, and the ground truth only to labels.csv', async () => {
     const first = (await listing(join(dir, 'a'))).find((f) => f.startsWith('playlog/'))!;
-    const line = gunzipSync(await readFile(join(dir, 'a', first))).toString('utf8').split('\n')[0];
+    const line = gunzipSync(await readFile(join(dir, 'a', first)))
+      .toString('utf8')
+      .split('\n')[0];
     const record = JSON.parse(line);
     expect(Object.keys(record)).toEqual(['posnewx', 'posnewy', 'posnewz', 'posoldx', 'posoldy', 'posoldz', 'pidx', 'idx', 'action', 'createdate']);
     expect(record.posnewz).toBe(0);

@@ -18,7 +18,9 @@ async function workspace(name: string): Promise<Workspace> {
 }
 
 async function rows(ws: Workspace, sql: string): Promise<Record<string, unknown>[]> {
-  return (await ws.db.runAndReadAll(sql)).getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+  return (await ws.db.runAndReadAll(sql))
+    .getRowObjectsJS()
+    .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
 }
 
 async function put(path: string, content: string | Buffer) {
@@ -27,7 +29,19 @@ async function put(path: string, content: string | Buffer) {
 }
 
 const play = (i: number, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ posnewx: 542 + i, posnewy: 824, posnewz: 0, posoldx: 541 + i, posoldy: 828, posoldz: 0, pidx: 8672, idx: 30725885 + i, action: 0, createdate: `2018-10-12 05:53:${String(i % 60).padStart(2, '0')}.318075`, ...extra });
+  JSON.stringify({
+    posnewx: 542 + i,
+    posnewy: 824,
+    posnewz: 0,
+    posoldx: 541 + i,
+    posoldy: 828,
+    posoldz: 0,
+    pidx: 8672,
+    idx: 30725885 + i,
+    action: 0,
+    createdate: `2018-10-12 05:53:${String(i % 60).padStart(2, '0')}.318075`,
+    ...extra,
+  });
 const lines = (n: number, from = 0) => Array.from({ length: n }, (_, i) => play(from + i)).join('\n') + '\n';
 
 beforeAll(async () => {
@@ -50,11 +64,17 @@ describe('import of bad input', () => {
     const good = lines(5);
     await put(join(h, 'playlog-1-2018-10-12-05-00-00-good'), good);
     await put(join(h, 'playlog-1-2018-10-12-05-01-00-malformed'), [play(0), '{"posnewx": 1,,}', play(2), ''].join('\n'));
-    await put(join(h, 'playlog-1-2018-10-12-05-02-00-types'), [play(0, { posnewx: 'abc' }), play(1, { pidx: 3.7 }), play(2, { createdate: 'yesterday' }), play(3), ''].join('\n'));
+    await put(
+      join(h, 'playlog-1-2018-10-12-05-02-00-types'),
+      [play(0, { posnewx: 'abc' }), play(1, { pidx: 3.7 }), play(2, { createdate: 'yesterday' }), play(3), ''].join('\n'),
+    );
     const gz = gzipSync(Buffer.from(lines(200)));
     await put(join(h, 'playlog-1-2018-10-12-05-03-00-truncated.gz'), gz.subarray(0, Math.floor(gz.length * 0.6)));
     await put(join(h, 'playlog-1-2018-10-12-05-04-00-empty'), '');
-    await put(join(h, 'playlog-1-2018-10-12-05-05-00-binary'), Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x0a, 0x89, 0x50, 0x4e, 0x47, 0x0a, 0x00, 0x7b, 0x01]));
+    await put(
+      join(h, 'playlog-1-2018-10-12-05-05-00-binary'),
+      Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x0a, 0x89, 0x50, 0x4e, 0x47, 0x0a, 0x00, 0x7b, 0x01]),
+    );
     await put(join(h, 'playlog-1-2018-10-12-05-06-00-array'), `[\n${[play(0), play(1), play(2)].join(',\n')}\n]\n`);
     await put(join(h, 'playlog-1-2018-10-12-05-07-00-extra'), [play(0, { server: 'eu-1' }), play(1, { z: [1, 2] }), ''].join('\n'));
     await put(join(h, 'playlog-1-2018-10-12-05-08-00-missing'), [play(0), JSON.stringify({ posnewx: 1, pidx: 2 }), play(2), ''].join('\n'));
@@ -76,8 +96,11 @@ describe('import of bad input', () => {
   });
 
   it('keeps loaded + quarantined = records for every file', async () => {
-    const all = await rows(ws, `SELECT f.key, f.records, f.rows, f.quarantined, (SELECT count(*) FROM playlog p WHERE p.source = f.key) AS in_view,
-                                  (SELECT count(*) FROM lake_quarantine q WHERE q.file_id = f.file_id AND q.line > 0) AS q_lines FROM lake_file f`);
+    const all = await rows(
+      ws,
+      `SELECT f.key, f.records, f.rows, f.quarantined, (SELECT count(*) FROM playlog p WHERE p.source = f.key) AS in_view,
+                                  (SELECT count(*) FROM lake_quarantine q WHERE q.file_id = f.file_id AND q.line > 0) AS q_lines FROM lake_file f`,
+    );
     for (const f of all) {
       expect(f.rows, String(f.key)).toBe(f.in_view);
       expect(Number(f.rows) + Number(f.q_lines), String(f.key)).toBe(f.records);
@@ -169,13 +192,23 @@ describe('idempotent, incremental import of the demo', () => {
   it('imports every generated row, play logs and user logs', async () => {
     expect(first.files).toBe(generated.files);
     expect(first.quarantined).toEqual([]);
-    const [c] = await rows(ws, `SELECT (SELECT count(*) FROM playlog) AS play, (SELECT count(DISTINCT row_id) FROM playlog) AS ids, (SELECT count(DISTINCT pidx) FROM userprofile) AS profiles`);
+    const [c] = await rows(
+      ws,
+      `SELECT (SELECT count(*) FROM playlog) AS play, (SELECT count(DISTINCT row_id) FROM playlog) AS ids, (SELECT count(DISTINCT pidx) FROM userprofile) AS profiles`,
+    );
     expect(c).toEqual({ play: 30_000, ids: 30_000, profiles: 60 });
   });
 
   it('adds nothing when the same folder is imported again', async () => {
     const again = await importPath(ws, root);
-    expect(again).toEqual({ files: 0, rows: 0, skipped: generated.files, quarantined: [], ignored: [{ path: join(root, 'labels.csv'), reason: 'not a play log or user log (by name and content)' }], warnings: [] });
+    expect(again).toEqual({
+      files: 0,
+      rows: 0,
+      skipped: generated.files,
+      quarantined: [],
+      ignored: [{ path: join(root, 'labels.csv'), reason: 'not a play log or user log (by name and content)' }],
+      warnings: [],
+    });
     const [c] = await rows(ws, `SELECT count(*) AS n FROM playlog`);
     expect(c.n).toBe(30_000);
   });
@@ -218,7 +251,8 @@ describe('cancel', () => {
   it('stops between files on abort, keeping whole files only, and the next import finishes the job', async () => {
     const root = join(dir, 'cancel');
     // A bad line in every object: the careful path, one commit per object.
-    for (let i = 0; i < 12; i++) await put(join(root, `playlog/2018/10/12/05/playlog-1-2018-10-12-05-${String(i).padStart(2, '0')}-00-c`), lines(300) + 'oops\n');
+    for (let i = 0; i < 12; i++)
+      await put(join(root, `playlog/2018/10/12/05/playlog-1-2018-10-12-05-${String(i).padStart(2, '0')}-00-c`), lines(300) + 'oops\n');
     const ws = await workspace('cancel');
     const controller = new AbortController();
     const cancelled = importPath(ws, root, { signal: controller.signal, onProgress: (p) => p.done >= 2 && controller.abort() });

@@ -24,7 +24,9 @@ async function errorOf(method: ApiMethod, req: unknown): Promise<string> {
 }
 
 async function query(sql: string): Promise<Record<string, unknown>[]> {
-  return (await app.services.ws.db.runAndReadAll(sql)).getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+  return (await app.services.ws.db.runAndReadAll(sql))
+    .getRowObjectsJS()
+    .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
 }
 
 /** The batch as row objects (tests only: the API itself never sends rows). */
@@ -38,7 +40,18 @@ async function put(path: string, content: string | Buffer) {
 }
 
 const play = (i: number) =>
-  JSON.stringify({ posnewx: i, posnewy: 1, posnewz: 0, posoldx: i, posoldy: 2, posoldz: 0, pidx: 7 + (i % 3), idx: 1000 + i, action: 0, createdate: `2018-10-12 05:10:${String(i % 60).padStart(2, '0')}` });
+  JSON.stringify({
+    posnewx: i,
+    posnewy: 1,
+    posnewz: 0,
+    posoldx: i,
+    posoldy: 2,
+    posoldz: 0,
+    pidx: 7 + (i % 3),
+    idx: 1000 + i,
+    action: 0,
+    createdate: `2018-10-12 05:10:${String(i % 60).padStart(2, '0')}`,
+  });
 const user = (i: number) => JSON.stringify({ pidx: 7 + i, uclass: 'Warrior', ulevel: 10 + i, utimestamp: '2018-10-12 05:00:00' });
 const lines = (n: number, row = play) => Array.from({ length: n }, (_, i) => row(i)).join('\n') + '\n';
 
@@ -49,7 +62,9 @@ async function snapshot() {
       (SELECT count(*) FROM lake_userlog_data u WHERE u.file_id = f.file_id) AS usr,
       (SELECT count(*) FROM lake_quarantine q WHERE q.file_id = f.file_id) AS q
     FROM lake_file f ORDER BY f.file_id`);
-  const [t] = await query(`SELECT (SELECT count(*) FROM lake_playlog_data) AS play, (SELECT count(*) FROM lake_userlog_data) AS usr, (SELECT count(*) FROM lake_quarantine) AS q`);
+  const [t] = await query(
+    `SELECT (SELECT count(*) FROM lake_playlog_data) AS play, (SELECT count(*) FROM lake_userlog_data) AS usr, (SELECT count(*) FROM lake_quarantine) AS q`,
+  );
   return { perFile, totals: { play: Number(t.play), usr: Number(t.usr), q: Number(t.q) } };
 }
 
@@ -105,7 +120,10 @@ describe('lake ledger: files page, missing files, forget', () => {
       ['missing', 'bool'],
     ]);
     const rows = rowsOf(all.batch);
-    expect(rows.map((r) => r.key).slice(0, 2)).toEqual(['s3://bucket/playlog/2018/10/12/05/playlog-1-2018-10-12-05-40-00-synced', join(later(), hour, 'playlog-1-2018-10-12-05-30-00-later')]);
+    expect(rows.map((r) => r.key).slice(0, 2)).toEqual([
+      's3://bucket/playlog/2018/10/12/05/playlog-1-2018-10-12-05-40-00-synced',
+      join(later(), hour, 'playlog-1-2018-10-12-05-30-00-later'),
+    ]);
     const times = numberValues(all.batch.columns[12]);
     for (let i = 1; i < times.length; i++) expect(times[i]).toBeLessThanOrEqual(times[i - 1]);
 
@@ -137,7 +155,8 @@ describe('lake ledger: files page, missing files, forget', () => {
   });
 
   it('sorts by rows, quarantined, size and key', async () => {
-    const column = async (sort: 'rows' | 'quarantined' | 'size' | 'key', desc?: boolean) => rowsOf((await call('lake.files', { sort, desc })).batch).map((r) => r[sort]);
+    const column = async (sort: 'rows' | 'quarantined' | 'size' | 'key', desc?: boolean) =>
+      rowsOf((await call('lake.files', { sort, desc })).batch).map((r) => r[sort]);
     const rows = (await column('rows')) as number[];
     expect(rows).toEqual([...rows].sort((a, b) => b - a));
     expect(rows[0]).toBe(40);

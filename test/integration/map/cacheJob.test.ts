@@ -34,7 +34,9 @@ interface Harness {
 async function harness(name: string): Promise<Harness> {
   const app = await createApp(join(dir, `${name}.duckdb`), () => {});
   const cacheEvents: JobInfo[] = [];
-  app.services.events.subscribe((event, payload) => event === 'job' && (payload as JobInfo).kind === 'map.cache' && cacheEvents.push(structuredClone(payload as JobInfo)));
+  app.services.events.subscribe(
+    (event, payload) => event === 'job' && (payload as JobInfo).kind === 'map.cache' && cacheEvents.push(structuredClone(payload as JobInfo)),
+  );
   const call = async <T>(method: string, req: unknown): Promise<T> => {
     const env = await app.router.call(method, req);
     if (!env.ok) throw Object.assign(new Error(env.error.message), { code: env.error.code });
@@ -140,7 +142,11 @@ describe('a build cancelled inside a DuckDB statement', () => {
       await expect(build).rejects.toMatchObject({ code: 'CANCELLED' });
       expect(performance.now() - abortedAt).toBeLessThan(1_000);
       // Every step in order, with DuckDB's own progress between the step boundaries (0, 10, 35).
-      expect([...new Set(reports.map((r) => r.message))]).toEqual(['step 1 of 3: finding the extent', 'step 2 of 3: counting positions per cell', 'step 3 of 3: sorting positions by band']);
+      expect([...new Set(reports.map((r) => r.message))]).toEqual([
+        'step 1 of 3: finding the extent',
+        'step 2 of 3: counting positions per cell',
+        'step 3 of 3: sorting positions by band',
+      ]);
       expect(reports.some((r) => ![0, 10, 35].includes(r.done))).toBe(true);
       expect(await h.count('SELECT count(*) FROM rz_map_meta')).toBe(0);
       expect(await h.count('SELECT count(*) FROM rz_map_cells')).toBe(0);

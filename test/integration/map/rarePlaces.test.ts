@@ -72,7 +72,9 @@ describe('zones suggest (CLI)', () => {
   it('leaves out the declared red zone, suggests it once removed, in text and JSON', async () => {
     const declared = JSON.parse((await run('suggest', '--json')).text) as ZoneSuggestion[];
     expect(declared.length).toBeLessThanOrEqual(5);
-    expect(declared.some((s) => overlaps(s, demo.zone) && s.x0 >= demo.zone.x0 && s.x1 <= demo.zone.x1 && s.y0 >= demo.zone.y0 && s.y1 <= demo.zone.y1)).toBe(false);
+    expect(declared.some((s) => overlaps(s, demo.zone) && s.x0 >= demo.zone.x0 && s.x1 <= demo.zone.x1 && s.y0 >= demo.zone.y0 && s.y1 <= demo.zone.y1)).toBe(
+      false,
+    );
     expect((await run('remove', '--id', '1')).code).toBe(0);
     const free = JSON.parse((await run('suggest', '--json')).text) as ZoneSuggestion[];
     expect(free.length).toBeGreaterThan(0);

@@ -23,7 +23,8 @@ interface Loaded {
 
 function loadBundle(): Loaded {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` (npm test builds before it runs vitest)`);
-  if (statSync(BUNDLE).mtimeMs < statSync(SOURCE).mtimeMs) throw new Error(`${BUNDLE} is older than ${SOURCE}: run \`npm run build\` to test the preload as it is now`);
+  if (statSync(BUNDLE).mtimeMs < statSync(SOURCE).mtimeMs)
+    throw new Error(`${BUNDLE} is older than ${SOURCE}: run \`npm run build\` to test the preload as it is now`);
   const source = readFileSync(BUNDLE, 'utf8');
   const required: string[] = [];
   const electronProps = new Set<string>();
@@ -65,7 +66,11 @@ function loadBundle(): Loaded {
 }
 
 let loaded: Loaded;
-let bridge: { call(method: string, request: unknown): Promise<unknown>; on(event: string, listener: (payload: unknown) => void): () => void; reveal(path: string): Promise<unknown> };
+let bridge: {
+  call(method: string, request: unknown): Promise<unknown>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+  reveal(path: string): Promise<unknown>;
+};
 
 beforeAll(() => {
   loaded = loadBundle();

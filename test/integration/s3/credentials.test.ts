@@ -18,7 +18,15 @@ const logLines: string[] = [];
 const events: unknown[] = [];
 const saved = { ...process.env };
 
-const source = (over: Partial<S3Source> = {}): S3Source => ({ name: 'lab', bucket: BUCKET, prefixes: ['playlog/'], endpoint: server.endpoint, from: '2018-10-09T00', to: '2018-10-09T00', ...over });
+const source = (over: Partial<S3Source> = {}): S3Source => ({
+  name: 'lab',
+  bucket: BUCKET,
+  prefixes: ['playlog/'],
+  endpoint: server.endpoint,
+  from: '2018-10-09T00',
+  to: '2018-10-09T00',
+  ...over,
+});
 const call = (method: string, req: unknown) => app.router.call(method, req);
 /** s3.plan is a job: its result, or its error as the envelope would carry it. */
 async function planned(req: unknown) {
@@ -34,14 +42,22 @@ beforeAll(async () => {
   await putObject(server, BUCKET, 'playlog/2018/10/09/00/a.json', '{}\n');
   // Only the temporary files may supply credentials: no env keys, no ~/.aws, no instance metadata.
   for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION']) delete process.env[k];
-  await writeFile(join(dir, 'credentials'), `[lab]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n\n[intruder]\naws_access_key_id = ${INTRUDER_KEY}\naws_secret_access_key = ${INTRUDER_SECRET}\n`);
+  await writeFile(
+    join(dir, 'credentials'),
+    `[lab]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n\n[intruder]\naws_access_key_id = ${INTRUDER_KEY}\naws_secret_access_key = ${INTRUDER_SECRET}\n`,
+  );
   await writeFile(
     join(dir, 'config'),
     `[profile lab]\nregion = eu-central-1\n\n[profile intruder]\nregion = eu-central-1\n\n` +
       // An SSO profile with no cached token (never logged in, or the cache was cleared): no network is needed to find that out.
       `[profile analyst]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Analyst\nregion = eu-west-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.example/start\nsso_region = eu-west-1\n`,
   );
-  Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_EC2_METADATA_DISABLED: 'true', HOME: dir });
+  Object.assign(process.env, {
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    HOME: dir,
+  });
   app = await createApp(join(dir, 'ws.duckdb'), (l) => logLines.push(l));
   app.services.events.subscribe((event, payload) => events.push({ event, payload }));
 }, 60_000);
@@ -99,18 +115,33 @@ describe('credentials and failures', () => {
 
   it('an SSO profile without a live session says to run aws sso login', async () => {
     const r = await planned({ source: source({ profile: 'analyst' }) });
-    expect(r).toMatchObject({ ok: false, error: { code: 'NO_CREDENTIALS', message: expect.stringMatching(/^There is no AWS SSO session for profile "analyst" .*run `aws sso login --profile analyst`/) } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'NO_CREDENTIALS',
+        message: expect.stringMatching(/^There is no AWS SSO session for profile "analyst" .*run `aws sso login --profile analyst`/),
+      },
+    });
   });
 
   it('network down: the sync fails with one message and the app keeps working', async () => {
     const r = await planned({ source: source({ profile: 'lab', endpoint: 'http://127.0.0.1:9' }) });
-    expect(r).toMatchObject({ ok: false, error: { code: 'S3_ERROR', message: expect.stringMatching(/^Cannot reach S3 at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/) } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'S3_ERROR', message: expect.stringMatching(/^Cannot reach S3 at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/) },
+    });
     expect((await call('sql.run', { sql: 'SELECT 42', queryId: 'q' })).ok).toBe(true);
   }, 30_000);
 
   it('a missing bucket and bad requests are named', async () => {
-    expect(await planned({ source: source({ profile: 'lab', bucket: 'no-such-bucket' }) })).toMatchObject({ ok: false, error: { code: 'S3_ERROR', message: expect.stringMatching(/bucket "no-such-bucket" does not exist/) } });
+    expect(await planned({ source: source({ profile: 'lab', bucket: 'no-such-bucket' }) })).toMatchObject({
+      ok: false,
+      error: { code: 'S3_ERROR', message: expect.stringMatching(/bucket "no-such-bucket" does not exist/) },
+    });
     expect(await planned({ name: 'ghost' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await call('s3.sync', { source: { ...source(), from: 'yesterday' } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/"from"/) } });
+    expect(await call('s3.sync', { source: { ...source(), from: 'yesterday' } })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/"from"/) },
+    });
   });
 });

@@ -51,7 +51,11 @@ describe('downloadObject', () => {
     const path = dest();
     const r = await downloadObject(deps(), target(), path);
     expect(r).toEqual({ transferred: body.length, resumedFrom: 0 });
-    expect(createHash('md5').update(await readFile(path)).digest('hex')).toBe(etag);
+    expect(
+      createHash('md5')
+        .update(await readFile(path))
+        .digest('hex'),
+    ).toBe(etag);
     expect(existsSync(partPath(path))).toBe(false);
   });
 

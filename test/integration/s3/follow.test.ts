@@ -46,7 +46,20 @@ function rows(hour: number, players: number[], perPlayer: number, cheater = fals
     for (let i = 0; i < perPlayer; i++) {
       const x = cheater ? 1100 + (i % 7) : 100 + ((pidx * 37 + i * 3) % 200);
       const y = cheater ? 200 + (i % 5) : 500 + ((pidx * 53 + i * 2) % 200);
-      lines.push(JSON.stringify({ posnewx: x, posnewy: y, posnewz: 0, posoldx: x - 1, posoldy: y, posoldz: 0, pidx, idx: i, action: 1, createdate: stamp(hour + 60_000 + i * 1000) }));
+      lines.push(
+        JSON.stringify({
+          posnewx: x,
+          posnewy: y,
+          posnewz: 0,
+          posoldx: x - 1,
+          posoldy: y,
+          posoldz: 0,
+          pidx,
+          idx: i,
+          action: 1,
+          createdate: stamp(hour + 60_000 + i * 1000),
+        }),
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -95,12 +108,22 @@ const source = (over: Partial<S3Source> = {}): S3Source => ({
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rz-follow-'));
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+  });
   await writeFile(join(dir, 'credentials'), '');
   server = await startS3rver(join(dir, 'server'), [BUCKET]);
   proxy = await startFaultProxy(server.endpoint);
   // The batch the analyst synced and scored two hours ago: 20 normal players.
-  await write(current - 2 * HOUR, Array.from({ length: 20 }, (_, i) => i + 1), 60);
+  await write(
+    current - 2 * HOUR,
+    Array.from({ length: 20 }, (_, i) => i + 1),
+    60,
+  );
   app = await createApp(join(dir, 'ws.duckdb'), () => {});
   app.services.events.subscribe((event, payload) => {
     if (event === 'inbox') notices.push(payload as InboxNotice);
@@ -192,7 +215,10 @@ describe('follow mode', () => {
     server = await startS3rver(join(dir, 'server'), [BUCKET]);
     proxy.retarget(server.endpoint);
     await write(current, [302], 25);
-    await until('caught up after the outage', async () => (await count('SELECT count(*) FROM playlog')) === expectedRows && (await status('live')).state === 'caught-up');
+    await until(
+      'caught up after the outage',
+      async () => (await count('SELECT count(*) FROM playlog')) === expectedRows && (await status('live')).state === 'caught-up',
+    );
     expect(objectGets().filter((g) => g.includes(key.split('/').pop()!)).length).toBeLessThanOrEqual(1);
   }, 60_000);
 

@@ -38,7 +38,14 @@ async function writeAt(at: number, rows: number, pidx: number): Promise<void> {
   expected += rows;
 }
 const count = async () => Number((await ws.db.runAndReadAll('SELECT count(*) FROM playlog')).getRows()[0][0]);
-const source: () => S3Source = () => ({ name: 'clock', bucket: BUCKET, prefixes: ['playlog/'], endpoint: server.endpoint, from: hourText(T0), to: hourText(T0) });
+const source: () => S3Source = () => ({
+  name: 'clock',
+  bucket: BUCKET,
+  prefixes: ['playlog/'],
+  endpoint: server.endpoint,
+  from: hourText(T0),
+  to: hourText(T0),
+});
 
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
@@ -82,7 +89,10 @@ describe('follow on a simulated clock', () => {
     for (let h = 1; h <= 4; h++) await writeAt(T0 + h * HOUR_MS + 20 * 60_000, 10, 1 + h);
     clock = T0 + 4 * HOUR_MS + 30 * 60_000;
     const statuses: FollowStatus[] = [];
-    const { summary, ticks } = await followUntil(async () => (await count()) === expected && statuses.some((s) => s.state === 'caught-up'), { everyMs: 50, statuses });
+    const { summary, ticks } = await followUntil(async () => (await count()) === expected && statuses.some((s) => s.state === 'caught-up'), {
+      everyMs: 50,
+      statuses,
+    });
     expect(ticks[0]).toBe(5); // the synced hour … the current hour
     expect(ticks.slice(1).every((n) => n === 2)).toBe(true);
     expect(statuses[0].state).toBe('catching-up');

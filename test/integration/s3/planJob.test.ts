@@ -20,8 +20,28 @@ let app: App;
 const saved = { ...process.env };
 
 // Two days short of whole ones, so each hour is its own prefix: 23 + 22 hours and the hour after, per stream.
-const source = (over: Partial<S3Source> = {}): S3Source => ({ name: 'two-days', bucket: BUCKET, prefixes: ['playlog/', 'userlog/'], endpoint: proxy.endpoint, from: '2018-10-09T01', to: '2018-10-10T21', ...over });
-const play = (hour: string) => JSON.stringify({ posnewx: 1, posnewy: 2, posnewz: 0, posoldx: 1, posoldy: 2, posoldz: 0, pidx: 7, idx: 1, action: 0, createdate: `2018-10-09 ${hour}:10:00.000000` }) + '\n';
+const source = (over: Partial<S3Source> = {}): S3Source => ({
+  name: 'two-days',
+  bucket: BUCKET,
+  prefixes: ['playlog/', 'userlog/'],
+  endpoint: proxy.endpoint,
+  from: '2018-10-09T01',
+  to: '2018-10-10T21',
+  ...over,
+});
+const play = (hour: string) =>
+  JSON.stringify({
+    posnewx: 1,
+    posnewy: 2,
+    posnewz: 0,
+    posoldx: 1,
+    posoldy: 2,
+    posoldz: 0,
+    pidx: 7,
+    idx: 1,
+    action: 0,
+    createdate: `2018-10-09 ${hour}:10:00.000000`,
+  }) + '\n';
 
 async function call<T>(method: string, req: unknown): Promise<T> {
   const env = await app.router.call(method, req);
@@ -41,7 +61,12 @@ const ledgerRows = async () => Number((await app.services.ws.db.runAndReadAll('S
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rz-s3-plan-'));
   process.env.REDZONE_USER_DATA ??= join(dir, 'user-data');
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
   server = await startS3rver(join(dir, 'server'), [BUCKET]);
   proxy = await startFaultProxy(server.endpoint);
   for (const h of HOURS) await putObject(server, BUCKET, `playlog/2018/10/09/${h}/playlog-1-2018-10-09-${h}-00-00-a`, play(h));
@@ -88,7 +113,9 @@ describe('s3.plan as a job', () => {
     try {
       const rec = recordJob();
       const job = await call<JobInfo<S3Plan>>('s3.plan', { source: source() });
-      await expect.poll(() => rec.forJob(job.id).some((e) => e.progress.unit === 'prefixes' && e.progress.done >= 4), { timeout: 20_000, interval: 50 }).toBe(true);
+      await expect
+        .poll(() => rec.forJob(job.id).some((e) => e.progress.unit === 'prefixes' && e.progress.done >= 4), { timeout: 20_000, interval: 50 })
+        .toBe(true);
       const asked = performance.now();
       expect(await call<{ cancelled: boolean }>('jobs.cancel', { id: job.id })).toEqual({ cancelled: true });
       const ended = await app.services.jobs.wait(job.id);
@@ -108,11 +135,26 @@ describe('s3.plan as a job', () => {
     expect(plan.totals.unchanged.objects).toBe(HOURS.length);
   }, 60_000);
 
-  it('sync --dry-run --json prints the job\'s plan as one JSON object, as before the plan was a job', async () => {
+  it("sync --dry-run --json prints the job's plan as one JSON object, as before the plan was a job", async () => {
     const stdout: string[] = [];
     const io: CliIO = { out: (t) => stdout.push(t), err: () => {} };
     const s = source({ name: 'cli' });
-    const args = ['--workspace', join(dir, 'cli.duckdb'), '--bucket', BUCKET, '--prefix', 'playlog/,userlog/', '--from', s.from, '--to', s.to, '--endpoint', proxy.endpoint!, '--dry-run', '--json'];
+    const args = [
+      '--workspace',
+      join(dir, 'cli.duckdb'),
+      '--bucket',
+      BUCKET,
+      '--prefix',
+      'playlog/,userlog/',
+      '--from',
+      s.from,
+      '--to',
+      s.to,
+      '--endpoint',
+      proxy.endpoint!,
+      '--dry-run',
+      '--json',
+    ];
     expect(await syncCommand.run(args, io)).toBe(0);
     expect(stdout).toHaveLength(1);
     const printed = JSON.parse(stdout[0]) as S3Plan;

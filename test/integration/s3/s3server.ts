@@ -40,7 +40,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const fault = i >= 0 ? queue.splice(i, 1)[0].fault : undefined;
     if (fault && 'status' in fault) {
       const code = fault.status === 503 ? 'SlowDown' : 'InternalError';
-      res.writeHead(fault.status, { 'content-type': 'application/xml' }).end(ERROR_XML(code, fault.status === 503 ? 'Please reduce your request rate.' : 'We encountered an internal error.'));
+      res
+        .writeHead(fault.status, { 'content-type': 'application/xml' })
+        .end(ERROR_XML(code, fault.status === 503 ? 'Please reduce your request rate.' : 'We encountered an internal error.'));
       req.resume();
       return;
     }

@@ -51,7 +51,8 @@ async function failure(method: 's3.plan' | 's3.sync', src: S3Source) {
   return ended.error!;
 }
 
-const expiredMessage = (profile: string) => `The AWS SSO session for profile "${profile}" has expired: run \`aws sso login --profile ${profile}\` and sync again.`;
+const expiredMessage = (profile: string) =>
+  `The AWS SSO session for profile "${profile}" has expired: run \`aws sso login --profile ${profile}\` and sync again.`;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rz-s3-sso-'));
@@ -85,12 +86,25 @@ beforeAll(async () => {
   // What `aws sso login` leaves behind, an hour after it expired; the session one can be refreshed, so the SDK tries.
   await writeFile(
     tokenFile('corp'),
-    JSON.stringify({ startUrl: START_URL, region: 'eu-west-1', accessToken: ACCESS_TOKEN, expiresAt: hoursFromNow(-1), clientId: 'client-id', clientSecret: 'client-secret', registrationExpiresAt: hoursFromNow(24 * 80), refreshToken: 'refresh-token' }),
+    JSON.stringify({
+      startUrl: START_URL,
+      region: 'eu-west-1',
+      accessToken: ACCESS_TOKEN,
+      expiresAt: hoursFromNow(-1),
+      clientId: 'client-id',
+      clientSecret: 'client-secret',
+      registrationExpiresAt: hoursFromNow(24 * 80),
+      refreshToken: 'refresh-token',
+    }),
   );
   await writeFile(tokenFile(LEGACY_URL), JSON.stringify({ startUrl: LEGACY_URL, region: 'eu-west-1', accessToken: ACCESS_TOKEN, expiresAt: hoursFromNow(-1) }));
-  await writeFile(tokenFile(REVOKED_URL), JSON.stringify({ startUrl: REVOKED_URL, region: 'eu-west-1', accessToken: ACCESS_TOKEN, expiresAt: hoursFromNow(8) }));
+  await writeFile(
+    tokenFile(REVOKED_URL),
+    JSON.stringify({ startUrl: REVOKED_URL, region: 'eu-west-1', accessToken: ACCESS_TOKEN, expiresAt: hoursFromNow(8) }),
+  );
 
-  for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL']) delete process.env[k];
+  for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL'])
+    delete process.env[k];
   Object.assign(process.env, {
     HOME: home,
     AWS_CONFIG_FILE: join(home, '.aws', 'config'),
@@ -161,7 +175,24 @@ describe('an expired AWS SSO session', () => {
   });
 
   it('sync --dry-run prints the one line and exits 1, with no stack trace and nothing on stdout', async () => {
-    const args = [CLI, 'sync', '--dry-run', '--json', '--workspace', join(dir, 'cli.duckdb'), '--bucket', 'game-logs', '--prefix', 'playlog/', '--from', '2018-10-09T00', '--to', '2018-10-09T00', '--endpoint', 'http://127.0.0.1:9'];
+    const args = [
+      CLI,
+      'sync',
+      '--dry-run',
+      '--json',
+      '--workspace',
+      join(dir, 'cli.duckdb'),
+      '--bucket',
+      'game-logs',
+      '--prefix',
+      'playlog/',
+      '--from',
+      '2018-10-09T00',
+      '--to',
+      '2018-10-09T00',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    ];
     // The CLI silences the SDK's Node-version notice itself: the child does not inherit this file's silencing.
     const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _, ...env } = process.env;
     const failed = await run(process.execPath, args, { env: { ...env, AWS_PROFILE: 'analyst' } }).then(

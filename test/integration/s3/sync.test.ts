@@ -23,10 +23,23 @@ let deps: SyncDeps;
 /** Play-log JSON lines, one every stepMs from `start` (UTC "YYYY-MM-DD HH:MM:SS"). */
 function playlog(start: string, count: number, pidx = 7, stepMs = 1000): string {
   const t0 = Date.parse(start.replace(' ', 'T') + 'Z');
-  return Array.from({ length: count }, (_, i) => {
-    const iso = new Date(t0 + i * stepMs).toISOString();
-    return JSON.stringify({ posnewx: i, posnewy: 1, posnewz: 0, posoldx: i - 1, posoldy: 1, posoldz: 0, pidx, idx: i, action: 1, createdate: `${iso.slice(0, 10)} ${iso.slice(11, 23)}000` });
-  }).join('\n') + '\n';
+  return (
+    Array.from({ length: count }, (_, i) => {
+      const iso = new Date(t0 + i * stepMs).toISOString();
+      return JSON.stringify({
+        posnewx: i,
+        posnewy: 1,
+        posnewz: 0,
+        posoldx: i - 1,
+        posoldy: 1,
+        posoldz: 0,
+        pidx,
+        idx: i,
+        action: 1,
+        createdate: `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`,
+      });
+    }).join('\n') + '\n'
+  );
 }
 
 const name = (stream: string, hour: string) => `${stream}-1-2018-10-09-${hour}-00-00-${randomUUID()}`;
@@ -38,8 +51,17 @@ const keys = {
   user: `userlog/2018/10/09/00/${name('userlog', '00')}.gz`,
 };
 
-const source = (over: Partial<S3Source> = {}): S3Source => ({ name: 't', bucket: BUCKET, prefixes: ['playlog/', 'userlog/'], endpoint: proxy.endpoint, from: '2018-10-09T00', to: '2018-10-09T01', ...over });
-const run = (s: S3Source, onProgress?: (p: SyncProgress) => void): Promise<S3SyncSummary> => syncSource(deps, s, { signal: new AbortController().signal, maxAttempts: 3, ...(onProgress ? { onProgress } : {}) });
+const source = (over: Partial<S3Source> = {}): S3Source => ({
+  name: 't',
+  bucket: BUCKET,
+  prefixes: ['playlog/', 'userlog/'],
+  endpoint: proxy.endpoint,
+  from: '2018-10-09T00',
+  to: '2018-10-09T01',
+  ...over,
+});
+const run = (s: S3Source, onProgress?: (p: SyncProgress) => void): Promise<S3SyncSummary> =>
+  syncSource(deps, s, { signal: new AbortController().signal, maxAttempts: 3, ...(onProgress ? { onProgress } : {}) });
 const count = async (sql: string) => Number((await ws.db.runAndReadAll(sql)).getRows()[0][0]);
 const objectGets = () => proxy.seen.filter((s) => s.startsWith('GET') && !s.includes('list-type'));
 
@@ -57,7 +79,14 @@ beforeAll(async () => {
   await putObject(server, BUCKET, keys.h01, gzipSync(playlog('2018-10-09 01:00:00', 100)));
   await putObject(server, BUCKET, keys.h02, gzipSync(playlog('2018-10-09 01:59:10', 100))); // 50 in 01:59, 50 in 02:00
   await putObject(server, BUCKET, keys.h03, gzipSync(playlog('2018-10-09 03:00:00', 10)));
-  await putObject(server, BUCKET, keys.user, gzipSync(Array.from({ length: 10 }, (_, i) => JSON.stringify({ pidx: i, uclass: 'rogue', ulevel: 3, utimestamp: `2018-10-09 00:0${i}:00.000000` })).join('\n')));
+  await putObject(
+    server,
+    BUCKET,
+    keys.user,
+    gzipSync(
+      Array.from({ length: 10 }, (_, i) => JSON.stringify({ pidx: i, uclass: 'rogue', ulevel: 3, utimestamp: `2018-10-09 00:0${i}:00.000000` })).join('\n'),
+    ),
+  );
   ws = await openWorkspace(join(dir, 'ws.duckdb'), [lakeSchema, s3Schema]);
   deps = { db: await ws.connect(), cacheDir: join(ws.dataDir, 's3'), importer: lakeImporter(ws) };
 }, 60_000);

@@ -37,7 +37,9 @@ describe('a scoring run killed while its scores stream into the workspace', () =
     const counts = async () => {
       const again = await openWorkspace(ws, [lakeSchema, scoringSchema]);
       try {
-        return (await again.db.runAndReadAll('SELECT (SELECT count(*) FROM rz_score_run)::DOUBLE, (SELECT count(*) FROM rz_score)::DOUBLE')).getRows()[0].map(Number);
+        return (await again.db.runAndReadAll('SELECT (SELECT count(*) FROM rz_score_run)::DOUBLE, (SELECT count(*) FROM rz_score)::DOUBLE'))
+          .getRows()[0]
+          .map(Number);
       } finally {
         again.close();
       }

@@ -59,7 +59,9 @@ describe('live scoring with the saved forest', () => {
     // Exactly the scores the saved forest gives those rows: no retraining.
     const pts = (await ws.db.runAndReadAll('SELECT posnewx, posnewy FROM playlog WHERE row_id >= 3000 ORDER BY row_id')).getRows().flat().map(Number);
     const expected = scoreForest(deserializeForest(await runModel(ws, run.id)), Float64Array.from(pts));
-    const stored = (await ws.db.runAndReadAll('SELECT score FROM rz_score WHERE run_id = $1 AND row_id >= 3000 ORDER BY row_id', [run.id])).getRows().map((r) => Number(r[0]));
+    const stored = (await ws.db.runAndReadAll('SELECT score FROM rz_score WHERE run_id = $1 AND row_id >= 3000 ORDER BY row_id', [run.id]))
+      .getRows()
+      .map((r) => Number(r[0]));
     expect(stored).toEqual([...expected]);
     expect(await scoreNewRows(ws, scorer, idleWorkContext())).toMatchObject({ rows: 0 }); // nothing twice
     expect((await getRun(ws, run.id)).rows).toBe(3000); // the run's training rows are unchanged
@@ -97,7 +99,15 @@ describe('live scoring with the saved forest', () => {
 
   it('continues play-log streams over their new windows and announces a new incident once', async () => {
     const streams = new StreamsService(ws);
-    await streams.define({ name: 'moves', sourceTable: 'playlog', timeColumn: 'createdate', window: '1min', measures: [{ name: 'events', kind: 'count' }], forest: { numTrees: 20, samplesPerTree: 64 }, threshold: { kind: 'sigma', k: 3 } });
+    await streams.define({
+      name: 'moves',
+      sourceTable: 'playlog',
+      timeColumn: 'createdate',
+      window: '1min',
+      measures: [{ name: 'events', kind: 'count' }],
+      forest: { numTrees: 20, samplesPerTree: 64 },
+      threshold: { kind: 'sigma', k: 3 },
+    });
     const first = await streams.score('moves');
     await rememberFlaggedNow({ ws, withScorer, streams });
     // A burst: 3,000 events in one minute after the last one, where the play log had 60 a minute.

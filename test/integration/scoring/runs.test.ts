@@ -36,13 +36,26 @@ describe('scoring runs in the workspace', () => {
 
   it('scores the points feature set and stores run, parameters, model and one score per row', async () => {
     const run = await scoreRun(ws, inProcessScorer, { features: 'points', trees: 50, samples: 128, seed: 3 }, new AbortController().signal, noProgress);
-    expect(run).toMatchObject({ features: 'points', featureColumns: ['posnewx', 'posnewy'], keyedByPlaylog: true, trees: 50, samples: 128, seed: 3, rows: 3012, cutoff: 'mean+1.5sd' });
+    expect(run).toMatchObject({
+      features: 'points',
+      featureColumns: ['posnewx', 'posnewy'],
+      keyedByPlaylog: true,
+      trees: 50,
+      samples: 128,
+      seed: 3,
+      rows: 3012,
+      cutoff: 'mean+1.5sd',
+    });
     expect(run.cutoffValue).toBeCloseTo(run.mean + 1.5 * run.sd, 9);
     expect(run.modelBytes).toBeGreaterThan(1000);
-    const rows = (await ws.db.runAndReadAll('SELECT count(*), count(DISTINCT row_id), count(pidx) FROM rz_score WHERE run_id = $1', [run.id])).getRows()[0].map(Number);
+    const rows = (await ws.db.runAndReadAll('SELECT count(*), count(DISTINCT row_id), count(pidx) FROM rz_score WHERE run_id = $1', [run.id]))
+      .getRows()[0]
+      .map(Number);
     expect(rows).toEqual([3012, 3012, 3012]);
     // The 12 far-away points are the 12 highest scores.
-    const top = (await ws.db.runAndReadAll('SELECT row_id FROM rz_score WHERE run_id = $1 ORDER BY score DESC LIMIT 12', [run.id])).getRows().map((r) => Number(r[0]));
+    const top = (await ws.db.runAndReadAll('SELECT row_id FROM rz_score WHERE run_id = $1 ORDER BY score DESC LIMIT 12', [run.id]))
+      .getRows()
+      .map((r) => Number(r[0]));
     expect(top.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
@@ -61,12 +74,26 @@ describe('scoring runs in the workspace', () => {
   });
 
   it("scores any query's numeric columns, carrying row_id and pidx as keys", async () => {
-    const run = await scoreRun(ws, inProcessScorer, { query: 'SELECT row_id, pidx, posnewx + posnewy AS s, action, source FROM playlog', trees: 20, samples: 64 }, new AbortController().signal, noProgress);
+    const run = await scoreRun(
+      ws,
+      inProcessScorer,
+      { query: 'SELECT row_id, pidx, posnewx + posnewy AS s, action, source FROM playlog', trees: 20, samples: 64 },
+      new AbortController().signal,
+      noProgress,
+    );
     expect(run.featureColumns).toEqual(['s', 'action']);
     expect(run.keyedByPlaylog).toBe(true);
-    const unkeyed = await scoreRun(ws, inProcessScorer, { query: 'SELECT posnewx FROM playlog WHERE posnewx > 1000', trees: 10, samples: 8 }, new AbortController().signal, noProgress);
+    const unkeyed = await scoreRun(
+      ws,
+      inProcessScorer,
+      { query: 'SELECT posnewx FROM playlog WHERE posnewx > 1000', trees: 10, samples: 8 },
+      new AbortController().signal,
+      noProgress,
+    );
     expect(unkeyed.keyedByPlaylog).toBe(false);
-    expect((await ws.db.runAndReadAll('SELECT min(row_id), max(row_id), count(pidx) FROM rz_score WHERE run_id = $1', [unkeyed.id])).getRows()[0].map(Number)).toEqual([0, 11, 0]);
+    expect(
+      (await ws.db.runAndReadAll('SELECT min(row_id), max(row_id), count(pidx) FROM rz_score WHERE run_id = $1', [unkeyed.id])).getRows()[0].map(Number),
+    ).toEqual([0, 11, 0]);
   });
 
   it('refuses bad requests with a clear error and stores nothing', async () => {

@@ -27,32 +27,35 @@ afterAll(async () => {
 });
 
 describe('demo streams at the default threshold (the detector)', () => {
-  it.each<DemoKind>(['toll', 'clickstream', 'series'])('%s: every planted anomaly alerts, as one incident, and at most 0.2 percent of other windows do', async (kind) => {
-    const demo = await streams.loadDemo(kind);
-    expect(demo.import.quarantined).toBe(0);
-    const run = await streams.score(demo.suggested.name);
-    expect(run.threshold).toEqual({ kind: 'detector' });
-    expect(run.detector).not.toBeNull();
-    const { alerts } = await streams.alerts(run.id);
-    expect(alerts.length).toBe(run.alerts);
-    const labels = await readLabels(demo.labelsPath);
-    const windowMs = run.definition.windowSeconds * 1000;
-    const events = plantedEvents(labels, windowMs);
-    expect(events.length).toBeGreaterThan(0);
-    for (const e of events) {
-      const covering = alerts.filter((a) => covers(a, e, windowMs, run.forest.shingleSize));
-      expect(covering.length, `${e.kind} at ${e.key} ${new Date(e.start).toISOString()}`).toBe(1);
-      // An incident says what the forest expected there, and it is not what happened.
-      const [incident] = covering;
-      expect(incident.grade).toBeGreaterThan(0);
-      expect(incident.grade).toBeLessThanOrEqual(1);
-      expect(Object.keys(incident.expected!)).toEqual(Object.keys(incident.measures));
-      expect(Object.keys(incident.measures).some((m) => incident.measures[m] !== incident.expected![m])).toBe(true);
-    }
-    const check = checkLabels(alerts, labels, run.windows, windowMs, run.forest.shingleSize);
-    expect(check).toMatchObject({ planted: events.length, plantedAlerting: events.length, plantedSplit: 0 });
-    expect(check.otherAlerts / check.otherWindows).toBeLessThanOrEqual(0.002);
-  });
+  it.each<DemoKind>(['toll', 'clickstream', 'series'])(
+    '%s: every planted anomaly alerts, as one incident, and at most 0.2 percent of other windows do',
+    async (kind) => {
+      const demo = await streams.loadDemo(kind);
+      expect(demo.import.quarantined).toBe(0);
+      const run = await streams.score(demo.suggested.name);
+      expect(run.threshold).toEqual({ kind: 'detector' });
+      expect(run.detector).not.toBeNull();
+      const { alerts } = await streams.alerts(run.id);
+      expect(alerts.length).toBe(run.alerts);
+      const labels = await readLabels(demo.labelsPath);
+      const windowMs = run.definition.windowSeconds * 1000;
+      const events = plantedEvents(labels, windowMs);
+      expect(events.length).toBeGreaterThan(0);
+      for (const e of events) {
+        const covering = alerts.filter((a) => covers(a, e, windowMs, run.forest.shingleSize));
+        expect(covering.length, `${e.kind} at ${e.key} ${new Date(e.start).toISOString()}`).toBe(1);
+        // An incident says what the forest expected there, and it is not what happened.
+        const [incident] = covering;
+        expect(incident.grade).toBeGreaterThan(0);
+        expect(incident.grade).toBeLessThanOrEqual(1);
+        expect(Object.keys(incident.expected!)).toEqual(Object.keys(incident.measures));
+        expect(Object.keys(incident.measures).some((m) => incident.measures[m] !== incident.expected![m])).toBe(true);
+      }
+      const check = checkLabels(alerts, labels, run.windows, windowMs, run.forest.shingleSize);
+      expect(check).toMatchObject({ planted: events.length, plantedAlerting: events.length, plantedSplit: 0 });
+      expect(check.otherAlerts / check.otherWindows).toBeLessThanOrEqual(0.002);
+    },
+  );
 
   it('pages the swimlane by peak grade, saying how many keys there are', async () => {
     const demo = await streams.loadDemo('toll');
@@ -86,8 +89,16 @@ describe('demo streams at the default threshold (the detector)', () => {
 describe('AWS reference series (streaming, shingle 48)', () => {
   it('scores each of the five injected anomalies above mean + 3σ within its span or the 48 windows after', async () => {
     const fixtures = resolve(import.meta.dirname, '../../fixtures/rcf-reference');
-    const values = (await readFile(join(fixtures, 'series.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => Number(l.split(',')[1]));
-    const anomalies = (await readFile(join(fixtures, 'series_anomalies.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+    const values = (await readFile(join(fixtures, 'series.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[1]));
+    const anomalies = (await readFile(join(fixtures, 'series_anomalies.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     const span: Record<string, number> = { spike: 3, dip: 24, flat: 48, shift: 96 };
     const { scores } = scoreKeyStream(Float64Array.from(values), 1, resolveForest({ shingleSize: 48 }));
     const { mean, sd, count } = scoreStats(scores);

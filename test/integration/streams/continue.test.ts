@@ -43,14 +43,18 @@ async function partialStream(name: string, cut = CUT): Promise<{ name: string; a
 
 /** Every window of a run as stored: key, start, measures, score, attribution, grade. */
 const windowsOf = (runId: string) =>
-  rows(`SELECT key, epoch_ms(window_start) AS t, measures, score, attribution, grade FROM rz_stream_window WHERE run_id = $1 ORDER BY key, window_start`, [runId]);
+  rows(`SELECT key, epoch_ms(window_start) AS t, measures, score, attribution, grade FROM rz_stream_window WHERE run_id = $1 ORDER BY key, window_start`, [
+    runId,
+  ]);
 
 /** A run's incidents as stored, in key and time order. */
-const incidentsOf = (runId: string) =>
-  rows(`SELECT * EXCLUDE (run_id) FROM rz_stream_incident WHERE run_id = $1 ORDER BY key, start_window`, [runId]);
+const incidentsOf = (runId: string) => rows(`SELECT * EXCLUDE (run_id) FROM rz_stream_incident WHERE run_id = $1 ORDER BY key, start_window`, [runId]);
 
 const savedForests = (stream: string) =>
-  rows(`SELECT key, run_id, learned, epoch_ms(last_window)::DOUBLE AS last_window, sha256(state) AS state FROM rz_stream_state WHERE stream = $1 ORDER BY key`, [stream]);
+  rows(
+    `SELECT key, run_id, learned, epoch_ms(last_window)::DOUBLE AS last_window, sha256(state) AS state FROM rz_stream_state WHERE stream = $1 ORDER BY key`,
+    [stream],
+  );
 
 describe('continuing a stream', () => {
   it('scores only the new windows with the saved forests, and every window ends as one full run scores it', async () => {
@@ -88,7 +92,8 @@ describe('continuing a stream', () => {
     expect(incidents.length).toBeGreaterThan(0);
     expect(incidents).toEqual(await incidentsOf(full.id)); // the same incidents: starts, ends, grades, expected values
     const after = await streams.run(continued.id);
-    for (const field of ['scoreMean', 'scoreSd', 'cutoff', 'scoredWindows', 'alerts', 'keys', 'windows'] as const) expect(after[field], field).toBe(full[field]);
+    for (const field of ['scoreMean', 'scoreSd', 'cutoff', 'scoredWindows', 'alerts', 'keys', 'windows'] as const)
+      expect(after[field], field).toBe(full[field]);
     expect(after.alerts).toBeGreaterThan(0);
 
     // The verdict is still on its window, in both runs' alert lists.
@@ -145,7 +150,13 @@ describe('continuing a stream', () => {
     expect(other.rescoreReason).toMatch(/definition or forest settings changed/);
     // Back to the defined forest (again a change for the saved ones), then a new measure in the definition.
     await streams.score(s.name);
-    await streams.define({ ...toll, name: s.name, sourceTable: 'toll_changed', forest: FOREST, measures: [...toll.measures, { name: 'drivers', kind: 'count', where: `user_id < 'user3'` }] });
+    await streams.define({
+      ...toll,
+      name: s.name,
+      sourceTable: 'toll_changed',
+      forest: FOREST,
+      measures: [...toll.measures, { name: 'drivers', kind: 'count', where: `user_id < 'user3'` }],
+    });
     const redefined = await streams.score(s.name, { mode: 'continue' });
     expect(redefined.rescoreReason).toMatch(/definition or forest settings changed/);
     expect(redefined.definition.measures).toHaveLength(2);

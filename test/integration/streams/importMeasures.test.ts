@@ -25,7 +25,10 @@ const rows = async (sql: string) => (await ws.db.runAndReadAll(sql)).getRowObjec
 describe('stream importers', () => {
   it('loads toll lines and quarantines bad ones: loaded + quarantined = lines', async () => {
     const file = join(dir, 'toll.csv');
-    await writeFile(file, '2024-01-01 00:00:01.123000,3,user1\n2024-01-01 00:00:12,2,u,2\nbad line\n\n2024-01-01 00:00:15,x\nnot-a-date,4,u9\n2024-01-01T00:00:17,4,u9\n');
+    await writeFile(
+      file,
+      '2024-01-01 00:00:01.123000,3,user1\n2024-01-01 00:00:12,2,u,2\nbad line\n\n2024-01-01 00:00:15,x\nnot-a-date,4,u9\n2024-01-01T00:00:17,4,u9\n',
+    );
     const r = await importStreamFile(ws.db, 'toll', file);
     expect(r).toMatchObject({ table: 'toll_events', lines: 6, loaded: 2, quarantined: 4 });
     expect(r.samples.map((s) => s.line)).toEqual([2, 3, 5, 6]);
@@ -41,11 +44,19 @@ describe('stream importers', () => {
     const file = join(dir, 'click.jsonl');
     await writeFile(
       file,
-      ['{"browseraction":"Click","site":"a","time":"2024-01-01T00:00:01Z"}', '{"browseraction":"Impression","site":"a","time":1704067205}', '{"browseraction":"Impression","site":"a","timestamp":1704067205123}', 'not json', '{"site":"a","time":"2024-01-01"}'].join('\n'),
+      [
+        '{"browseraction":"Click","site":"a","time":"2024-01-01T00:00:01Z"}',
+        '{"browseraction":"Impression","site":"a","time":1704067205}',
+        '{"browseraction":"Impression","site":"a","timestamp":1704067205123}',
+        'not json',
+        '{"site":"a","time":"2024-01-01"}',
+      ].join('\n'),
     );
     const r = await importStreamFile(ws.db, 'clickstream', file);
     expect(r).toMatchObject({ lines: 5, loaded: 3, quarantined: 2 });
-    expect((await rows(`SELECT epoch_ms(ts) AS t FROM click_events ORDER BY ts`)).map((x) => Number(x.t))).toEqual([1704067201000, 1704067205000, 1704067205123]);
+    expect((await rows(`SELECT epoch_ms(ts) AS t FROM click_events ORDER BY ts`)).map((x) => Number(x.t))).toEqual([
+      1704067201000, 1704067205000, 1704067205123,
+    ]);
   });
 
   it('loads a series with a header, timestamps or step numbers', async () => {
@@ -81,7 +92,13 @@ describe('windowed measures', () => {
         { name: 'ctr', kind: 'ratio', numerator: 'clicks', denominator: 'impressions' },
       ],
     });
-    const got = (await rows(windowedMeasuresSql(def))).map((r) => [r.key, (r.window_start as Date).toISOString().slice(14, 19), r.clicks, r.impressions, r.ctr]);
+    const got = (await rows(windowedMeasuresSql(def))).map((r) => [
+      r.key,
+      (r.window_start as Date).toISOString().slice(14, 19),
+      r.clicks,
+      r.impressions,
+      r.ctr,
+    ]);
     expect(got).toEqual([
       ['A', '00:00', 1, 2, 0.5],
       ['A', '00:10', 0, 0, 0],
@@ -117,10 +134,16 @@ describe('defining a stream over the data', () => {
   it("names the measure whose column is missing or not a number, not DuckDB's binder error", async () => {
     const { StreamsService } = await import('../../../electron/streams/service.ts');
     const streams = new StreamsService(ws);
-    await ws.db.run(`CREATE TABLE fares AS SELECT TIMESTAMP '2024-01-01' + to_seconds(i) AS ts, i % 3 AS lane, 'x' AS label, i * 1.5 AS amount FROM range(100) t(i)`);
+    await ws.db.run(
+      `CREATE TABLE fares AS SELECT TIMESTAMP '2024-01-01' + to_seconds(i) AS ts, i % 3 AS lane, 'x' AS label, i * 1.5 AS amount FROM range(100) t(i)`,
+    );
     const base = { name: 'fares', sourceTable: 'fares', timeColumn: 'ts', window: '10s' };
-    await expect(streams.define({ ...base, measures: [{ name: 'fare', kind: 'sum', column: 'amnt' }] })).rejects.toThrow('measure "fare": the source has no column "amnt" (it has ts, lane, label, amount)');
-    await expect(streams.define({ ...base, measures: [{ name: 'fare', kind: 'avg', column: 'label' }] })).rejects.toThrow('measure "fare": column "label" is VARCHAR; avg needs a number');
+    await expect(streams.define({ ...base, measures: [{ name: 'fare', kind: 'sum', column: 'amnt' }] })).rejects.toThrow(
+      'measure "fare": the source has no column "amnt" (it has ts, lane, label, amount)',
+    );
+    await expect(streams.define({ ...base, measures: [{ name: 'fare', kind: 'avg', column: 'label' }] })).rejects.toThrow(
+      'measure "fare": column "label" is VARCHAR; avg needs a number',
+    );
     expect((await streams.define({ ...base, measures: [{ name: 'fare', kind: 'sum', column: 'amount' }] })).threshold).toEqual({ kind: 'detector' });
   });
 });

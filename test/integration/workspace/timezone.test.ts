@@ -35,7 +35,10 @@ describe('workspace time zone', () => {
       cwd: ROOT,
       env: { ...process.env, TZ: 'America/New_York' },
     });
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { zone: string; skewMs: number });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { zone: string; skewMs: number });
     expect(lines).toHaveLength(2);
     for (const l of lines) {
       expect(l.zone).toBe('UTC');

@@ -39,7 +39,11 @@ describe('workspace (real DuckDB)', () => {
 
   it('turns off extension auto-install and auto-load (offline app)', async () => {
     const ws = await openTracked(join(dir, 'b.duckdb'));
-    const rows = (await ws.db.runAndReadAll(`SELECT name, value FROM duckdb_settings() WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions') ORDER BY name`)).getRows();
+    const rows = (
+      await ws.db.runAndReadAll(
+        `SELECT name, value FROM duckdb_settings() WHERE name IN ('autoinstall_known_extensions', 'autoload_known_extensions') ORDER BY name`,
+      )
+    ).getRows();
     expect(rows).toEqual([
       ['autoinstall_known_extensions', 'false'],
       ['autoload_known_extensions', 'false'],
@@ -59,15 +63,27 @@ describe('workspace (real DuckDB)', () => {
     const path = join(dir, 'held.duckdb');
     (await openWorkspace(path)).close();
     // Another process (as another Redzone would) holds DuckDB's write lock until told to exit.
-    const holder = spawn(process.execPath, ['--input-type=module', '-e', `import { DuckDBInstance } from '@duckdb/node-api'; await DuckDBInstance.create(process.argv[1]); console.log('ready'); process.stdin.once('data', () => process.exit(0));`, path], {
-      cwd: join(import.meta.dirname, '../../..'),
-    });
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { DuckDBInstance } from '@duckdb/node-api'; await DuckDBInstance.create(process.argv[1]); console.log('ready'); process.stdin.once('data', () => process.exit(0));`,
+        path,
+      ],
+      {
+        cwd: join(import.meta.dirname, '../../..'),
+      },
+    );
     try {
       await new Promise((ready, fail) => {
         holder.stdout.once('data', ready);
         holder.once('exit', (code) => fail(new Error(`holder exited with ${code}`)));
       });
-      await expect(openWorkspace(path)).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringMatching(new RegExp(`open in another program \\(.*PID ${holder.pid}\\)`)) });
+      await expect(openWorkspace(path)).rejects.toMatchObject({
+        code: 'IO_ERROR',
+        message: expect.stringMatching(new RegExp(`open in another program \\(.*PID ${holder.pid}\\)`)),
+      });
     } finally {
       holder.stdin.write('\n');
       await new Promise((r) => holder.once('exit', r));
@@ -119,7 +135,10 @@ describe('workspace (real DuckDB)', () => {
       if (seen.filter((s) => s.percentage > 0).length >= 2) enough();
     });
     // range() reports no progress; a table scan does (a temp table lives on the query's connection).
-    const run = sql.run({ sql: 'CREATE TEMP TABLE t AS SELECT range AS i FROM range(30000000); SELECT i % 1000003 AS g, count(*), sum(i) FROM t GROUP BY 1 ORDER BY 3 DESC', queryId: 'slow' });
+    const run = sql.run({
+      sql: 'CREATE TEMP TABLE t AS SELECT range AS i FROM range(30000000); SELECT i % 1000003 AS g, count(*), sum(i) FROM t GROUP BY 1 ORDER BY 3 DESC',
+      queryId: 'slow',
+    });
     await Promise.race([twoRising, new Promise((_, fail) => setTimeout(() => fail(new Error(`progress: ${JSON.stringify(seen)}`)), 10_000))]);
     sql.cancel('slow');
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
@@ -137,8 +156,18 @@ describe('workspace (real DuckDB)', () => {
   it('pages a large result by windows and exports it', async () => {
     const ws = await openTracked(join(dir, 'd.duckdb'));
     const sql = new SqlConsole(ws);
-    const r = await sql.run({ sql: 'CREATE TABLE n AS SELECT range AS i FROM range(5); SELECT i * 10 AS v, i::VARCHAR AS s FROM range(100000) t(i) ORDER BY i DESC', queryId: 'q' });
-    expect(r).toMatchObject({ rowCount: 100000, statements: 2, columns: [{ name: 'v', type: 'BIGINT' }, { name: 's', type: 'VARCHAR' }] });
+    const r = await sql.run({
+      sql: 'CREATE TABLE n AS SELECT range AS i FROM range(5); SELECT i * 10 AS v, i::VARCHAR AS s FROM range(100000) t(i) ORDER BY i DESC',
+      queryId: 'q',
+    });
+    expect(r).toMatchObject({
+      rowCount: 100000,
+      statements: 2,
+      columns: [
+        { name: 'v', type: 'BIGINT' },
+        { name: 's', type: 'VARCHAR' },
+      ],
+    });
     const page = await sql.page({ resultId: r.resultId!, offset: 99_998, limit: 10 });
     expect(page.rowCount).toBe(2);
     expect(Array.from(numberValues(page.columns[0]))).toEqual([10, 0]);

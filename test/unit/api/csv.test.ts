@@ -3,7 +3,15 @@ import { csvCell, csvDocument } from '../../../shared/csv.ts';
 
 describe('CSV writer', () => {
   it('quotes per RFC 4180 and ends rows in CRLF', () => {
-    expect(csvDocument(['a', 'b'], [['x,y', 'say "hi"'], ['line\nbreak', null]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",\r\n');
+    expect(
+      csvDocument(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['line\nbreak', null],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",\r\n');
   });
 
   it('neutralises formula injection in text, never in numbers', () => {

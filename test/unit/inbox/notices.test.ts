@@ -2,14 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { InboxItem, InboxNotice } from '../../../shared/api/inbox.ts';
 import { NoticeGrouper } from '../../../electron/inbox/notices.ts';
 
-const item = (id: number, kind: InboxItem['kind'] = 'player'): InboxItem => ({ id, kind, ref: String(1000 + id), title: `Player ${1000 + id}`, detail: 'flagged by rules: red zone', createdAt: '', seen: false });
+const item = (id: number, kind: InboxItem['kind'] = 'player'): InboxItem => ({
+  id,
+  kind,
+  ref: String(1000 + id),
+  title: `Player ${1000 + id}`,
+  detail: 'flagged by rules: red zone',
+  createdAt: '',
+  seen: false,
+});
 
 describe('NoticeGrouper', () => {
   it('sends the first at once, groups what follows within the gap, one notice per kind', async () => {
     const sent: InboxNotice[] = [];
     const grouper = new NoticeGrouper((n) => sent.push(n), 80);
     grouper.add([item(1)]);
-    expect(sent).toEqual([{ kind: 'player', count: 1, title: 'New flagged player 1001', body: 'flagged by rules: red zone', target: { view: 'anomalies', ref: '1001' } }]);
+    expect(sent).toEqual([
+      { kind: 'player', count: 1, title: 'New flagged player 1001', body: 'flagged by rules: red zone', target: { view: 'anomalies', ref: '1001' } },
+    ]);
     grouper.add([item(2)]);
     grouper.add([item(3), item(4), item(5, 'incident')]);
     expect(sent).toHaveLength(2); // the incident is its own kind: not held back by the players' gap

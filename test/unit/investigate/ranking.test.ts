@@ -51,7 +51,12 @@ describe('ranking: rules fired + player-forest strength', () => {
 
   it('orders forest-only players by player score, ties by max row score then pidx', () => {
     const ranked = rankPlayers(
-      [player(7, { player: profile(2), forest: forest(5, 10, 2) }), player(5, { player: profile(2), forest: forest(5, 10, 2) }), player(6, { player: profile(2), forest: forest(5, 10, 3) }), player(8, { player: profile(4) })],
+      [
+        player(7, { player: profile(2), forest: forest(5, 10, 2) }),
+        player(5, { player: profile(2), forest: forest(5, 10, 2) }),
+        player(6, { player: profile(2), forest: forest(5, 10, 3) }),
+        player(8, { player: profile(4) }),
+      ],
       settings,
       1,
     );
@@ -68,7 +73,19 @@ describe('ranking: rules fired + player-forest strength', () => {
 
   it('explains itself: rule reasons first, then the profile, then the row forest; the first is the top reason', () => {
     const [p] = rankPlayers(
-      [player(3, { zoneEntries: 2, dwellSeconds: 61.4, zoneNames: ['Red zone'], teleports: 1, longestStep: 812.25, fastRun: 9, fastestSpeed: 60, player: profile(2.5), forest: forest(12, 3, 2.5) })],
+      [
+        player(3, {
+          zoneEntries: 2,
+          dwellSeconds: 61.4,
+          zoneNames: ['Red zone'],
+          teleports: 1,
+          longestStep: 812.25,
+          fastRun: 9,
+          fastestSpeed: 60,
+          player: profile(2.5),
+          forest: forest(12, 3, 2.5),
+        }),
+      ],
       settings,
       1.25,
     );

@@ -32,7 +32,11 @@ function p(rank: number, over: Partial<FlaggedPlayer> = {}): FlaggedPlayer {
   };
 }
 
-const players = [p(1, { maxScore: 2, reasons: ['entered Red zone 1×'] }), p(2, { maxScore: null, verdict: 'ban', note: 'cheater' }), p(3, { maxScore: 3, flaggedBy: 'forest', uclass: 'healer' })];
+const players = [
+  p(1, { maxScore: 2, reasons: ['entered Red zone 1×'] }),
+  p(2, { maxScore: null, verdict: 'ban', note: 'cheater' }),
+  p(3, { maxScore: 3, flaggedBy: 'forest', uclass: 'healer' }),
+];
 
 describe('flagged table paging', () => {
   it('keeps the ranking by default and pages', () => {

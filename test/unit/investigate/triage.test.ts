@@ -41,8 +41,11 @@ describe('drill-down traces', () => {
     expect(breakAtGaps([0, min, 2 * min], [1, 2, 3]).breaks).toBe(0);
   });
 
-  it('gives a feature\'s high and low attribution different colours', () => {
-    const traces = attributionTraces({ featureColumns: ['x', 'y'], rows: [{ rowId: 1, high: [0.5, 0.1], low: [0.2, 0.2] }] }) as { name: string; marker: { color: string } }[];
+  it("gives a feature's high and low attribution different colours", () => {
+    const traces = attributionTraces({ featureColumns: ['x', 'y'], rows: [{ rowId: 1, high: [0.5, 0.1], low: [0.2, 0.2] }] }) as {
+      name: string;
+      marker: { color: string };
+    }[];
     expect(traces.map((t) => t.name)).toEqual(['x high', 'x low', 'y high', 'y low']);
     expect(new Set(traces.map((t) => t.marker.color)).size).toBe(4);
   });

@@ -32,7 +32,11 @@ describe('zone editor', () => {
 
   it('puts swapped corners in order and says so; rounds to the data precision', () => {
     const swapped = checkDraft(1, draft('5000', '1200'), 0);
-    expect(swapped).toMatchObject({ ok: true, zone: { x0: 1200, x1: 5000, y0: 0, y1: 400 }, notice: expect.stringMatching(/x0 and x1 swapped \(x 1200–5000\)/) });
+    expect(swapped).toMatchObject({
+      ok: true,
+      zone: { x0: 1200, x1: 5000, y0: 0, y1: 400 },
+      notice: expect.stringMatching(/x0 and x1 swapped \(x 1200–5000\)/),
+    });
     const rounded = checkDraft(1, draft('874.2955', '1200'), 0);
     expect(rounded).toMatchObject({ ok: true, zone: { x0: 874 }, notice: expect.stringMatching(/rounded to 0 decimals/) });
     expect(checkDraft(1, draft('1000', '1200'), 0)).toMatchObject({ ok: true, notice: null });

@@ -82,10 +82,12 @@ describe('CsvRecordReader', () => {
 
   it('puts every non-blank line in exactly one record, in order, whatever the quotes', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 200; round++) {
       const pieces = ['a', 'b,c', '"', '""', ' ', '', 'd"e', '"f,g"'];
-      const lines = Array.from({ length: 1 + Math.floor(rand() * 30) }, () => Array.from({ length: Math.floor(rand() * 4) }, () => pieces[Math.floor(rand() * pieces.length)]).join(''));
+      const lines = Array.from({ length: 1 + Math.floor(rand() * 30) }, () =>
+        Array.from({ length: Math.floor(rand() * 4) }, () => pieces[Math.floor(rand() * pieces.length)]).join(''),
+      );
       const out = records(lines.join('\n'), { lines: 1 + Math.floor(rand() * 6), chars: 1_000 });
       const covered: number[] = [];
       for (const r of out) {

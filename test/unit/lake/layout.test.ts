@@ -12,7 +12,12 @@ describe('lake layout', () => {
   });
 
   it('reads Hive folders and, without folders, the arrival time in a Firehose object name', () => {
-    expect(parsePartition(`userlog/${hiveFolder({ year: 2018, month: 10, day: 3, hour: 23 })}part-00000.csv`)).toEqual({ year: 2018, month: 10, day: 3, hour: 23 });
+    expect(parsePartition(`userlog/${hiveFolder({ year: 2018, month: 10, day: 3, hour: 23 })}part-00000.csv`)).toEqual({
+      year: 2018,
+      month: 10,
+      day: 3,
+      hour: 23,
+    });
     expect(parsePartition(`x/playlog-1-2018-10-11-07-00-15-${uuid}`)).toEqual({ year: 2018, month: 10, day: 11, hour: 7 });
     expect(parsePartition('playlog/misc/file.json')).toBeNull();
     expect(parsePartition('playlog/2018/13/40/99/file.json')).toBeNull();

@@ -60,7 +60,10 @@ describe('demo simulation', () => {
     const bots = [...label].filter(([, b]) => b === 'bot').map(([p]) => p);
     for (const pidx of bots) {
       const own = events.filter((e) => e.pidx === pidx);
-      const gaps = own.slice(1).map((e, i) => (e.micros - own[i].micros) / 1e6).filter((g) => g < 600);
+      const gaps = own
+        .slice(1)
+        .map((e, i) => (e.micros - own[i].micros) / 1e6)
+        .filter((g) => g < 600);
       const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
       const sd = Math.sqrt(gaps.reduce((a, b) => a + (b - mean) ** 2, 0) / gaps.length);
       expect(sd / mean).toBeLessThan(0.1);
@@ -121,6 +124,7 @@ describe('continent world', () => {
     const mean = moving.reduce((s, v) => s + v, 0) / moving.length;
     expect(mean).toBeGreaterThan(15); // several times the lab's steps
     expect(sim.labels.length).toBeGreaterThanOrEqual(5);
-    for (const [pidx, behaviour] of label) if (behaviour === 'redzone') expect(events.some((e) => e.pidx === pidx && inZone(zone, e.posnewx, e.posnewy))).toBe(true);
+    for (const [pidx, behaviour] of label)
+      if (behaviour === 'redzone') expect(events.some((e) => e.pidx === pidx && inZone(zone, e.posnewx, e.posnewy))).toBe(true);
   });
 });

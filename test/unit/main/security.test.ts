@@ -19,7 +19,14 @@ import builderFile from '../../../electron-builder.config.mjs';
 
 describe('desktop window security', () => {
   it('isolates and sandboxes the page, without Node', () => {
-    expect(WEB_PREFERENCES).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true, webviewTag: false });
+    expect(WEB_PREFERENCES).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
   });
 
   it('has a CSP without eval or remote sources', () => {
@@ -62,7 +69,8 @@ describe('desktop window security', () => {
 
   it('refuses navigation, redirects and frames that leave its origin', () => {
     expect(navigationAllowed('app://redzone/index.html')).toBe(true);
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://other/x', 'javascript:alert(1)', 'http://127.0.0.1:5173/']) expect(navigationAllowed(url)).toBe(false);
+    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://other/x', 'javascript:alert(1)', 'http://127.0.0.1:5173/'])
+      expect(navigationAllowed(url)).toBe(false);
     expect(navigationAllowed('http://127.0.0.1:5173/', 'http://127.0.0.1:5173')).toBe(true);
   });
 

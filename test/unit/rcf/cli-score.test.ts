@@ -63,7 +63,19 @@ describe('score --in/--out', { timeout: 30000 }, () => {
   it('detects with --detect: grade, anomaly and expected columns as the library, one alert on a planted spike', async () => {
     const v = Array.from({ length: 800 }, (_, i) => Math.round((50 + 10 * Math.sin(i / 8) + rng.next()) * 1000) / 1000);
     v[600] += 60;
-    const out = await score(['t,v', ...v.map((x, i) => `${i},${x}`)].join('\n'), '--columns', 'v', '--stream', '--shingle', '4', '--trees', '30', '--samples', '64', '--detect');
+    const out = await score(
+      ['t,v', ...v.map((x, i) => `${i},${x}`)].join('\n'),
+      '--columns',
+      'v',
+      '--stream',
+      '--shingle',
+      '4',
+      '--trees',
+      '30',
+      '--samples',
+      '64',
+      '--detect',
+    );
     expect(out[0]).toBe('t,v,score,grade,anomaly,expected_v');
     const det = new ThresholdedDetector(1, { numTrees: 30, samplesPerTree: 64, shingleSize: 4, seed: 0 }).process(Float64Array.from(v));
     const rows = out.slice(1).map((l) => l.split(','));

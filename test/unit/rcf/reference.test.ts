@@ -46,7 +46,7 @@ describe('batch agreement with AWS randomcutforest 4.3', { timeout: 30000 }, () 
 
 // 10,080 rows × 100 trees of 48-D points: a few seconds of work, more on a busy machine.
 describe('streaming agreement with AWS randomcutforest 4.3 (shingle 48)', { timeout: 60000 }, () => {
-  it('Spearman ≥ 0.75 and mean within 10% over the rows Java scores; output starts where Java\'s does', () => {
+  it("Spearman ≥ 0.75 and mean within 10% over the rows Java scores; output starts where Java's does", () => {
     const series = Float64Array.from(csvColumns('series.csv').map((r) => r[1]));
     const java = csvColumns('series.java.T100_S256_K48.csv');
     const ours = new StreamingForest(1, { numTrees: 100, samplesPerTree: 256, shingleSize: 48, seed: 42 }).process(series);

@@ -83,7 +83,12 @@ describe('streaming forest serialisation', () => {
     const straight = new StreamingForest(2, params, { from: 2, to: 7 }).processSums(data);
     let f = new StreamingForest(2, params, { from: 2, to: 7 });
     const parts: Float64Array[] = [];
-    for (const [a, b] of [[0, 100], [100, 101], [101, 400], [400, 600]]) {
+    for (const [a, b] of [
+      [0, 100],
+      [100, 101],
+      [101, 400],
+      [400, 600],
+    ]) {
       parts.push(f.processSums(data.subarray(a * 2, b * 2)));
       f = deserializeStreamingForest(serializeStreamingForest(f));
     }

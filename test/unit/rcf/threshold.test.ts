@@ -30,7 +30,7 @@ describe('ThresholdedDetector', () => {
       expect(inc.attribution[0]).toBeGreaterThan(0);
       expect(inc.end).toBeGreaterThanOrEqual(inc.start);
     }
-    expect(det.grades.every((g, i) => (g > 0) === (det.anomaly[i] === 1))).toBe(true);
+    expect(det.grades.every((g, i) => g > 0 === (det.anomaly[i] === 1))).toBe(true);
   });
 
   it('gives no alert in the warm-up', () => {
@@ -69,7 +69,9 @@ describe('ThresholdedDetector', () => {
       expect(Float64Array.from([...a.scores, ...b.scores])).toEqual(whole.scores);
       expect(Float64Array.from([...a.grades, ...b.grades])).toEqual(whole.grades);
       const byStart = new Map([...a.incidents, ...b.incidents].map((i) => [i.start, i]));
-      expect([...byStart.values()].map(({ open: _, ...i }) => i).filter((i) => i.start < 1500)).toEqual(whole.incidents.map(({ open: _, ...i }) => i).filter((i) => i.start < 1500));
+      expect([...byStart.values()].map(({ open: _, ...i }) => i).filter((i) => i.start < 1500)).toEqual(
+        whole.incidents.map(({ open: _, ...i }) => i).filter((i) => i.start < 1500),
+      );
     }
   });
 

@@ -13,7 +13,14 @@ describe('watchedHours', () => {
   });
 
   it('catches up from the watermark after a sleep, in bounded steps', () => {
-    expect(watchedHours(T0 - 5 * HOUR_MS, T0).map(hourText)).toEqual(['2018-10-09T05', '2018-10-09T06', '2018-10-09T07', '2018-10-09T08', '2018-10-09T09', '2018-10-09T10']);
+    expect(watchedHours(T0 - 5 * HOUR_MS, T0).map(hourText)).toEqual([
+      '2018-10-09T05',
+      '2018-10-09T06',
+      '2018-10-09T07',
+      '2018-10-09T08',
+      '2018-10-09T09',
+      '2018-10-09T10',
+    ]);
     const long = watchedHours(T0 - 1000 * HOUR_MS, T0);
     expect(long).toHaveLength(MAX_CATCH_UP_HOURS);
     expect(long[0]).toBe(T0 - 1000 * HOUR_MS);
@@ -21,7 +28,12 @@ describe('watchedHours', () => {
 
   it('makes one hour prefix per Firehose prefix and hour, across a day boundary', () => {
     const hours = watchedHours(Date.UTC(2018, 9, 9, 23), Date.UTC(2018, 9, 10, 0, 1));
-    expect(hourPrefixes(['playlog', 'userlog/'], hours)).toEqual(['playlog/2018/10/09/23/', 'playlog/2018/10/10/00/', 'userlog/2018/10/09/23/', 'userlog/2018/10/10/00/']);
+    expect(hourPrefixes(['playlog', 'userlog/'], hours)).toEqual([
+      'playlog/2018/10/09/23/',
+      'playlog/2018/10/10/00/',
+      'userlog/2018/10/09/23/',
+      'userlog/2018/10/10/00/',
+    ]);
   });
 });
 

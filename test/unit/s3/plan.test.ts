@@ -66,13 +66,21 @@ describe('error messages', () => {
 
   it('says what to do for each common failure', () => {
     const cases: [unknown, string, RegExp][] = [
-      [sdk('CredentialsProviderError', undefined, 'Could not load credentials from any providers'), 'NO_CREDENTIALS', /No AWS credentials: the AWS profile "analyst"/],
+      [
+        sdk('CredentialsProviderError', undefined, 'Could not load credentials from any providers'),
+        'NO_CREDENTIALS',
+        /No AWS credentials: the AWS profile "analyst"/,
+      ],
       [sdk('TokenProviderError', undefined, 'The SSO session token is expired, refresh required'), 'NO_CREDENTIALS', /aws sso login --profile analyst/],
       [sdk('ExpiredToken', 400), 'NO_CREDENTIALS', /have expired/],
       [sdk('AccessDenied', 403), 'S3_ERROR', /Access denied to s3:\/\/b\//],
       [sdk('InvalidAccessKeyId', 403), 'S3_ERROR', /Access denied/],
       [sdk('NoSuchBucket', 404), 'S3_ERROR', /bucket "b" does not exist/],
-      [Object.assign(sdk('PermanentRedirect', 301), { $response: { headers: { 'x-amz-bucket-region': 'us-west-2' } } }), 'S3_ERROR', /Wrong region.*in us-west-2/],
+      [
+        Object.assign(sdk('PermanentRedirect', 301), { $response: { headers: { 'x-amz-bucket-region': 'us-west-2' } } }),
+        'S3_ERROR',
+        /Wrong region.*in us-west-2/,
+      ],
       [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 'S3_ERROR', /Cannot reach S3 \(ECONNREFUSED\)/],
       [Object.assign(new Error('getaddrinfo'), { cause: { code: 'ENOTFOUND' } }), 'S3_ERROR', /network is down/],
     ];
@@ -84,18 +92,36 @@ describe('error messages', () => {
     }
   });
 
-  it('sorts SSO failures by what to do, from the SDK\'s own messages', () => {
+  it("sorts SSO failures by what to do, from the SDK's own messages", () => {
     const sso = { ...ctx, profileSetup: 'sso' as const };
     const cases: [unknown, RegExp][] = [
-      [sdk('CredentialsProviderError', undefined, "Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile."), /^The AWS SSO session for profile "analyst" has expired: run `aws sso login --profile analyst`/],
-      [sdk('CredentialsProviderError', undefined, "Value not present for 'clientId' in SSO Token. Cannot refresh. To refresh this SSO session run 'aws sso login'"), /has expired/],
-      [sdk('CredentialsProviderError', undefined, 'The SSO session token associated with profile=analyst was not found or is invalid.'), /^There is no AWS SSO session for profile "analyst" \(never signed in/],
+      [
+        sdk('CredentialsProviderError', undefined, "Token is expired. To refresh this SSO session run 'aws sso login' with the corresponding profile."),
+        /^The AWS SSO session for profile "analyst" has expired: run `aws sso login --profile analyst`/,
+      ],
+      [
+        sdk(
+          'CredentialsProviderError',
+          undefined,
+          "Value not present for 'clientId' in SSO Token. Cannot refresh. To refresh this SSO session run 'aws sso login'",
+        ),
+        /has expired/,
+      ],
+      [
+        sdk('CredentialsProviderError', undefined, 'The SSO session token associated with profile=analyst was not found or is invalid.'),
+        /^There is no AWS SSO session for profile "analyst" \(never signed in/,
+      ],
       [sdk('CredentialsProviderError', undefined, 'Error: connect ECONNREFUSED 127.0.0.1:9'), /^Cannot reach AWS SSO for profile "analyst" \(ECONNREFUSED\)/],
-      [sdk('CredentialsProviderError', undefined, 'ForbiddenException: No access'), /^AWS SSO refused the session for profile "analyst" \(ForbiddenException\)/],
+      [
+        sdk('CredentialsProviderError', undefined, 'ForbiddenException: No access'),
+        /^AWS SSO refused the session for profile "analyst" \(ForbiddenException\)/,
+      ],
     ];
     for (const [e, re] of cases) expect(describeS3Error(e, sso)).toMatchObject({ code: 'NO_CREDENTIALS', message: expect.stringMatching(re) });
     // Another kind of profile keeps the generic message: its failure is not about SSO.
-    expect(describeS3Error(sdk('CredentialsProviderError', undefined, 'Error: connect ECONNREFUSED 127.0.0.1:9'), { ...ctx, profileSetup: 'other' }).message).toMatch(/^No AWS credentials/);
+    expect(
+      describeS3Error(sdk('CredentialsProviderError', undefined, 'Error: connect ECONNREFUSED 127.0.0.1:9'), { ...ctx, profileSetup: 'other' }).message,
+    ).toMatch(/^No AWS credentials/);
   });
 
   it('never repeats a key or a secret', () => {

@@ -45,7 +45,9 @@ describe("the console's guard over Redzone's objects", () => {
   it.each(allowed)('allows %s', (sql) => expect(protectedObjectRefusal(sql)).toBeNull());
 
   it('says why and what to do instead', () => {
-    expect(protectedObjectRefusal('DROP VIEW playlog')).toMatch(/"playlog" is one of Redzone's own views and cannot be dropped.*forget its files in Sources.*Your own tables/);
+    expect(protectedObjectRefusal('DROP VIEW playlog')).toMatch(
+      /"playlog" is one of Redzone's own views and cannot be dropped.*forget its files in Sources.*Your own tables/,
+    );
     expect(protectedObjectRefusal('DELETE FROM rz_run')).toMatch(/delete a run/);
   });
 

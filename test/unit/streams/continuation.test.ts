@@ -11,7 +11,16 @@ function key(name: string, values: number[], firstWindow = T0): KeyWindows {
 }
 
 function saved(k: KeyWindows, learned: number, over: Partial<SavedForest> = {}): SavedForest {
-  return { key: k.key, runId: 'r1', basis, firstWindow: k.firstWindow, learned, history: historyDigest(k.points, learned, 1), state: new Uint8Array(8), ...over };
+  return {
+    key: k.key,
+    runId: 'r1',
+    basis,
+    firstWindow: k.firstWindow,
+    learned,
+    history: historyDigest(k.points, learned, 1),
+    state: new Uint8Array(8),
+    ...over,
+  };
 }
 
 describe('forestBasis', () => {

@@ -30,7 +30,8 @@ describe('stream definitions', () => {
     expect(parseThreshold('mean+3σ')).toEqual({ kind: 'sigma', k: 3 });
     expect(parseThreshold('auto')).toEqual({ kind: 'detector' });
     expect(parseThreshold(' Auto:4.5 ')).toEqual({ kind: 'detector', zFactor: 4.5 });
-    for (const t of [{ kind: 'detector' }, { kind: 'detector', zFactor: 4 }, { kind: 'score', value: 2.5 }, { kind: 'sigma', k: 3 }] as const) expect(parseThreshold(thresholdText(t))).toEqual(t);
+    for (const t of [{ kind: 'detector' }, { kind: 'detector', zFactor: 4 }, { kind: 'score', value: 2.5 }, { kind: 'sigma', k: 3 }] as const)
+      expect(parseThreshold(thresholdText(t))).toEqual(t);
     expect(() => parseThreshold('high')).toThrow(ApiError);
     expect(() => parseThreshold('auto:0')).toThrow(ApiError);
   });
@@ -41,7 +42,11 @@ describe('stream definitions', () => {
       sourceTable: 'click_events',
       timeColumn: 'ts',
       window: '10s',
-      measures: [parseMeasure("clicks=count if browseraction='Click'"), parseMeasure("impressions=count if browseraction='Impression'"), parseMeasure('ctr=clicks/impressions')],
+      measures: [
+        parseMeasure("clicks=count if browseraction='Click'"),
+        parseMeasure("impressions=count if browseraction='Impression'"),
+        parseMeasure('ctr=clicks/impressions'),
+      ],
     });
     expect(def.windowSeconds).toBe(10);
     expect(def.threshold).toEqual({ kind: 'detector' });
@@ -53,7 +58,9 @@ describe('stream definitions', () => {
     expect(() => validateDefinition({ ...base, sourceQuery: 'SELECT 1' })).toThrow(/exactly one/);
     expect(() => validateDefinition({ ...base, measures: [] })).toThrow(/at least one measure/);
     expect(() => validateDefinition({ ...base, measures: [...base.measures, { name: 'n', kind: 'count' }] })).toThrow(/defined twice/);
-    expect(() => validateDefinition({ ...base, measures: [{ name: 'r', kind: 'ratio', numerator: 'a', denominator: 'n' }, ...base.measures] })).toThrow(/refers to "a"/);
+    expect(() => validateDefinition({ ...base, measures: [{ name: 'r', kind: 'ratio', numerator: 'a', denominator: 'n' }, ...base.measures] })).toThrow(
+      /refers to "a"/,
+    );
     expect(() => validateDefinition({ ...base, measures: [{ name: 'bad name', kind: 'count' }] })).toThrow(/identifier/);
     expect(() => validateDefinition({ ...base, forest: { shingleSize: 0 } })).toThrow(/shingleSize/);
   });

@@ -30,9 +30,13 @@ describe('demo stream generators', () => {
 
   it('writes clickstream JSON lines with a burst of clicks in the planted windows', () => {
     const { text, planted } = generateClickstream();
-    const events = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { browseraction: string; site: string; time: string });
+    const events = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { browseraction: string; site: string; time: string });
     expect(Object.keys(events[0]).sort()).toEqual(['browseraction', 'site', 'time']);
-    const clicksIn = (site: string, from: number) => events.filter((e) => e.site === site && e.browseraction === 'Click' && Date.parse(e.time) >= from && Date.parse(e.time) < from + 10_000).length;
+    const clicksIn = (site: string, from: number) =>
+      events.filter((e) => e.site === site && e.browseraction === 'Click' && Date.parse(e.time) >= from && Date.parse(e.time) < from + 10_000).length;
     const p = planted[0];
     expect(clicksIn(p.key, p.windowStart)).toBeGreaterThan(3 * clicksIn(p.key, p.windowStart - 60_000) + 10);
   });

@@ -41,6 +41,12 @@ export function attributionTraces(a: { featureColumns: string[]; rows: { rowId: 
   const labels = a.rows.map((r) => `#${r.rowId}`);
   return a.featureColumns.flatMap((f, j) => [
     { type: 'bar', name: `${f} high`, x: labels, y: a.rows.map((r) => r.high[j]), marker: { color: HIGH[j % HIGH.length] } },
-    { type: 'bar', name: `${f} low`, x: labels, y: a.rows.map((r) => r.low[j]), marker: { color: LOW[j % LOW.length], pattern: { shape: '/', fgcolor: HIGH[j % HIGH.length], size: 6 } } },
+    {
+      type: 'bar',
+      name: `${f} low`,
+      x: labels,
+      y: a.rows.map((r) => r.low[j]),
+      marker: { color: LOW[j % LOW.length], pattern: { shape: '/', fgcolor: HIGH[j % HIGH.length], size: 6 } },
+    },
   ]);
 }

@@ -25,7 +25,12 @@ export interface VerdictBoxHandle {
 
 export const marks = new SvelteSet<number>();
 export const drafts = new Map<number, string>();
-export const triage = $state<{ undo: UndoEntry[]; message: string; box: VerdictBoxHandle | null; version: number }>({ undo: [], message: '', box: null, version: 0 });
+export const triage = $state<{ undo: UndoEntry[]; message: string; box: VerdictBoxHandle | null; version: number }>({
+  undo: [],
+  message: '',
+  box: null,
+  version: 0,
+});
 
 const UNDO_DEPTH = 50;
 
@@ -37,7 +42,10 @@ function describe(pidxs: readonly number[], verdict: PlayerVerdict | null): stri
 /** Records a verdict (one player or many, one note) and remembers what it replaced for undo. */
 export async function recordVerdicts(pidxs: readonly number[], verdict: PlayerVerdict, note: string, runId: number | null): Promise<VerdictChange> {
   const change = await call('investigate.setVerdicts', { pidxs: [...pidxs], verdict, note, ...(runId !== null ? { runId } : {}) });
-  pushUndo(describe(pidxs, verdict), change.records.map((r, i) => ({ pidx: r.pidx, previous: change.previous[i] })));
+  pushUndo(
+    describe(pidxs, verdict),
+    change.records.map((r, i) => ({ pidx: r.pidx, previous: change.previous[i] })),
+  );
   for (const p of pidxs) drafts.delete(p);
   return change;
 }

@@ -20,7 +20,17 @@ const blank = (t: SqlTab): EditorTab => ({ ...t, result: null, error: null, pane
 
 /** One result per statement: a batch's list, or the single statement's own. */
 export function panes(run: SqlRunResult): SqlStatementResult[] {
-  return run.results ?? [{ sql: '', columns: run.columns, rowCount: run.rowCount, ...(run.resultId ? { resultId: run.resultId } : {}), ...(run.rowsChanged !== undefined ? { rowsChanged: run.rowsChanged } : {}) }];
+  return (
+    run.results ?? [
+      {
+        sql: '',
+        columns: run.columns,
+        rowCount: run.rowCount,
+        ...(run.resultId ? { resultId: run.resultId } : {}),
+        ...(run.rowsChanged !== undefined ? { rowsChanged: run.rowsChanged } : {}),
+      },
+    ]
+  );
 }
 
 /** Closes a tab's kept results on the server (a new run replaces them, a closed tab drops them). */
