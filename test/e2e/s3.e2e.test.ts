@@ -11,7 +11,18 @@ const ROWS = 2_000;
 function playlog(hour: number, object: number): Buffer {
   const lines = Array.from({ length: ROWS }, (_, i) => {
     const t = new Date(Date.UTC(2018, 9, 9, hour, 0, 0) + i * 1000).toISOString();
-    return JSON.stringify({ posnewx: i, posnewy: object, posnewz: 0, posoldx: i, posoldy: object, posoldz: 0, pidx: object, idx: i, action: 1, createdate: `${t.slice(0, 10)} ${t.slice(11, 19)}.000000` });
+    return JSON.stringify({
+      posnewx: i,
+      posnewy: object,
+      posnewz: 0,
+      posoldx: i,
+      posoldy: object,
+      posoldz: 0,
+      pidx: object,
+      idx: i,
+      action: 1,
+      createdate: `${t.slice(0, 10)} ${t.slice(11, 19)}.000000`,
+    });
   });
   return gzipSync(lines.join('\n'));
 }
@@ -28,7 +39,12 @@ describe('Sources view: S3 sync in Chromium (browser mode)', () => {
     proxy = await startFaultProxy(server.endpoint);
     for (let i = 0; i < OBJECTS; i++) {
       const hour = i % 2;
-      await putObject(server, BUCKET, `playlog/2018/10/09/0${hour}/playlog-1-2018-10-09-0${hour}-00-0${i}-00000000-0000-4000-a000-00000000000${i}.gz`, playlog(hour, i));
+      await putObject(
+        server,
+        BUCKET,
+        `playlog/2018/10/09/0${hour}/playlog-1-2018-10-09-0${hour}-00-0${i}-00000000-0000-4000-a000-00000000000${i}.gz`,
+        playlog(hour, i),
+      );
     }
     await rz.page.getByTestId('nav-sources').click();
   });
@@ -81,9 +97,12 @@ describe('Sources view: S3 sync in Chromium (browser mode)', () => {
     await page.getByTestId('s3-sync').click();
     await expect.poll(() => page.getByTestId('s3-summary').textContent(), { timeout: 30_000 }).toMatch(/downloaded 0 \(0 B\) · unchanged 6/);
     // A slow listing shows its progress and can be cancelled.
-    proxy.delayListings(3_000);
+    // Long enough that a loaded machine still sees the listing run (prefixes are listed in parallel); it is cancelled anyway.
+    proxy.delayListings(10_000);
     await page.getByTestId('s3-plan').click();
-    await expect.poll(() => page.getByTestId('s3-progress').textContent(), { timeout: 10_000 }).toMatch(/0\/3 prefixes.*listing s3:\/\/e2e-logs: 0 objects so far/);
+    await expect
+      .poll(() => page.getByTestId('s3-progress').textContent(), { timeout: 10_000 })
+      .toMatch(/0\/3 prefixes.*listing s3:\/\/e2e-logs: 0 objects so far/);
     expect(await page.getByTestId('s3-plan').textContent()).toBe('Listing…');
     await rz.screenshot('s3-plan-listing');
     await page.getByTestId('s3-cancel').click();
