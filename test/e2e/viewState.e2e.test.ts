@@ -141,6 +141,42 @@ describe('state that lasts (Chromium, browser mode)', () => {
     expect(rz.problems).toEqual([]);
   }, 240_000);
 
+  it('an incident on a player-keyed stream opens that player in Anomalies', async () => {
+    const { page } = rz;
+    const ok = async <T>(r: Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>): Promise<T> => {
+      const x = await r;
+      if (!x.ok) throw new Error(x.error!.message);
+      return x.value as T;
+    };
+    await ok(
+      rz.app.router.call('streams.define', {
+        definition: {
+          name: 'moves_per_player',
+          sourceTable: 'playlog',
+          timeColumn: 'createdate',
+          window: '10min',
+          keyColumn: 'pidx',
+          measures: [{ name: 'events', kind: 'count' }],
+          forest: { numTrees: 10, samplesPerTree: 32 },
+          // A low fixed cut-off: this checks the link, not detection, so some windows must alert.
+          threshold: { kind: 'score', value: 1 },
+        },
+      }),
+    );
+    const { id } = await ok<{ id: string }>(rz.app.router.call('streams.score', { name: 'moves_per_player' }));
+    const state = async () => (await ok<{ state: string }>(rz.app.router.call('jobs.get', { id }))).state;
+    await expect.poll(state, { timeout: 120_000 }).toBe('done');
+    await page.evaluate(() => (location.hash = '#/streams/moves_per_player'));
+    await page.reload();
+    const link = page.getByTestId('alert-open-player').first();
+    await link.waitFor({ timeout: 30_000 });
+    const key = await page.getByTestId('alert-row').first().getAttribute('data-key');
+    await link.click();
+    await expect.poll(hash).toBe(`#/anomalies/player/${key}`);
+    await expect.poll(() => page.getByTestId('player-panel').textContent()).toContain(key!);
+    expect(rz.problems).toEqual([]);
+  }, 180_000);
+
   it('keeps several SQL tabs, renamed and closed, across a reload (text and the active tab, not results)', async () => {
     const { page } = rz;
     await page.getByTestId('nav-sql').click();
