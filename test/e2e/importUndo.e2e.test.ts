@@ -5,23 +5,12 @@ import { importPath } from '../../electron/lake/import.ts';
 import { lakeSchema } from '../../electron/lake/schema.ts';
 import { openWorkspace } from '../../electron/workspace/workspace.ts';
 import { startRedzone, type Redzone } from './harness.ts';
+import { playlogLine } from './playlogLine.ts';
 
 /** Issue #14 item 4: imports you can undo, and a panel a failed import leaves usable. */
 describe('imports you can undo, in Chromium (browser mode)', () => {
   let rz: Redzone;
-  const row = (i: number, pidx: number) =>
-    JSON.stringify({
-      posnewx: i,
-      posnewy: 1,
-      posnewz: 0,
-      posoldx: i,
-      posoldy: 1,
-      posoldz: 0,
-      pidx,
-      idx: 80_000_000 + pidx * 1000 + i,
-      action: 0,
-      createdate: '2018-10-14 09:00:00',
-    });
+  const row = (i: number, pidx: number) => playlogLine(i, { pidx, idx: 80_000_000 + pidx * 1000 + i, createdate: '2018-10-14 09:00:00' });
   const lines = (n: number, pidx: number) => Array.from({ length: n }, (_, i) => row(i, pidx)).join('\n') + '\n';
   const count = async (sql: string) => Number((await rz.app.services.ws.db.runAndReadAll(sql)).getRows()[0][0]);
 

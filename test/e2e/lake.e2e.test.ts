@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedzone, type Redzone } from './harness.ts';
+import { playlogLine } from './playlogLine.ts';
 
 describe('play-log lake in Chromium (browser mode)', () => {
   let rz: Redzone;
@@ -27,19 +28,7 @@ describe('play-log lake in Chromium (browser mode)', () => {
     const folder = join(rz.dir, 'incoming');
     const hour = join(folder, 'playlog/2018/10/14/09');
     await mkdir(hour, { recursive: true });
-    const row = (i: number) =>
-      JSON.stringify({
-        posnewx: i,
-        posnewy: 1,
-        posnewz: 0,
-        posoldx: i,
-        posoldy: 1,
-        posoldz: 0,
-        pidx: 5,
-        idx: 90_000_000 + i,
-        action: 0,
-        createdate: '2018-10-14 09:00:00.5',
-      });
+    const row = (i: number) => playlogLine(i);
     await writeFile(join(hour, 'playlog-2-2018-10-14-09-00-00-a'), `${row(1)}\n{"posnewx": broken\n${row(2)}\n`);
     await rz.page.getByTestId('lake-dir').fill(folder);
     await rz.page.getByTestId('lake-import').click();

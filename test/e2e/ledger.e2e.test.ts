@@ -3,24 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LakeFilesPage } from '../../shared/api/lake.ts';
 import { startRedzone, type Redzone } from './harness.ts';
+import { playlogLine } from './playlogLine.ts';
 
 describe('Sources: the Files panel over the lake ledger, in Chromium (browser mode)', () => {
   let rz: Redzone;
   const hour = () => join(rz.dir, 'incoming', 'playlog/2018/10/14/09');
   const broken = () => join(hour(), 'playlog-2-2018-10-14-09-00-00-broken');
-  const row = (i: number) =>
-    JSON.stringify({
-      posnewx: i,
-      posnewy: 1,
-      posnewz: 0,
-      posoldx: i,
-      posoldy: 1,
-      posoldz: 0,
-      pidx: 5,
-      idx: 90_000_000 + i,
-      action: 0,
-      createdate: '2018-10-14 09:00:00.5',
-    });
+  const row = (i: number) => playlogLine(i);
   const chip = (name: string) => rz.page.getByTestId(`files-chip-${name}`);
   const fileRows = () => rz.page.getByTestId('files-row');
 
