@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { exportPath } from '../workspace/exports.ts';
 import type { BanExportRequest, FlaggedPlayer } from '../../shared/api/investigate.ts';
 import { csvDocument } from '../../shared/csv.ts';
 import type { ExportedFile } from '../../shared/api/sql.ts';
@@ -70,10 +71,9 @@ function decisionCells(p: FlaggedPlayer, decision: Decision | undefined): unknow
 export async function exportBanList(ws: Workspace, req: BanExportRequest = {}, out?: string): Promise<ExportedFile> {
   const now = new Date();
   const { csv, rows } = await banListCsv(ws, req, now);
-  const name = `bans-${now.toISOString().replace(/[:.]/g, '-')}.csv`;
-  const path = out ?? join(ws.dataDir, 'exports', name);
+  const path = out ?? (await exportPath(ws, 'bans', 'csv', now)).path;
   await mkdir(dirname(path), { recursive: true });
   const bytes = Buffer.from(csv, 'utf8');
   await writeFile(path, bytes);
-  return { path, name: path.replace(/^.*[\\/]/, ''), bytes: bytes.length, rows };
+  return { path, name: basename(path), bytes: bytes.length, rows };
 }

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ResultReturnType, StatementType } from '@duckdb/node-api';
-import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { exportPath } from './exports.ts';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type {
@@ -319,10 +319,7 @@ export class SqlConsole {
    * CSV text cells that a spreadsheet would run as a formula get a leading apostrophe unless `raw`.
    */
   async export(req: ExportRequest): Promise<ExportedFile> {
-    const dir = join(this.ws.dataDir, 'exports');
-    await mkdir(dir, { recursive: true });
-    const name = `result-${new Date().toISOString().replace(/[:.]/g, '-')}.${req.format}`;
-    const path = join(dir, name);
+    const { path, name } = await exportPath(this.ws, 'result', req.format);
     const options = req.format === 'csv' ? `FORMAT csv, HEADER, DELIMITER ',', QUOTE '"', NEW_LINE '\\r\\n'` : `FORMAT parquet, COMPRESSION zstd`;
     const rows = await this.results.use(req.resultId, async (kept) => {
       if (!kept.table) throw new ApiError('BAD_REQUEST', 'only query results can be exported (this statement returned a report)');

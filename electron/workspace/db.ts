@@ -31,3 +31,8 @@ export async function inTransaction<T>(conn: DuckDBConnection, work: () => Promi
   await conn.run('COMMIT');
   return value;
 }
+
+/** A short query's rows as plain objects (a handful of rows: large results go through readColumns). */
+export async function selectRows(db: DuckDBConnection, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  return (await db.runAndReadAll(sql, params as never)).getRowObjectsJS() as Record<string, unknown>[];
+}

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { exportsDir } from '../../workspace/exports.ts';
 import { closeWithin, type App } from '../../api/app.ts';
 import { demoWorkspacePath, loadDemoIfEmpty } from '../../api/demo.ts';
 import { startBrowserMode, type BrowserModeServer } from '../../api/http.ts';
@@ -29,7 +29,7 @@ Stop it with Ctrl+C.`,
       router: app.router,
       events: app.services.events,
       staticDir: RENDERER_OUT,
-      downloadDirs: () => [join(app.services.ws.dataDir, 'exports')],
+      downloadDirs: () => [exportsDir(app.services.ws)],
       port,
     });
     if (values.demo && (await loadDemoIfEmpty(app))) io.out('Loading the demo data set (watch its progress in the app)…');
