@@ -49,14 +49,3 @@ export function createRouter(handlers: Handlers, log: (line: string) => void = (
     },
   };
 }
-
-/** Request checks shared by handlers: a clear BAD_REQUEST instead of a TypeError deep inside. */
-export function requireString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new ApiError('BAD_REQUEST', `"${name}" must be a non-empty string`);
-  return value;
-}
-
-export function requireNumber(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ApiError('BAD_REQUEST', `"${name}" must be a number`);
-  return value;
-}

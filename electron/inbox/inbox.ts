@@ -1,8 +1,8 @@
 import { listValue } from '@duckdb/node-api';
-import { ApiError } from '../../shared/api/envelope.ts';
 import type { InboxCounts, InboxItem, InboxKind } from '../../shared/api/inbox.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { inTransaction, withConnection } from '../workspace/db.ts';
+import { requireOneOf } from '../../shared/api/validate.ts';
 
 export interface InboxEntry {
   ref: string;
@@ -12,10 +12,7 @@ export interface InboxEntry {
 
 const KINDS: readonly InboxKind[] = ['player', 'incident'];
 
-export function inboxKind(value: unknown): InboxKind {
-  if (!KINDS.includes(value as InboxKind)) throw new ApiError('BAD_REQUEST', `"kind" must be one of ${KINDS.join(', ')}`);
-  return value as InboxKind;
-}
+export const inboxKind = (value: unknown): InboxKind => requireOneOf(value, 'kind', KINDS);
 
 /** Refs of this kind not announced (nor known) before. */
 async function unknownRefs(ws: Workspace, kind: InboxKind, refs: string[]): Promise<Set<string>> {

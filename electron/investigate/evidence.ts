@@ -1,4 +1,3 @@
-import { ApiError } from '../../shared/api/envelope.ts';
 import { RULE_FIELDS, type LearnedRules, type RuleField, type RuleSettings, type Zone } from '../../shared/api/investigate.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { ledgerFingerprint } from '../map/cache.ts';
@@ -7,6 +6,7 @@ import { rebuildPlayerTable } from './playerTable.ts';
 import { isoTime, tableExists } from './sqlUtil.ts';
 import { listZones } from './zones.ts';
 import { inTransaction, withConnection } from '../workspace/db.ts';
+import { requireInteger, requireNumber } from '../../shared/api/validate.ts';
 
 /**
  * Rule evidence per player, from the play log: forbidden-zone entries and dwell time, teleports (one
@@ -58,12 +58,8 @@ export async function saveRuleSettings(ws: Workspace, patch: Partial<RuleSetting
   const picked: Partial<RuleSettings> = {};
   for (const k of [...RULE_FIELDS, 'minAnomalousRows'] as const) if (patch[k] !== undefined) picked[k] = patch[k];
   const next = { ...manual, ...picked };
-  const positive = (v: unknown, name: string) => {
-    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `${name} must be a number > 0`);
-  };
-  const whole = (v: unknown, name: string) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ApiError('BAD_REQUEST', `${name} must be a whole number ≥ 1`);
-  };
+  const positive = (v: unknown, name: string) => requireNumber(v, name, { above: 0 });
+  const whole = (v: unknown, name: string) => requireInteger(v, name, { min: 1 });
   positive(next.teleportStep, 'teleportStep');
   positive(next.maxSpeed, 'maxSpeed');
   whole(next.speedSteps, 'speedSteps');

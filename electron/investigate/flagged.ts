@@ -1,6 +1,7 @@
 import type { FlaggedPlayer, FlaggedQuery, FlaggedSummary, RuleSettings } from '../../shared/api/investigate.ts';
 import type { ScoringRun } from '../../shared/api/scoring.ts';
-import { cutoffValue, parseCutoffOrFail, resolveRun } from '../scoring/runs.ts';
+import { parseCutoff } from '../../shared/cutoff.ts';
+import { cutoffValue, resolveRun } from '../scoring/runs.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { ensureEvidence, ruleSettings } from './evidence.ts';
 import { PROFILE_FEATURES } from './playerForest.ts';
@@ -18,7 +19,7 @@ export interface FlaggedList {
 export async function runAndCutoff(ws: Workspace, q: FlaggedQuery): Promise<{ run: ScoringRun | null; cutoff: number | null }> {
   const run = await resolveRun(ws, q.runId);
   if (!run) return { run: null, cutoff: null };
-  return { run, cutoff: q.cutoff === undefined ? run.cutoffValue : await cutoffValue(ws, run, parseCutoffOrFail(q.cutoff)) };
+  return { run, cutoff: q.cutoff === undefined ? run.cutoffValue : await cutoffValue(ws, run, parseCutoff(q.cutoff)) };
 }
 
 /**

@@ -13,6 +13,7 @@ import { flaggedPlayers, runAndCutoff } from './flagged.ts';
 import { playerProfileInfo } from './playerForest.ts';
 import { getVerdict } from './verdicts.ts';
 import { inAnyZoneSql, listZones } from './zones.ts';
+import { requireInteger } from '../../shared/api/validate.ts';
 
 /** Rows of the player whose attribution the drill-down explains. */
 const TOP_ROWS = 10;
@@ -83,8 +84,7 @@ async function attribution(ws: Workspace, run: ScoringRun, pidx: number): Promis
 }
 
 export async function playerDetail(ws: Workspace, req: PlayerRequest): Promise<PlayerDetail> {
-  const pidx = req.pidx;
-  if (!Number.isInteger(pidx)) throw new ApiError('BAD_REQUEST', '"pidx" must be a whole number');
+  const pidx = requireInteger(req.pidx, 'pidx');
   const query = { ...(req.runId !== undefined ? { runId: req.runId } : {}), ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}) };
   const list = await flaggedPlayers(ws, query);
   const summary = list.players.find((p) => p.pidx === pidx) ?? (await flaggedPlayers(ws, query, { pidx })).players[0];
@@ -131,7 +131,7 @@ export async function playerDetail(ws: Workspace, req: PlayerRequest): Promise<P
 
 /** The player's raw events (with the run's score), in time order, a page at a time. */
 export async function playerEvents(ws: Workspace, req: EventsPageRequest): Promise<{ total: number; batch: ColumnBatch }> {
-  if (!Number.isInteger(req.pidx)) throw new ApiError('BAD_REQUEST', '"pidx" must be a whole number');
+  requireInteger(req.pidx, 'pidx');
   const run = await resolveRun(ws, req.runId);
   const scored = run?.keyedByPlaylog ?? false;
   const offset = Math.max(0, Math.floor(req.offset));

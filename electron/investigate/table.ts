@@ -4,6 +4,7 @@ import type { FlaggedPage, FlaggedPageRequest, FlaggedPlayer } from '../../share
 import type { Workspace } from '../workspace/workspace.ts';
 import { flaggedPlayers } from './flagged.ts';
 import { playerMatcher } from './search.ts';
+import { requireNumber } from '../../shared/api/validate.ts';
 
 type Kind = 'number' | 'text' | 'timestamp';
 
@@ -76,7 +77,8 @@ export function selectRows(players: readonly FlaggedPlayer[], req: Omit<FlaggedP
 }
 
 export async function flaggedPage(ws: Workspace, req: FlaggedPageRequest): Promise<FlaggedPage> {
-  if (!Number.isFinite(req.offset) || !Number.isFinite(req.limit)) throw new ApiError('BAD_REQUEST', '"offset" and "limit" must be numbers');
+  requireNumber(req.offset, 'offset');
+  requireNumber(req.limit, 'limit');
   const list = await flaggedPlayers(ws, {
     ...(req.runId !== undefined ? { runId: req.runId } : {}),
     ...(req.cutoff !== undefined ? { cutoff: req.cutoff } : {}),

@@ -5,6 +5,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { isoTime, tableExists } from './sqlUtil.ts';
 import { evidenceFor, recordHistory, type HistoryChange } from './verdictHistory.ts';
 import { inTransaction, withConnection } from '../workspace/db.ts';
+import { requireInteger, requireText } from '../../shared/api/validate.ts';
 
 const MAX_NOTE = 4000;
 /** A bulk verdict covers at most this many players (a page of the flagged table is far fewer). */
@@ -17,16 +18,13 @@ export function checkVerdict(v: unknown): PlayerVerdict {
   return verdict;
 }
 
-function checkNote(note: unknown): string {
-  if (typeof note !== 'string') throw new ApiError('BAD_REQUEST', 'note must be text');
+function checkNote(value: unknown): string {
+  const note = requireText(value, 'note');
   if (note.length > MAX_NOTE) throw new ApiError('BAD_REQUEST', `a note is at most ${MAX_NOTE} characters`);
   return note;
 }
 
-function checkPidx(pidx: unknown): number {
-  if (typeof pidx !== 'number' || !Number.isInteger(pidx)) throw new ApiError('BAD_REQUEST', `pidx must be a whole number, got ${String(pidx)}`);
-  return pidx;
-}
+const checkPidx = (pidx: unknown): number => requireInteger(pidx, 'pidx');
 
 function toRecord(r: Record<string, unknown>): VerdictRecord {
   return {

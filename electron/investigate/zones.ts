@@ -1,6 +1,7 @@
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { Zone } from '../../shared/api/investigate.ts';
 import type { Workspace } from '../workspace/workspace.ts';
+import { requireNumber } from '../../shared/api/validate.ts';
 
 export async function listZones(ws: Workspace): Promise<Zone[]> {
   const rows = (await ws.db.runAndReadAll('SELECT id, name, x0, x1, y0, y1 FROM rz_zone ORDER BY id')).getRowObjectsJS();
@@ -12,10 +13,7 @@ export function checkZone(z: Partial<Zone>): Omit<Zone, 'id'> {
   const name = typeof z.name === 'string' ? z.name.trim() : '';
   if (!name) throw new ApiError('BAD_REQUEST', 'a zone needs a name');
   if (name.length > 200) throw new ApiError('BAD_REQUEST', 'a zone name is at most 200 characters');
-  const n = (v: unknown, k: string) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `zone "${k}" must be a number`);
-    return v;
-  };
+  const n = requireNumber;
   const [x0, x1, y0, y1] = [n(z.x0, 'x0'), n(z.x1, 'x1'), n(z.y0, 'y0'), n(z.y1, 'y1')];
   return { name, x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: Math.min(y0, y1), y1: Math.max(y0, y1) };
 }

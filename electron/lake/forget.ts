@@ -10,6 +10,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { LOCAL_ENTRY, missingFileIds } from './ledger.ts';
 import { LOGS } from './logs.ts';
 import { inTransaction, withConnection } from '../workspace/db.ts';
+import { requireInteger } from '../../shared/api/validate.ts';
 
 /** What forgetting these entries would remove; nothing changes. */
 export async function forgetSummary(ws: Workspace, fileIds: readonly number[]): Promise<ForgetSummary> {
@@ -35,7 +36,7 @@ export async function missingSummary(ws: Workspace): Promise<ForgetSummary> {
  */
 export async function forgetFiles(ws: Workspace, fileIds: readonly number[]): Promise<ForgetSummary> {
   const ids = [...new Set(fileIds)];
-  if (ids.some((id) => !Number.isInteger(id))) throw new ApiError('BAD_REQUEST', '"fileIds" must be whole numbers');
+  for (const id of ids) requireInteger(id, 'fileIds');
   if (ids.length === 0) return { files: 0, rows: 0, quarantined: 0 };
   const list = idList(ids);
   return withConnection(ws, (conn) =>

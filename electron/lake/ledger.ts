@@ -5,12 +5,12 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import { cellValue, numberValues, type Column } from '../../shared/api/columns.ts';
-import { ApiError } from '../../shared/api/envelope.ts';
 import { LAKE_FILE_STATUSES, type LakeFileSort, type LakeFilesPage, type LakeFilesRequest, type LakeFileStatus } from '../../shared/api/lake.ts';
 import { readColumns } from '../workspace/columns.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { clamp } from './queries.ts';
 import { LOGS } from './logs.ts';
+import { optional, requireOneOf, requireText } from '../../shared/api/validate.ts';
 
 export const FILES_PAGE = { default: 100, max: 1000 } as const;
 
@@ -29,12 +29,10 @@ const STAT_CONCURRENCY = 16;
 
 export async function filesPage(ws: Workspace, req: LakeFilesRequest): Promise<LakeFilesPage> {
   const sort = req.sort ?? 'imported';
-  if (!Object.hasOwn(SORTS, sort)) throw new ApiError('BAD_REQUEST', `"sort" must be one of ${Object.keys(SORTS).join(', ')}`);
-  if (req.status !== undefined && !LAKE_FILE_STATUSES.includes(req.status))
-    throw new ApiError('BAD_REQUEST', `"status" must be one of ${LAKE_FILE_STATUSES.join(', ')}`);
-  if (req.stream !== undefined && !Object.hasOwn(LOGS, req.stream))
-    throw new ApiError('BAD_REQUEST', `"stream" must be one of ${Object.keys(LOGS).join(', ')}`);
-  if (req.search !== undefined && typeof req.search !== 'string') throw new ApiError('BAD_REQUEST', '"search" must be a string');
+  requireOneOf(sort, 'sort', Object.keys(SORTS));
+  optional(req.status, (v) => requireOneOf(v, 'status', LAKE_FILE_STATUSES));
+  optional(req.stream, (v) => requireOneOf(v, 'stream', Object.keys(LOGS)));
+  optional(req.search, (v) => requireText(v, 'search'));
   const limit = clamp(req.limit ?? FILES_PAGE.default, 1, FILES_PAGE.max);
   const offset = clamp(req.offset ?? 0, 0, Number.MAX_SAFE_INTEGER);
   const desc = req.desc ?? sort !== 'key';

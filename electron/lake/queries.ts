@@ -1,8 +1,8 @@
 /** Read-only views of the lake for the Sources view: partitions and the quarantine (the ledger's page is in ledger.ts). */
-import { ApiError } from '../../shared/api/envelope.ts';
 import type { PartitionCount, QuarantineRow } from '../../shared/api/lake.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { LOGS } from './logs.ts';
+import { optional, requireInteger } from '../../shared/api/validate.ts';
 
 export async function partitions(ws: Workspace): Promise<PartitionCount[]> {
   const parts = Object.values(LOGS).map(
@@ -21,7 +21,7 @@ export async function partitions(ws: Workspace): Promise<PartitionCount[]> {
 
 /** Quarantined lines in file and line order; with `fileId`, only that ledger entry's. */
 export async function quarantine(ws: Workspace, limit = 500, offset = 0, fileId?: number): Promise<{ total: number; entries: QuarantineRow[] }> {
-  if (fileId !== undefined && !Number.isInteger(fileId)) throw new ApiError('BAD_REQUEST', '"fileId" must be a whole number');
+  optional(fileId, (v) => requireInteger(v, 'fileId'));
   const where = fileId === undefined ? '' : `WHERE file_id = ${fileId}`;
   const total = Number((await ws.db.runAndReadAll(`SELECT count(*)::DOUBLE FROM lake_quarantine ${where}`)).getRows()[0][0]);
   const rows = (

@@ -6,6 +6,7 @@ import type { Workspace } from '../workspace/workspace.ts';
 import { runAndCutoff } from '../investigate/flagged.ts';
 import { currentMapCache, type MapCache } from './cache.ts';
 import { tableExists } from '../investigate/sqlUtil.ts';
+import { requireNumber } from '../../shared/api/validate.ts';
 
 /**
  * The map's queries. Everything is aggregated in DuckDB and crosses to the renderer as typed columns:
@@ -33,10 +34,7 @@ const PROFILE_SPANS = `SELECT pidx, uclass, ulevel, valid_from, lead(valid_from,
 /** The analyst's filters (time, class, level band, score) on playlog `p`: WHERE clauses, and the join a class or level filter needs. */
 export function filterSql(f: MapFilter, params: Params, runId: number | null): { join: string; where: string[] } {
   const where: string[] = [];
-  const num = (v: unknown, name: string) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `"${name}" must be a number`);
-    return v;
-  };
+  const num = requireNumber;
   if (f.from !== undefined) {
     params.from = Math.floor(num(f.from, 'from'));
     where.push('p.createdate >= epoch_ms($from::BIGINT)');
@@ -83,8 +81,7 @@ function boxSql(b: { x0?: number; x1?: number; y0?: number; y1?: number }, param
   ] as const) {
     const v = b[k];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `"${k}" must be a number`);
-    params[k] = v;
+    params[k] = requireNumber(v, k);
     where.push(`p.${col} ${op} $${k}`);
   }
   return where;
@@ -137,8 +134,7 @@ export async function density(
   cached: () => Promise<MapCache | null> = async () => (await currentMapCache(ws)) ?? null,
 ): Promise<DensityGrid> {
   const { x0, x1, y0, y1 } = req;
-  for (const [k, v] of Object.entries({ x0, x1, y0, y1 }))
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError('BAD_REQUEST', `"${k}" must be a number`);
+  for (const [k, v] of Object.entries({ x0, x1, y0, y1 })) requireNumber(v, k);
   if (!(x1 > x0 && y1 > y0)) throw new ApiError('BAD_REQUEST', 'the viewport must have x1 > x0 and y1 > y0');
   const nx = Math.round(req.nx);
   const ny = Math.round(req.ny);

@@ -21,7 +21,7 @@ export { shingle } from './shingle.ts';
 export { serializeForest, deserializeForest, serializeStreamingForest, deserializeStreamingForest } from './serialize.ts';
 export { dedupeRows, scatter, RowMemo, type Deduped } from './dedupe.ts';
 export { checkPoints } from './validate.ts';
-export { mean, sd, cutoff, spearman, type CutoffRule } from './stats.ts';
+export { mean, sd, moments, spearman, type Moments } from './stats.ts';
 export { Rng } from './random.ts';
 export {
   ThresholdedDetector,

@@ -1,43 +1,47 @@
-/** Summary statistics and alert cut-offs over scores. */
+/** Summary statistics over scores. */
 
-export function mean(xs: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
-  return xs.length ? s / xs.length : NaN;
+/** Scores as arrays or typed arrays. */
+export type Series = ArrayLike<number> & Iterable<number>;
+
+/** Count, mean and population standard deviation of a series' finite values (the spread of the scores at hand, not an estimate). */
+export interface Moments {
+  count: number;
+  mean: number;
+  sd: number;
 }
-
-/** Population standard deviation (the spread of the scores at hand, not an estimate). */
-export function sd(xs: ArrayLike<number>): number {
-  const m = mean(xs);
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += (xs[i] - m) ** 2;
-  return xs.length ? Math.sqrt(s / xs.length) : NaN;
-}
-
-/** How an analyst draws the line between normal and suspicious scores. */
-export type CutoffRule = { kind: 'sigma'; k: number } | { kind: 'topN'; n: number } | { kind: 'fixed'; score: number };
 
 /**
- * The score at or above which a row is flagged. topN returns the N-th highest score (ties at it are flagged
- * too); with N ≥ the row count every row is flagged.
+ * Moments in one pass (Welford's update, stable where sum-of-squares cancels); values that are not
+ * finite (a window without a score) are skipped, and an empty series has mean and sd 0.
  */
-export function cutoff(scores: ArrayLike<number>, rule: CutoffRule): number {
-  switch (rule.kind) {
-    case 'sigma':
-      return mean(scores) + rule.k * sd(scores);
-    case 'fixed':
-      return rule.score;
-    case 'topN': {
-      if (rule.n < 1) return Infinity;
-      if (rule.n >= scores.length) return -Infinity;
-      const sorted = Float64Array.from(scores).sort();
-      return sorted[sorted.length - rule.n];
-    }
+export function moments(xs: Iterable<number>): Moments {
+  let count = 0;
+  let mean = 0;
+  let m2 = 0;
+  for (const x of xs) {
+    if (!Number.isFinite(x)) continue;
+    count++;
+    const d = x - mean;
+    mean += d / count;
+    m2 += d * (x - mean);
   }
+  return { count, mean: count ? mean : 0, sd: count ? Math.sqrt(m2 / count) : 0 };
+}
+
+/** The mean of the finite values; NaN when there are none. */
+export function mean(xs: Iterable<number>): number {
+  const m = moments(xs);
+  return m.count ? m.mean : NaN;
+}
+
+/** The population standard deviation of the finite values; NaN when there are none. */
+export function sd(xs: Iterable<number>): number {
+  const m = moments(xs);
+  return m.count ? m.sd : NaN;
 }
 
 /** Ranks from 1, ties given their average rank (as Spearman's rho needs). */
-export function ranks(xs: ArrayLike<number>): Float64Array {
+export function ranks(xs: Series): Float64Array {
   const order = Array.from({ length: xs.length }, (_, i) => i).sort((a, b) => xs[a] - xs[b]);
   const r = new Float64Array(xs.length);
   for (let i = 0; i < order.length;) {
@@ -50,7 +54,7 @@ export function ranks(xs: ArrayLike<number>): Float64Array {
   return r;
 }
 
-export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+export function pearson(a: Series, b: Series): number {
   const ma = mean(a);
   const mb = mean(b);
   let sab = 0;
@@ -67,6 +71,6 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Spearman's rank correlation. */
-export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+export function spearman(a: Series, b: Series): number {
   return pearson(ranks(a), ranks(b));
 }

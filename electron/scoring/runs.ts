@@ -1,6 +1,7 @@
 import { BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
-import { formatCutoff, parseCutoff, type Cutoff, type ScoringRun } from '../../shared/api/scoring.ts';
+import type { Cutoff, ScoringRun } from '../../shared/api/scoring.ts';
+import { formatCutoff, parseCutoff } from '../../shared/cutoff.ts';
 import { copyIntoColumn, nullColumn, setChunkRows } from '../workspace/chunkWriter.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { inTransaction, withConnection } from '../workspace/db.ts';
@@ -65,14 +66,6 @@ export async function resolveRun(ws: Workspace, id: number | undefined): Promise
   return id === undefined ? latestRun(ws) : getRun(ws, id);
 }
 
-export function parseCutoffOrFail(text: string): Cutoff {
-  try {
-    return parseCutoff(text);
-  } catch (e) {
-    throw new ApiError('BAD_REQUEST', (e as Error).message);
-  }
-}
-
 /** The score a cut-off rule means for a stored run: σ from its statistics, top-N from its scores. */
 export function cutoffValue(ws: Workspace, run: ScoringRun, rule: Cutoff): Promise<number> {
   return cutoffOn(ws.db, run, rule);
@@ -90,7 +83,7 @@ async function cutoffOn(db: DuckDBConnection, run: Pick<ScoringRun, 'id' | 'mean
 /** Stores a new cut-off for a run (scores untouched) and returns the run as it now reads. */
 export async function recut(ws: Workspace, id: number, text: string): Promise<ScoringRun> {
   const run = await getRun(ws, id);
-  const rule = parseCutoffOrFail(text);
+  const rule = parseCutoff(text);
   const value = await cutoffValue(ws, run, rule);
   await ws.db.run('UPDATE rz_score_run SET cutoff = $1, cutoff_value = $2 WHERE run_id = $3', [formatCutoff(rule), value, id]);
   return getRun(ws, id);

@@ -10,7 +10,8 @@ import { quoteIdent } from '../workspace/sqlText.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { featureSet, querySource, type FeatureSource } from './features.ts';
 import type { ForestSession } from './pool.ts';
-import { getRun, parseCutoffOrFail, RunWriter } from './runs.ts';
+import { parseCutoff } from '../../shared/cutoff.ts';
+import { getRun, RunWriter } from './runs.ts';
 
 /** The part of the RCF worker pool the service uses: train a forest, then score chunks with it, off the main thread. */
 export interface ForestScorer {
@@ -130,7 +131,7 @@ export async function scoreRun(
   opts: { batchRows?: number } = {},
 ): Promise<ScoringRun> {
   const started = Date.now();
-  const rule = req.cutoff === undefined ? DEFAULT_CUTOFF : parseCutoffOrFail(req.cutoff);
+  const rule = req.cutoff === undefined ? DEFAULT_CUTOFF : parseCutoff(req.cutoff);
   let params: Required<ForestParams>;
   try {
     params = resolveForestParams({ numTrees: req.trees ?? DEFAULTS.trees, samplesPerTree: req.samples ?? DEFAULTS.samples, seed: req.seed ?? DEFAULTS.seed });

@@ -1,5 +1,4 @@
 import { writeFile, stat } from 'node:fs/promises';
-import { ApiError } from '../../shared/api/envelope.ts';
 import type { ExportedFile } from '../../shared/api/sql.ts';
 import type { MarkRequest, StreamAlert, StreamAlerts, StreamRun } from '../../shared/api/streams.ts';
 import { csvDocument } from '../../shared/csv.ts';
@@ -8,6 +7,7 @@ import { exportPath } from '../workspace/exports.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { getStream } from './catalog.ts';
 import { getRun } from './runs.ts';
+import { requireNumber, requireOneOf, requireText } from '../../shared/api/validate.ts';
 
 /** The run's incidents with the analyst's marks, worst first. */
 export async function runAlerts(ws: Workspace, runId: string): Promise<StreamAlerts> {
@@ -61,8 +61,8 @@ export async function runIncidents(ws: Workspace, run: StreamRun, key?: string):
 /** Records (or with a null verdict clears) the analyst's mark on one key's window. */
 export async function markWindow(ws: Workspace, req: MarkRequest): Promise<void> {
   await getStream(ws, req.stream);
-  if (!Number.isFinite(req.windowStart)) throw new ApiError('BAD_REQUEST', '"windowStart" must be epoch milliseconds');
-  if (typeof req.key !== 'string') throw new ApiError('BAD_REQUEST', '"key" must be a string');
+  requireNumber(req.windowStart, 'windowStart');
+  requireText(req.key, 'key');
   if (req.verdict === null) {
     await ws.db.run(`DELETE FROM rz_stream_mark WHERE stream = $1 AND key = $2 AND window_start = make_timestamp($3::BIGINT * 1000)`, [
       req.stream,
@@ -71,8 +71,7 @@ export async function markWindow(ws: Workspace, req: MarkRequest): Promise<void>
     ]);
     return;
   }
-  if (req.verdict !== 'true_positive' && req.verdict !== 'false_positive')
-    throw new ApiError('BAD_REQUEST', '"verdict" must be true_positive, false_positive or null');
+  requireOneOf(req.verdict, 'verdict', ['true_positive', 'false_positive'] as const);
   await ws.db.run(`INSERT OR REPLACE INTO rz_stream_mark VALUES ($1, $2, make_timestamp($3::BIGINT * 1000), $4, $5, now()::TIMESTAMP)`, [
     req.stream,
     req.key,

@@ -7,6 +7,7 @@ import { quoteLiteral } from '../workspace/sqlText.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { runIncidents } from './alerts.ts';
 import { getRun } from './runs.ts';
+import { requireInteger } from '../../shared/api/validate.ts';
 
 /** One key's measures and scores over time, for the per-key plot. */
 export async function keySeries(ws: Workspace, runId: string, key: string): Promise<KeySeries> {
@@ -37,9 +38,9 @@ export async function keySeries(ws: Workspace, runId: string, key: string): Prom
 export async function swimlane(ws: Workspace, runId: string, bins = 120, maxKeys = 50, offset = 0): Promise<Swimlane> {
   const run = await getRun(ws, runId);
   const value = run.threshold.kind === 'detector' ? 'grade' : 'score';
-  if (!Number.isInteger(bins) || bins < 1 || bins > 2000) throw new ApiError('BAD_REQUEST', 'bins must be an integer from 1 to 2000');
-  if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new ApiError('BAD_REQUEST', 'maxKeys must be a positive integer');
-  if (!Number.isInteger(offset) || offset < 0) throw new ApiError('BAD_REQUEST', 'offset must be a whole number');
+  requireInteger(bins, 'bins', { min: 1, max: 2000 });
+  requireInteger(maxKeys, 'maxKeys', { min: 1 });
+  requireInteger(offset, 'offset', { min: 0 });
   const [span] = await selectRows(
     ws.db,
     `SELECT epoch_ms(min(window_start)) AS lo, epoch_ms(max(window_start)) AS hi, count(DISTINCT key) AS keys FROM rz_stream_window WHERE run_id = $1`,

@@ -1,6 +1,7 @@
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { ForestSettings, MeasureDef, MeasureKind, StreamDefinition, StreamDefinitionInput, Threshold } from '../../shared/api/streams.ts';
-import { validateThreshold } from '../../shared/streams/threshold.ts';
+import { validateThreshold } from '../../shared/cutoff.ts';
+import { requireInteger, requireNumber } from '../../shared/api/validate.ts';
 
 /** Kinesis RANDOM_CUT_FOREST defaults; time decay as AWS's library: 1 / (10 · samples). */
 export function resolveForest(overrides: Partial<ForestSettings> = {}): ForestSettings {
@@ -126,12 +127,6 @@ function requireText(v: unknown, name: string): string {
   return v.trim();
 }
 
-function intIn(v: number, name: string, min: number, max: number): number {
-  if (!Number.isInteger(v) || v < min || v > max) throw new ApiError('BAD_REQUEST', `${name} must be an integer from ${min} to ${max}, got ${v}`);
-  return v;
-}
+const intIn = (v: number, name: string, min: number, max: number) => requireInteger(v, name, { min, max });
 
-function numberIn(v: number, name: string, min: number, max: number): number {
-  if (!Number.isFinite(v) || v < min || v > max) throw new ApiError('BAD_REQUEST', `${name} must be a number from ${min} to ${max}, got ${v}`);
-  return v;
-}
+const numberIn = (v: number, name: string, min: number, max: number) => requireNumber(v, name, { min, max });

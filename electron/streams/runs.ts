@@ -1,6 +1,6 @@
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { StreamRun, Threshold } from '../../shared/api/streams.ts';
-import { validateThreshold } from '../../shared/streams/threshold.ts';
+import { validateThreshold } from '../../shared/cutoff.ts';
 import { selectRows } from '../workspace/db.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { detectSettings, resolveCutoff } from './threshold.ts';

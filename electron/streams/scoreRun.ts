@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { cellValue, numberValues, type Column } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { ForestSettings, ScoreMode, StreamRun, Threshold } from '../../shared/api/streams.ts';
-import { validateThreshold } from '../../shared/streams/threshold.ts';
+import { validateThreshold } from '../../shared/cutoff.ts';
 import { idleWorkContext, type WorkContext } from '../jobs/context.ts';
 import { readColumns } from '../workspace/columns.ts';
 import { inTransaction, selectRows } from '../workspace/db.ts';
@@ -15,7 +15,8 @@ import { windowedMeasuresSql } from './measures.ts';
 import { getRun, listRuns } from './runs.ts';
 import { scoreKeysInWorkers, type KeyPoints, type WindowScorer } from './scorer.ts';
 import type { KeyScores } from './streamScore.ts';
-import { detectSettings, resolveCutoff, scoreStats } from './threshold.ts';
+import { detectSettings, resolveCutoff } from './threshold.ts';
+import { moments } from '../rcf/index.ts';
 
 const DOUBLE_LIST = LIST(DOUBLE);
 /** Saved forests a scoring keeps at most (~0.5 MB a key at 100 trees × 256 samples: about 64 keys). */
@@ -101,7 +102,7 @@ export async function scoreStream(
       }
       await appendWindows(conn, runId, keys, skip, times, measureColumns, scored);
       if (detect) await appendIncidents(conn, runId, keys, times, scored);
-      const stats = scoreStats(numberValues((await readColumns(await conn.run(RUN_SCORES_SQL, [runId]))).columns[0]));
+      const stats = moments(numberValues((await readColumns(await conn.run(RUN_SCORES_SQL, [runId]))).columns[0]));
       const cutoff = resolveCutoff(threshold, stats);
       const values = [
         runId,

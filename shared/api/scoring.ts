@@ -62,19 +62,3 @@ export interface ScoringApi {
 }
 
 export const DEFAULT_CUTOFF: Cutoff = { kind: 'sigma', k: 1.5 };
-
-/** `mean+1.5sd` | `top:500` | `score:3.2` (also `mean+3σ`, `top500`, a bare number) → Cutoff; throws a readable Error. */
-export function parseCutoff(text: string): Cutoff {
-  const t = text.trim().toLowerCase().replaceAll(' ', '');
-  const sigma = /^mean\+(\d+(?:\.\d+)?)(?:sd|σ|sigma|s)$/.exec(t);
-  if (sigma) return { kind: 'sigma', k: Number(sigma[1]) };
-  const top = /^top[:=]?(\d+)$/.exec(t);
-  if (top && Number(top[1]) >= 1) return { kind: 'topN', n: Number(top[1]) };
-  const score = /^(?:score[:=>]*)?(-?\d+(?:\.\d+)?(?:e-?\d+)?)$/.exec(t);
-  if (score) return { kind: 'fixed', score: Number(score[1]) };
-  throw new Error(`cut-off "${text}" is not one of mean+Ksd (e.g. mean+1.5sd), top:N (e.g. top:500) or score:S (e.g. score:3.2)`);
-}
-
-export function formatCutoff(c: Cutoff): string {
-  return c.kind === 'sigma' ? `mean+${c.k}sd` : c.kind === 'topN' ? `top:${c.n}` : `score:${c.score}`;
-}

@@ -6,7 +6,8 @@ import type { SqlApi } from '../../../shared/api/sql.ts';
 import type { TableInfo, WorkspaceApi } from '../../../shared/api/workspace.ts';
 import { readRecent } from '../../workspace/paths.ts';
 import type { AppServices } from '../services.ts';
-import { requireNumber, requireString, type HandlersFor } from '../router.ts';
+import { type HandlersFor } from '../router.ts';
+import { requireNumber, requireOneOf, requireString } from '../../../shared/api/validate.ts';
 import { functionNames } from '../../workspace/catalog.ts';
 import { readSqlTabs, saveSqlTabs } from '../../workspace/sqlTabs.ts';
 
@@ -91,8 +92,11 @@ export function sqlHandlers(s: AppServices): HandlersFor<SqlApi> {
       return {};
     },
     'sql.export': (r) => {
-      if (r.format !== 'csv' && r.format !== 'parquet') throw new ApiError('BAD_REQUEST', '"format" must be csv or parquet');
-      return s.console.export({ resultId: requireString(r.resultId, 'resultId'), format: r.format, raw: r.raw === true });
+      return s.console.export({
+        resultId: requireString(r.resultId, 'resultId'),
+        format: requireOneOf(r.format, 'format', ['csv', 'parquet'] as const),
+        raw: r.raw === true,
+      });
     },
     'sql.tabs': () => readSqlTabs(s.ws.db),
     'sql.saveTabs': (r) => saveSqlTabs(s.ws, r),

@@ -13,17 +13,14 @@ import { SourceStore } from '../../s3/sources.ts';
 import type { Importer } from '../../s3/sync.ts';
 import { liveScoring, retrainRequest } from '../../scoring/live.ts';
 import { StreamsService } from '../../streams/service.ts';
-import { requireString, type HandlersFor } from '../router.ts';
+import { type HandlersFor } from '../router.ts';
+import { optional, requireNumber, requireString } from '../../../shared/api/validate.ts';
 import type { AppServices } from '../services.ts';
 
 const DEFAULT_EVERY_MS = 60_000;
 const DEFAULT_NOTICE_GAP_MS = 10_000;
 
-function positive(value: unknown, name: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) throw new ApiError('BAD_REQUEST', `"${name}" must be a number ≥ ${min}`);
-  return value;
-}
+const atLeast = (value: unknown, name: string, min: number) => optional(value, (v) => requireNumber(v, name, { min }));
 
 /** Follow mode, the inbox and live scoring: one follower job per source, statuses kept for the views. */
 export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi & LiveApi> {
@@ -45,9 +42,9 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
   return {
     's3.follow': async (r) => {
       const name = requireString(r.name, 'name');
-      const everyMs = positive(r.everyMs, 'everyMs', 50) ?? DEFAULT_EVERY_MS;
-      const retrainDrift = positive(r.retrainDrift, 'retrainDrift', 1);
-      const gapMs = positive(r.noticeGapMs, 'noticeGapMs', 0) ?? DEFAULT_NOTICE_GAP_MS;
+      const everyMs = atLeast(r.everyMs, 'everyMs', 50) ?? DEFAULT_EVERY_MS;
+      const retrainDrift = atLeast(r.retrainDrift, 'retrainDrift', 1);
+      const gapMs = atLeast(r.noticeGapMs, 'noticeGapMs', 0) ?? DEFAULT_NOTICE_GAP_MS;
       const source = await sources.get(name);
       if (running.has(name)) throw new ApiError('BAD_REQUEST', `"${name}" is already being followed`);
       if (s.jobs.list().some((j) => j.kind === 's3.sync' && j.state === 'running'))
@@ -128,7 +125,7 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
     'inbox.list': (r) => listInbox(s.ws, { ...(r.kind !== undefined ? { kind: inboxKind(r.kind) } : {}), unseenOnly: r.unseenOnly === true }),
     'inbox.counts': () => inboxCounts(s.ws),
     'inbox.markSeen': (r) => markSeen(s.ws, inboxKind(r.kind)),
-    'scoring.live': (r) => liveScoring(s.ws, positive(r.runId, 'runId', 1)),
-    'scoring.retrain': (r) => retrain(positive(r.runId, 'runId', 1)),
+    'scoring.live': (r) => liveScoring(s.ws, atLeast(r.runId, 'runId', 1)),
+    'scoring.retrain': (r) => retrain(atLeast(r.runId, 'runId', 1)),
   };
 }

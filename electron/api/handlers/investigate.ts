@@ -1,4 +1,3 @@
-import { ApiError } from '../../../shared/api/envelope.ts';
 import type { InvestigateApi } from '../../../shared/api/investigate.ts';
 import { exportBanList } from '../../investigate/banList.ts';
 import { ruleSettings, saveRuleSettings } from '../../investigate/evidence.ts';
@@ -7,7 +6,8 @@ import { playerDetail, playerEvents } from '../../investigate/player.ts';
 import { verdictHistory } from '../../investigate/verdictHistory.ts';
 import { clearVerdict, restoreVerdicts, saveNote, setVerdict, setVerdicts } from '../../investigate/verdicts.ts';
 import { deleteZone, listZones, saveZone } from '../../investigate/zones.ts';
-import { requireNumber, type HandlersFor } from '../router.ts';
+import { type HandlersFor } from '../router.ts';
+import { optional, requireNumber, requireOneOf } from '../../../shared/api/validate.ts';
 import { optionalCutoff, optionalRun } from './runArgs.ts';
 import type { AppServices } from '../services.ts';
 import type { ChangeReason } from '../../../shared/api/index.ts';
@@ -47,9 +47,9 @@ export function investigateHandlers(s: AppServices): HandlersFor<InvestigateApi>
     'investigate.restoreVerdicts': async (r) => changed('investigate.verdict', { restored: await restoreVerdicts(s.ws, r.states) }),
     'investigate.verdictHistory': (r) => verdictHistory(s.ws, requireNumber(r.pidx, 'pidx')),
     'investigate.exportBans': (r) => {
-      if (r.include !== undefined && r.include !== 'ban' && r.include !== 'all') throw new ApiError('BAD_REQUEST', '"include" must be ban or all');
+      const include = optional(r.include, (v) => requireOneOf(v, 'include', ['ban', 'all'] as const));
       const flags = { ...(r.evidence === true ? { evidence: true } : {}), ...(r.bom === true ? { bom: true } : {}) };
-      return exportBanList(s.ws, { ...optionalRun(r.runId), ...optionalCutoff(r.cutoff), ...(r.include ? { include: r.include } : {}), ...flags });
+      return exportBanList(s.ws, { ...optionalRun(r.runId), ...optionalCutoff(r.cutoff), ...(include ? { include } : {}), ...flags });
     },
   };
 }

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { forgetFiles, forgetMissing, forgetUnder, missingSummary } from '../../lake/forget.ts';
 import { filesPage } from '../../lake/ledger.ts';
 import { partitions, quarantine } from '../../lake/queries.ts';
-import { requireString, type HandlersFor } from '../router.ts';
+import { type HandlersFor } from '../router.ts';
+import { requireString } from '../../../shared/api/validate.ts';
 import type { AppServices } from '../services.ts';
 
 export function lakeHandlers(s: AppServices): HandlersFor<LakeApi> {

@@ -6,7 +6,8 @@ import { lakeImporter } from '../../s3/lakeImport.ts';
 import { SourceStore, validateSource } from '../../s3/sources.ts';
 import { planSync, syncSource, type SyncDeps } from '../../s3/sync.ts';
 import type { AppServices } from '../services.ts';
-import { requireString, type HandlersFor } from '../router.ts';
+import { type HandlersFor } from '../router.ts';
+import { optional, requireInteger, requireString } from '../../../shared/api/validate.ts';
 
 async function resolveSource(store: SourceStore, ref: S3SourceRef): Promise<S3Source> {
   if (ref.source) return validateSource(ref.source);
@@ -14,12 +15,7 @@ async function resolveSource(store: SourceStore, ref: S3SourceRef): Promise<S3So
   throw new ApiError('BAD_REQUEST', 'give a saved source by "name" or a full "source"');
 }
 
-function concurrencyOf(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64)
-    throw new ApiError('BAD_REQUEST', '"concurrency" must be an integer from 1 to 64');
-  return value;
-}
+const concurrencyOf = (value: unknown) => optional(value, (v) => requireInteger(v, 'concurrency', { min: 1, max: 64 }));
 
 export function s3Handlers(s: AppServices): HandlersFor<S3Api> {
   const store = new SourceStore(s.ws.db);

@@ -1,6 +1,7 @@
 import type { ScoringApi } from '../../../shared/api/scoring.ts';
 import { deleteRun, getRun, listRuns, recut } from '../../scoring/runs.ts';
-import { requireNumber, requireString, type HandlersFor } from '../router.ts';
+import { type HandlersFor } from '../router.ts';
+import { requireNumber, requireString } from '../../../shared/api/validate.ts';
 import type { AppServices } from '../services.ts';
 import type { ChangeReason } from '../../../shared/api/index.ts';
 

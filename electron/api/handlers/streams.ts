@@ -1,16 +1,12 @@
-import { ApiError } from '../../../shared/api/envelope.ts';
 import type { DemoKind, StreamsApi } from '../../../shared/api/streams.ts';
-import { isDemoKind } from '../../streams/generate/index.ts';
+import { DEMO_KINDS } from '../../streams/generate/index.ts';
 import { StreamsService } from '../../streams/service.ts';
-import { requireNumber, requireString, type HandlersFor } from '../router.ts';
+import { type HandlersFor } from '../router.ts';
+import { optional, requireNumber, requireOneOf, requireString } from '../../../shared/api/validate.ts';
 import type { AppServices } from '../services.ts';
 import type { ChangeReason } from '../../../shared/api/index.ts';
 
-function demoKind(v: unknown): DemoKind {
-  const kind = requireString(v, 'kind');
-  if (!isDemoKind(kind)) throw new ApiError('BAD_REQUEST', '"kind" must be toll, clickstream or series');
-  return kind;
-}
+const demoKind = (v: unknown): DemoKind => requireOneOf(v, 'kind', DEMO_KINDS);
 
 export function streamsHandlers(s: AppServices): HandlersFor<StreamsApi> {
   const streams = new StreamsService(s.ws);
@@ -29,11 +25,11 @@ export function streamsHandlers(s: AppServices): HandlersFor<StreamsApi> {
     },
     'streams.score': async (r) => {
       const name = requireString(r.name, 'name');
-      if (r.mode !== undefined && r.mode !== 'continue' && r.mode !== 'rescore') throw new ApiError('BAD_REQUEST', '"mode" must be continue or rescore');
+      const mode = optional(r.mode, (v) => requireOneOf(v, 'mode', ['continue', 'rescore'] as const));
       await streams.get(name); // NOT_FOUND now, not as a failed job
-      const title = r.mode === 'continue' ? `Score new windows of stream ${name}` : `Score stream ${name}`;
+      const title = mode === 'continue' ? `Score new windows of stream ${name}` : `Score stream ${name}`;
       return s.jobs.start('streams.score', title, async (ctx) => {
-        const run = await streams.score(name, { forest: r.forest, threshold: r.threshold, mode: r.mode }, ctx);
+        const run = await streams.score(name, { forest: r.forest, threshold: r.threshold, mode }, ctx);
         changed('streams.score');
         return run;
       });

@@ -1,7 +1,7 @@
 import type { DemoKind, ForestSettings, StreamAlert, StreamDefinition, StreamRun, AlertMark } from '../../../shared/api/streams.ts';
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { describeThreshold, parseThreshold } from '../../../shared/streams/threshold.ts';
+import { describeThreshold, parseThreshold } from '../../../shared/cutoff.ts';
 import { describeMeasure, parseMeasure } from '../../streams/definition.ts';
 import { generateStreamDemo, isDemoKind, readLabels } from '../../streams/generate/index.ts';
 import { checkLabels, covers, plantedEvents } from '../../streams/labels.ts';

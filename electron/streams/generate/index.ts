@@ -11,6 +11,7 @@ import { generateClickstream } from './clickstream.ts';
 import type { DemoStreamData, DemoStreamOptions, PlantedWindow } from './common.ts';
 import { generateSeries } from './series.ts';
 import { generateToll } from './toll.ts';
+import { requireOneOf } from '../../../shared/api/validate.ts';
 
 export type { PlantedWindow } from './common.ts';
 
@@ -38,7 +39,7 @@ export function isDemoKind(kind: string): kind is DemoKind {
 
 /** Writes `<out>/<data file>` and `<out>/<kind>-labels.csv` (key,window_start,kind). */
 export async function generateStreamDemo(kind: DemoKind, out: string, opts: DemoStreamOptions = {}): Promise<StreamDemoResult> {
-  if (!isDemoKind(kind)) throw new ApiError('BAD_REQUEST', `kind must be one of ${DEMO_KINDS.join(', ')}, got "${kind}"`);
+  requireOneOf(kind, 'kind', DEMO_KINDS);
   const dir = resolve(out);
   const data = GENERATORS[kind](opts);
   await mkdir(dir, { recursive: true });

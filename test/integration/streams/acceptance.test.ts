@@ -9,7 +9,7 @@ import { checkLabels, covers, plantedEvents } from '../../../electron/streams/la
 import { streamsSchema } from '../../../electron/streams/schema.ts';
 import { StreamsService } from '../../../electron/streams/service.ts';
 import { scoreKeyStream } from '../../../electron/streams/streamScore.ts';
-import { scoreStats } from '../../../electron/streams/threshold.ts';
+import { moments } from '../../../electron/rcf/index.ts';
 import { openWorkspace, type Workspace } from '../../../electron/workspace/workspace.ts';
 
 let dir: string;
@@ -101,7 +101,7 @@ describe('AWS reference series (streaming, shingle 48)', () => {
       .map((l) => l.split(','));
     const span: Record<string, number> = { spike: 3, dip: 24, flat: 48, shift: 96 };
     const { scores } = scoreKeyStream(Float64Array.from(values), 1, resolveForest({ shingleSize: 48 }));
-    const { mean, sd, count } = scoreStats(scores);
+    const { mean, sd, count } = moments(scores);
     expect(count).toBe(values.length - 64); // outputs after 64 windows, like the Java forest's ready flag
     expect(mean).toBeGreaterThan(0.7); // same scale as AWS's forest (mean 0.80 there)
     expect(mean).toBeLessThan(0.9);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutoff, mean, ranks, sd, spearman } from '../../../electron/rcf/stats.ts';
+import { mean, moments, ranks, sd, spearman } from '../../../electron/rcf/stats.ts';
 
 describe('stats', () => {
   const scores = [0.8, 1.0, 1.2, 0.9, 3.1];
@@ -9,12 +9,11 @@ describe('stats', () => {
     expect(sd([2, 4, 4, 4, 5, 5, 7, 9])).toBe(2);
   });
 
-  it('cut-offs: mean + k·sd, top N (ties included), fixed', () => {
-    expect(cutoff(scores, { kind: 'sigma', k: 1 })).toBeCloseTo(mean(scores) + sd(scores), 12);
-    expect(cutoff(scores, { kind: 'topN', n: 2 })).toBe(1.2);
-    expect(cutoff(scores, { kind: 'topN', n: 10 })).toBe(-Infinity);
-    expect(cutoff(scores, { kind: 'topN', n: 0 })).toBe(Infinity);
-    expect(cutoff(scores, { kind: 'fixed', score: 2.5 })).toBe(2.5);
+  it('moments in one pass: finite values only, empty is 0 (mean and sd of nothing are NaN)', () => {
+    expect(moments([2, 4, NaN, 4, 4, 5, Infinity, 5, 7, 9])).toEqual({ count: 8, mean: 5, sd: 2 });
+    expect(moments([])).toEqual({ count: 0, mean: 0, sd: 0 });
+    expect(mean([])).toBeNaN();
+    expect(sd([NaN])).toBeNaN();
   });
 
   it('Spearman: ranks with ties averaged; monotone maps give 1, reversals −1', () => {

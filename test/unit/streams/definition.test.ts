@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api/envelope.ts';
 import { parseMeasure, parseWindow, resolveForest, validateDefinition } from '../../../electron/streams/definition.ts';
-import { parseThreshold, thresholdText } from '../../../shared/streams/threshold.ts';
-import { detectSettings, resolveCutoff, scoreStats } from '../../../electron/streams/threshold.ts';
+import { parseThreshold, thresholdText } from '../../../shared/cutoff.ts';
+import { moments } from '../../../electron/rcf/index.ts';
+import { detectSettings, resolveCutoff } from '../../../electron/streams/threshold.ts';
 
 describe('stream definitions', () => {
   it('parses windows in seconds, minutes, hours', () => {
@@ -71,7 +72,7 @@ describe('stream definitions', () => {
   });
 
   it('resolves fixed and mean + kσ cut-offs', () => {
-    const stats = scoreStats([1, 2, 3, NaN, 4]);
+    const stats = moments([1, 2, 3, NaN, 4]);
     expect(stats.count).toBe(4);
     expect(stats.mean).toBeCloseTo(2.5);
     expect(stats.sd).toBeCloseTo(Math.sqrt(1.25));
