@@ -2,7 +2,7 @@ import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 import { rendererConfig } from './renderer/vite.config.ts';
 
-// main: the app + the scoring worker as its own entry (worker_threads needs a file);
+// main: the app + the scoring and stream workers as their own entries (worker_threads needs a file);
 // preload: CommonJS, since sandboxed preloads cannot be ESM.
 export default defineConfig({
   main: {

@@ -1,7 +1,8 @@
 import { RcfInputError } from './errors.ts';
 import { attributionScores } from './forest.ts';
-import { allocNodes, randomCut, setLeaf, type NodeArrays } from './nodes.ts';
+import { DynamicTree, type DynamicTreeState } from './dynamicTree.ts';
 import { Rng } from './random.ts';
+import { ReservoirSampler, type SamplerState } from './sampler.ts';
 import { attributeTree, makeScratch, scoreTree, type Scratch } from './score.ts';
 import { Shingler, type ShinglerState } from './shingle.ts';
 import { checkInt, checkNumber, checkPoints } from './validate.ts';
@@ -35,24 +36,11 @@ export function resolveStreamingParams(p: StreamingParams = {}): Required<Stream
 }
 
 /**
- * AWS's initialAcceptFraction: while a tree's sample is under this fraction full every point is taken, then
- * the chance falls linearly to 0 at full. Trees fill at different paces, so they differ early on.
- */
-const INITIAL_ACCEPT_FRACTION = 0.125;
-
-/**
  * Everything a StreamingTree carries from one offer to the next: the tree (node arrays, root, free list),
  * its reservoir (heap of weights and slots, size, the sampled points) and its random stream.
  */
-export interface StreamingTreeState {
-  root: number;
-  nodes: NodeArrays;
-  /** Free node ids as a stack: free[0 .. freeTop) are available, the top is taken first. */
-  free: Int32Array;
-  freeTop: number;
-  weights: Float64Array;
-  slots: Int32Array;
-  size: number;
+export interface StreamingTreeState extends DynamicTreeState, SamplerState {
+  /** The sampled points by slot. */
   stored: Float64Array;
   rng: Uint32Array;
 }
@@ -161,7 +149,7 @@ export class StreamingForest {
     const { point, one, scratch, trees } = this;
     this.run(rows, n, (i) => {
       let sum = 0;
-      for (const tree of trees) {
+      for (const { tree } of trees) {
         one[0] = 0;
         scoreTree(tree.nodes, tree.root, point, 0, 1, one, scratch);
         sum += one[0];
@@ -180,7 +168,7 @@ export class StreamingForest {
   /** Inside onScore: the current point's attribution summed over this forest's trees (2·dims values, as processAttributionSums). */
   attributeCurrent(out: Float64Array): Float64Array {
     out.fill(0);
-    for (const tree of this.trees) attributeTree(tree.nodes, tree.root, this.point, 0, 1, out, this.scratch);
+    for (const { tree } of this.trees) attributeTree(tree.nodes, tree.root, this.point, 0, 1, out, this.scratch);
     return out;
   }
 
@@ -192,7 +180,7 @@ export class StreamingForest {
     const out = Float64Array.from(this.point);
     const leaves: number[] = [];
     const boxes: Float64Array[] = [];
-    for (const tree of this.trees) {
+    for (const { tree } of this.trees) {
       const leaf = nearestLeaf(tree.nodes, tree.root, this.point, missing);
       if (leaf < 0) continue;
       leaves.push(leaf);
@@ -233,7 +221,7 @@ export class StreamingForest {
     const { point, scratch, trees } = this;
     this.run(rows, n, (i) => {
       const row = out.subarray(i * width, (i + 1) * width);
-      for (const tree of trees) attributeTree(tree.nodes, tree.root, point, 0, 1, row, scratch);
+      for (const { tree } of trees) attributeTree(tree.nodes, tree.root, point, 0, 1, row, scratch);
     });
     return out;
   }
@@ -265,250 +253,40 @@ export class StreamingForest {
 }
 
 /**
- * One tree plus its time-decayed reservoir (AWS CompactSampler): a point offered at time t gets weight
- * log(−log u) − λt and the sample keeps the `capacity` smallest weights (a max-heap evicts the largest), so
- * recent points are favoured by exp(λ·age). Accepted points are inserted into the tree; evicted ones deleted.
+ * One tree plus its time-decayed reservoir, drawing from one random stream: points the sampler accepts are
+ * inserted into the tree, the ones it evicts deleted.
  */
 class StreamingTree {
-  readonly nodes: NodeArrays;
-  root = -1;
-  private readonly dims: number;
-  private free: Int32Array;
-  private freeTop: number;
-  private path: Int32Array;
-  private ext: Float64Array;
-  private cut = new Float64Array(1);
-  private weights: Float64Array;
-  private slots: Int32Array;
-  private size = 0;
+  readonly tree: DynamicTree;
+  private sampler: ReservoirSampler;
   /** Sampled points by slot, kept to delete them from the tree when evicted. */
   private stored: Float64Array;
 
   /** A fresh tree, or with `saved` one that goes on from a saved state (taking over its arrays). */
   constructor(
-    dims: number,
-    private capacity: number,
-    private decay: number,
+    private readonly dims: number,
+    capacity: number,
+    decay: number,
     private rng: Rng,
     saved?: StreamingTreeState,
   ) {
-    this.dims = dims;
-    this.path = new Int32Array(capacity + 1);
-    this.ext = new Float64Array(2 * dims);
-    if (saved) {
-      checkTreeState(saved, dims, capacity);
-      this.nodes = saved.nodes;
-      this.root = saved.root;
-      this.free = saved.free;
-      this.freeTop = saved.freeTop;
-      this.weights = saved.weights;
-      this.slots = saved.slots;
-      this.size = saved.size;
-      this.stored = saved.stored;
-      return;
-    }
-    this.nodes = allocNodes(2 * capacity, dims);
-    this.free = new Int32Array(2 * capacity);
-    for (let i = 0; i < this.free.length; i++) this.free[i] = this.free.length - 1 - i;
-    this.freeTop = this.free.length;
-    this.weights = new Float64Array(capacity);
-    this.slots = new Int32Array(capacity);
-    this.stored = new Float64Array(capacity * dims);
+    if (saved) checkTreeState(saved, dims, capacity);
+    this.tree = new DynamicTree(dims, capacity, rng, saved);
+    this.sampler = new ReservoirSampler(capacity, decay, rng, saved);
+    this.stored = saved?.stored ?? new Float64Array(capacity * dims);
   }
 
   get state(): StreamingTreeState {
-    const { root, nodes, free, freeTop, weights, slots, size, stored } = this;
-    return { root, nodes, free, freeTop, weights, slots, size, stored, rng: this.rng.state() };
+    return { ...this.tree.state, ...this.sampler.state, stored: this.stored, rng: this.rng.state() };
   }
 
   offer(point: Float64Array, t: number): void {
-    let u = this.rng.next();
-    while (u === 0) u = this.rng.next();
-    const weight = Math.log(-Math.log(u)) - this.decay * t;
-    const filling = this.size < this.capacity && this.rng.next() < this.initialAcceptProbability();
-    if (filling) {
-      const slot = this.size;
-      this.stored.set(point, slot * this.dims);
-      this.heapPush(weight, slot);
-      this.insert(point);
-    } else if (this.size > 0 && weight < this.weights[0]) {
-      const slot = this.slots[0];
-      this.delete(this.stored.subarray(slot * this.dims, (slot + 1) * this.dims));
-      this.stored.set(point, slot * this.dims);
-      this.heapReplaceTop(weight, slot);
-      this.insert(point);
-    }
-  }
-
-  private initialAcceptProbability(): number {
-    const fill = this.size / this.capacity;
-    if (fill < INITIAL_ACCEPT_FRACTION) return 1;
-    return 1 - (fill - INITIAL_ACCEPT_FRACTION) / (1 - INITIAL_ACCEPT_FRACTION);
-  }
-
-  private heapPush(weight: number, slot: number): void {
-    let i = this.size++;
-    const { weights, slots } = this;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (weights[parent] >= weight) break;
-      weights[i] = weights[parent];
-      slots[i] = slots[parent];
-      i = parent;
-    }
-    weights[i] = weight;
-    slots[i] = slot;
-  }
-
-  private heapReplaceTop(weight: number, slot: number): void {
-    const { weights, slots, size } = this;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= size) break;
-      const c = l + 1 < size && weights[l + 1] > weights[l] ? l + 1 : l;
-      if (weights[c] <= weight) break;
-      weights[i] = weights[c];
-      slots[i] = slots[c];
-      i = c;
-    }
-    weights[i] = weight;
-    slots[i] = slot;
-  }
-
-  private alloc(): number {
-    return this.free[--this.freeTop];
-  }
-
-  private release(node: number): void {
-    this.free[this.freeTop++] = node;
-  }
-
-  /**
-   * Guha et al.'s insertion: at each node draw a cut of the box extended by p; if it separates p from the
-   * box, p becomes a new leaf next to this subtree, else the box grows and p goes down the node's own cut.
-   */
-  private insert(p: Float64Array): void {
-    const { nodes, dims, ext, cut } = this;
-    const { left, right, cutDim, cutValue, mass, box, rangeSum } = nodes;
-    const { parent: up } = nodes;
-    if (this.root < 0) {
-      this.root = this.alloc();
-      setLeaf(nodes, this.root, p, 0, 1);
-      up[this.root] = -1;
-      return;
-    }
-    let node = this.root;
-    let parent = -1;
-    for (;;) {
-      const b = node * 2 * dims;
-      let grow = 0;
-      let extSum = 0;
-      for (let j = 0; j < dims; j++) {
-        const v = p[j];
-        const lo = box[b + 2 * j];
-        const hi = box[b + 2 * j + 1];
-        const elo = v < lo ? v : lo;
-        const ehi = v > hi ? v : hi;
-        ext[2 * j] = elo;
-        ext[2 * j + 1] = ehi;
-        grow += lo - elo + (ehi - hi);
-        extSum += ehi - elo;
-      }
-      if (grow === 0) {
-        mass[node]++;
-        if (cutDim[node] < 0) return; // a duplicate of the leaf's point
-        parent = node;
-        node = p[cutDim[node]] <= cutValue[node] ? left[node] : right[node];
-        continue;
-      }
-      const dim = randomCut(ext, 0, dims, extSum, this.rng.next(), cut);
-      const value = cut[0];
-      const v = p[dim];
-      const separates = v < box[b + 2 * dim] ? value < box[b + 2 * dim] : value >= box[b + 2 * dim + 1];
-      if (separates) {
-        const leaf = this.alloc();
-        setLeaf(nodes, leaf, p, 0, 1);
-        const inner = this.alloc();
-        cutDim[inner] = dim;
-        cutValue[inner] = value;
-        mass[inner] = mass[node] + 1;
-        box.set(ext, inner * 2 * dims);
-        rangeSum[inner] = extSum;
-        left[inner] = v <= value ? leaf : node;
-        right[inner] = v <= value ? node : leaf;
-        up[inner] = parent;
-        up[node] = inner;
-        up[leaf] = inner;
-        if (parent < 0) this.root = inner;
-        else if (left[parent] === node) left[parent] = inner;
-        else right[parent] = inner;
-        return;
-      }
-      box.set(ext, b);
-      rangeSum[node] = extSum;
-      mass[node]++;
-      parent = node;
-      node = p[cutDim[node]] <= cutValue[node] ? left[node] : right[node];
-    }
-  }
-
-  /** Removes one copy of p (which must be in the sample); shrinks the boxes above it. */
-  private delete(p: Float64Array): void {
-    const { nodes, dims, path } = this;
-    const { left, right, cutDim, cutValue, mass } = nodes;
-    let node = this.root;
-    let depth = 0;
-    while (cutDim[node] >= 0) {
-      path[depth++] = node;
-      node = p[cutDim[node]] <= cutValue[node] ? left[node] : right[node];
-    }
-    for (let j = 0; j < dims; j++) {
-      if (nodes.box[node * 2 * dims + 2 * j] !== p[j]) throw new Error('RCF internal error: a sampled point is missing from its tree');
-    }
-    for (let k = 0; k < depth; k++) mass[path[k]]--;
-    if (--mass[node] > 0) return;
-    this.release(node);
-    if (depth === 0) {
-      this.root = -1;
-      return;
-    }
-    const parent = path[depth - 1];
-    const sibling = left[parent] === node ? right[parent] : left[parent];
-    this.release(parent);
-    if (depth === 1) {
-      this.root = sibling;
-      nodes.parent[sibling] = -1;
-      return;
-    }
-    const grand = path[depth - 2];
-    nodes.parent[sibling] = grand;
-    if (left[grand] === parent) left[grand] = sibling;
-    else right[grand] = sibling;
-    for (let k = depth - 2; k >= 0; k--) {
-      if (!this.refitBox(path[k])) break;
-    }
-  }
-
-  /** Sets a node's box to the union of its children's; returns whether it changed. */
-  private refitBox(node: number): boolean {
-    const { dims } = this;
-    const { left, right, box, rangeSum } = this.nodes;
-    const b = node * 2 * dims;
-    const l = left[node] * 2 * dims;
-    const r = right[node] * 2 * dims;
-    let changed = false;
-    let sum = 0;
-    for (let j = 0; j < dims; j++) {
-      const lo = Math.min(box[l + 2 * j], box[r + 2 * j]);
-      const hi = Math.max(box[l + 2 * j + 1], box[r + 2 * j + 1]);
-      if (lo !== box[b + 2 * j] || hi !== box[b + 2 * j + 1]) changed = true;
-      box[b + 2 * j] = lo;
-      box[b + 2 * j + 1] = hi;
-      sum += hi - lo;
-    }
-    rangeSum[node] = sum;
-    return changed;
+    const slot = this.sampler.offer(t);
+    if (slot < 0) return;
+    const at = slot * this.dims;
+    if (this.sampler.evicted) this.tree.delete(this.stored.subarray(at, at + this.dims));
+    this.stored.set(point, at);
+    this.tree.insert(point);
   }
 }
 

@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import {
   scatter,
   RcfInputError,
@@ -11,7 +10,7 @@ import {
   type StreamingParams,
   checkPoints,
 } from '../rcf/index.ts';
-import { startWorker } from '../util/worker.ts';
+import { createWorkerPool, type PoolJob, type TaskOf } from '../util/workerPool.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 export interface JobOptions {
@@ -69,33 +68,8 @@ export interface PoolOptions {
 
 const defaultEntry = () => (import.meta.url.endsWith('.ts') ? new URL('./scoreWorker.ts', import.meta.url) : new URL('./scoreWorker.js', import.meta.url));
 
-/** A unit of work for one worker. `make` builds the message afresh, so a retried chunk can be sent again
- * after its first copy was transferred to a worker that died. */
-type TaskMessage = Extract<ToWorker, { task: number }>;
-
-interface Task {
-  id: number;
-  job: Job;
-  make(): TaskMessage;
-  attempts: number;
-  done(msg: FromWorker): void;
-}
-
-interface Job {
-  id: number;
-  model?: Uint8Array;
-  failed: boolean;
-  fail(e: unknown): void;
-}
-
-interface Slot {
-  worker: Worker;
-  /** Whether the worker finished loading; one that dies before cannot be cured by retrying. */
-  ready: boolean;
-  task: Task | null;
-  loaded: Set<number>;
-  lastError?: Error;
-}
+type Job = PoolJob<ToWorker, FromWorker>;
+type Run = Job['run'];
 
 /** Rows per scoring chunk: enough for Z-ordering and per-message costs to pay off, small enough to balance. */
 const CHUNK_MIN = 65536;
@@ -105,129 +79,16 @@ const SESSION_PIECE_MIN = 16384;
 
 export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
   const size = Math.max(1, opts.size ?? availableParallelism() - 1);
-  const entry = opts.entry ?? defaultEntry();
-  const queue: Task[] = [];
-  const slots: Slot[] = [];
-  let nextId = 1;
-  let closed = false;
-  /** Set when workers keep dying before they load (a broken build, say): every job then fails with it. */
-  let broken: Error | null = null;
-  let startFailures = 0;
-
-  function spawn(): Slot {
-    const slot: Slot = { worker: startWorker(entry), ready: false, task: null, loaded: new Set() };
-    slot.worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'ready') {
-        slot.ready = true;
-        startFailures = 0;
-        return;
-      }
-      const task = slot.task;
-      if (!task || msg.task !== task.id) return;
-      slot.task = null;
-      if (msg.type === 'failed') {
-        const err = msg.name === 'RcfInputError' ? new RcfInputError(msg.message) : new Error(`scoring worker: ${msg.message}`);
-        task.job.fail(err);
-      } else if (!task.job.failed) task.done(msg);
-      dispatch();
-    });
-    slot.worker.on('error', (e) => (slot.lastError = e));
-    slot.worker.on('exit', () => {
-      const i = slots.indexOf(slot);
-      if (i < 0) return; // terminated on purpose
-      slots.splice(i, 1);
-      const task = slot.task;
-      const why = slot.lastError?.message ?? 'it exited';
-      if (!slot.ready && ++startFailures >= 3) {
-        broken = new Error(`scoring workers fail to start (${why})`);
-        for (const t of [task, ...queue.splice(0), ...slots.map((s) => s.task)]) t?.job.fail(broken);
-        return;
-      }
-      if (!closed) slots.push(spawn());
-      if (task && !task.job.failed) {
-        // A worker that died while loading never ran the task: that is not the task's fault.
-        if (!slot.ready || ++task.attempts < 2) queue.unshift(task);
-        else task.job.fail(new Error(`a scoring worker died twice on the same chunk (${why}); the run was stopped`));
-      }
-      dispatch();
-    });
-    return slot;
-  }
-
-  for (let i = 0; i < size; i++) slots.push(spawn());
-
-  function dispatch(): void {
-    for (const slot of slots) {
-      if (slot.task) continue;
-      const task = queue.shift();
-      if (!task) return;
-      slot.task = task;
-      const msg = { ...task.make(), task: task.id }; // the pool numbers tasks; make() builds the payload
-      if (msg.type === 'score' && !slot.loaded.has(msg.job)) {
-        // Score tasks are only queued once the job has its model (trained or given).
-        slot.worker.postMessage({ type: 'load', job: msg.job, model: task.job.model! } satisfies ToWorker);
-        slot.loaded.add(msg.job);
-      }
-      slot.worker.postMessage(msg, transferList(msg));
-    }
-  }
-
-  /** Starts a job: its tasks run through `run`, `failure` rejects on the first failure or on abort, `end` frees it. */
-  function beginJob(signal: AbortSignal | undefined) {
-    if (closed) throw new Error('the scoring pool is closed');
-    if (broken) throw broken;
-    signal?.throwIfAborted();
-    let rejectJob!: (e: unknown) => void;
-    const failure = new Promise<never>((_, reject) => (rejectJob = reject));
-    failure.catch(() => {}); // a failure after the body already settled has no one left to tell
-    const job: Job = {
-      id: nextId++,
-      failed: false,
-      fail(e) {
-        if (job.failed) return;
-        job.failed = true;
-        stopJob(job);
-        rejectJob(e);
-      },
-    };
-    const onAbort = () => job.fail(signal?.reason ?? new DOMException('The scoring run was cancelled', 'AbortError'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const run = (make: () => TaskMessage) =>
-      new Promise<FromWorker>((resolve) => {
-        queue.push({ id: nextId++, job, make, attempts: 0, done: resolve });
-        dispatch();
-      });
-    const end = () => {
-      signal?.removeEventListener('abort', onAbort);
-      stopJob(job);
-    };
-    return { job, run, failure, end };
-  }
-
-  /** Runs a job's tasks; rejects on the first failure or on abort, ending that job's work at once. */
-  async function runJob<T>(signal: AbortSignal | undefined, body: (job: Job, run: (make: () => TaskMessage) => Promise<FromWorker>) => Promise<T>): Promise<T> {
-    const { job, run, failure, end } = beginJob(signal);
-    try {
-      return await Promise.race([body(job, run), failure]);
-    } finally {
-      end();
-    }
-  }
-
-  /** Drops a job's queued chunks, kills workers busy on it (a sync loop cannot be interrupted) and frees models. */
-  function stopJob(job: Job): void {
-    for (let i = queue.length - 1; i >= 0; i--) if (queue[i].job === job) queue.splice(i, 1);
-    for (const slot of [...slots]) {
-      if (slot.task?.job === job && job.failed) {
-        slots.splice(slots.indexOf(slot), 1);
-        void slot.worker.terminate();
-        if (!closed) slots.push(spawn());
-      } else if (slot.loaded.delete(job.id)) {
-        slot.worker.postMessage({ type: 'unload', job: job.id } satisfies ToWorker);
-      }
-    }
-    dispatch();
-  }
+  const pool = createWorkerPool<ToWorker, FromWorker>({
+    size,
+    entry: opts.entry ?? defaultEntry(),
+    name: 'scoring',
+    failure: (reply) => (reply.name === 'RcfInputError' ? new RcfInputError(reply.message) : new Error(`scoring worker: ${reply.stack ?? reply.message}`)),
+    cancelled: (signal) => signal.reason ?? new DOMException('The scoring run was cancelled', 'AbortError'),
+    unload: (job) => ({ type: 'unload', job }),
+  });
+  /** From here a job's score tasks find its model loaded in whichever worker runs them. */
+  const useModel = (job: Job, model: Uint8Array) => (job.setup = { type: 'load', job: job.id, model });
 
   async function scoreBatch(points: Float64Array, dims: number, params: ForestParams, o: BatchOptions = {}): Promise<BatchResult> {
     const n = checkPoints(points, dims, o.columns);
@@ -236,14 +97,14 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
       const forest = deserializeForest(o.model);
       if (forest.dims !== dims) throw new RcfInputError(`the model was trained on ${forest.dims} columns, not ${dims}`);
     }
-    return runJob(o.signal, async (job, run) => {
+    return pool.run(o.signal, async (job) => {
       // Training and finding the distinct rows run in two workers at once; the calling thread only copies.
-      const model = o.model ? Promise.resolve(o.model) : train(run, drawSamples(points, dims, resolved), dims, resolved);
-      const deduped = run(() => ({ type: 'dedupe', task: 0, points: points.slice(), dims }));
+      const model = o.model ? Promise.resolve(o.model) : train(job.run, drawSamples(points, dims, resolved), dims, resolved);
+      const deduped = job.run(() => ({ type: 'dedupe', task: 0, points: points.slice(), dims }));
       const [trained, distinct] = await Promise.all([model, deduped]);
       if (distinct.type !== 'deduped') throw new Error(`unexpected ${distinct.type} reply`);
       const { unique, count, rowToUnique } = distinct;
-      job.model = trained;
+      useModel(job, trained);
       const width = 2 * dims;
       const uniqueScores = new Float64Array(count);
       const uniqueAttr = o.attribution ? new Float64Array(count * width) : undefined;
@@ -253,9 +114,15 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
       const chunks: Promise<void>[] = [];
       for (let from = 0; from < count; from += chunk) {
         const to = Math.min(count, from + chunk);
-        const make = (): TaskMessage => ({ type: 'score', task: 0, job: job.id, points: unique.slice(from * dims, to * dims), attribution: !!o.attribution });
+        const make = (): TaskOf<ToWorker> => ({
+          type: 'score',
+          task: 0,
+          job: job.id,
+          points: unique.slice(from * dims, to * dims),
+          attribution: !!o.attribution,
+        });
         chunks.push(
-          run(make).then((msg) => {
+          job.run(make).then((msg) => {
             if (msg.type !== 'scored') throw new Error(`unexpected ${msg.type} reply`);
             uniqueScores.set(msg.scores, from);
             if (uniqueAttr && msg.attribution) uniqueAttr.set(msg.attribution, from * width);
@@ -276,20 +143,22 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
   async function openForest(samples: Float64Array, dims: number, params: ForestParams, o: JobOptions = {}): Promise<ForestSession> {
     const resolved = resolveForestParams(params);
     checkPoints(samples, dims, o.columns);
-    const { job, run, failure, end } = beginJob(o.signal);
+    const job = pool.begin(o.signal);
+    let model: Uint8Array;
     try {
-      job.model = await Promise.race([train(run, samples, dims, resolved), failure]);
+      model = await Promise.race([train(job.run, samples, dims, resolved), job.failure]);
     } catch (e) {
-      end();
+      job.end();
       throw e;
     }
+    useModel(job, model);
     const scoreOne = async (points: Float64Array): Promise<Float64Array> => {
-      const msg = await Promise.race([run(() => ({ type: 'score', task: 0, job: job.id, points: points.slice(), attribution: false })), failure]);
+      const msg = await Promise.race([job.run(() => ({ type: 'score', task: 0, job: job.id, points: points.slice(), attribution: false })), job.failure]);
       if (msg.type !== 'scored') throw new Error(`unexpected ${msg.type} reply`);
       return msg.scores;
     };
     return {
-      model: job.model,
+      model,
       async score(points) {
         const n = checkPoints(points, dims, o.columns);
         // Split so every worker gets a piece, each big enough for Z-ordering to pay off.
@@ -307,7 +176,7 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
       },
       close() {
         job.fail(new Error('the forest session was closed')); // stops chunks still queued or running
-        end();
+        job.end();
       },
     };
   }
@@ -315,7 +184,7 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
   async function scoreStream(rows: Float64Array, dims: number, params: StreamingParams, o: JobOptions = {}): Promise<{ scores: Float64Array }> {
     const n = checkPoints(rows, dims, o.columns);
     const resolved = resolveStreamingParams(params);
-    return runJob(o.signal, async (_job, run) => {
+    return pool.run(o.signal, async (job) => {
       // Trees are independent: each worker runs a slice of them over the whole series and returns sums.
       const parts = Math.min(size, resolved.numTrees);
       const scores = new Float64Array(n);
@@ -324,11 +193,13 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
       await Promise.all(
         Array.from({ length: parts }, (_, k) => {
           const trees = { from: Math.floor((k * resolved.numTrees) / parts), to: Math.floor(((k + 1) * resolved.numTrees) / parts) };
-          return run(() => ({ type: 'stream', task: 0, rows: rows.slice(), dims, params: resolved, trees })).then((msg) => {
-            if (msg.type !== 'streamed') throw new Error(`unexpected ${msg.type} reply`);
-            for (let i = 0; i < n; i++) scores[i] += msg.sums[i];
-            o.onProgress?.(Math.round((++done / parts) * n), n);
-          });
+          return job
+            .run(() => ({ type: 'stream', task: 0, rows: rows.slice(), dims, params: resolved, trees }))
+            .then((msg) => {
+              if (msg.type !== 'streamed') throw new Error(`unexpected ${msg.type} reply`);
+              for (let i = 0; i < n; i++) scores[i] += msg.sums[i];
+              o.onProgress?.(Math.round((++done / parts) * n), n);
+            });
         }),
       );
       for (let i = 0; i < n; i++) scores[i] /= resolved.numTrees;
@@ -341,28 +212,12 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
     scoreBatch,
     openForest,
     scoreStream,
-    async close() {
-      closed = true;
-      const all = slots.splice(0);
-      for (const t of queue.splice(0)) t.job.fail(new Error('the scoring pool was closed'));
-      await Promise.all(all.map((s) => s.worker.terminate()));
-    },
+    close: () => pool.close(),
   };
 }
 
-async function train(
-  run: (make: () => TaskMessage) => Promise<FromWorker>,
-  samples: Float64Array,
-  dims: number,
-  params: Required<ForestParams>,
-): Promise<Uint8Array> {
+async function train(run: Run, samples: Float64Array, dims: number, params: Required<ForestParams>): Promise<Uint8Array> {
   const msg = await run(() => ({ type: 'train', task: 0, samples: samples.slice(), dims, params }));
   if (msg.type !== 'trained') throw new Error(`unexpected ${msg.type} reply`);
   return msg.model;
-}
-
-function transferList(msg: ToWorker): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  for (const v of Object.values(msg)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
-  return out;
 }

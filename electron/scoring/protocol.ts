@@ -1,4 +1,5 @@
 import type { ForestParams, StreamingParams } from '../rcf/index.ts';
+import type { FailedReply, ReadyReply } from '../util/workerPool.ts';
 
 /** Messages between the scoring pool and its workers. Arrays travel as transferred buffers, never JSON. */
 export type ToWorker =
@@ -10,9 +11,9 @@ export type ToWorker =
   | { type: 'stream'; task: number; rows: Float64Array; dims: number; params: StreamingParams; trees: { from: number; to: number } };
 
 export type FromWorker =
-  | { type: 'ready' }
+  | ReadyReply
   | { type: 'trained'; task: number; model: Uint8Array }
   | { type: 'deduped'; task: number; unique: Float64Array; count: number; rowToUnique: Int32Array }
   | { type: 'scored'; task: number; scores: Float64Array; attribution?: Float64Array }
   | { type: 'streamed'; task: number; sums: Float64Array }
-  | { type: 'failed'; task: number; name: string; message: string };
+  | FailedReply;

@@ -1,4 +1,3 @@
-import { parentPort } from 'node:worker_threads';
 import {
   attributePoints,
   attributionScores,
@@ -6,24 +5,15 @@ import {
   scorePoints,
   type Forest,
   dedupeRows,
-  RcfInputError,
   deserializeForest,
   serializeForest,
   StreamingForest,
 } from '../rcf/index.ts';
+import { serveTasks } from '../util/taskWorker.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 /** Scoring worker: trains forests, holds the current jobs' models, scores chunks. All state is per job. */
-const port = parentPort;
-if (!port) throw new Error('electron/scoring/scoreWorker.ts runs as a worker thread');
-
 const models = new Map<number, Forest>();
-
-function reply(msg: FromWorker): void {
-  const transfer: ArrayBuffer[] = [];
-  for (const v of Object.values(msg)) if (ArrayBuffer.isView(v)) transfer.push(v.buffer as ArrayBuffer);
-  port!.postMessage(msg, transfer);
-}
 
 function handle(msg: ToWorker): FromWorker | undefined {
   switch (msg.type) {
@@ -51,21 +41,4 @@ function handle(msg: ToWorker): FromWorker | undefined {
   }
 }
 
-port.on('message', (msg: ToWorker) => {
-  try {
-    const out = handle(msg);
-    if (out) reply(out);
-  } catch (e) {
-    // Bad input is the caller's to report; anything else is a bug, reported with its stack.
-    const err = e as Error;
-    const task = 'task' in msg ? msg.task : -1;
-    reply({
-      type: 'failed',
-      task,
-      name: err instanceof RcfInputError ? 'RcfInputError' : 'Error',
-      message: err instanceof RcfInputError ? err.message : (err.stack ?? String(err)),
-    });
-  }
-});
-
-port.postMessage({ type: 'ready' } satisfies FromWorker);
+serveTasks(handle);

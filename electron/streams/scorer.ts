@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { DetectorSettings, ForestSettings } from '../../shared/api/streams.ts';
-import { startWorker } from '../util/worker.ts';
+import { createWorkerPool } from '../util/workerPool.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
 import type { KeyScores } from './streamScore.ts';
 
 export interface KeyPoints {
@@ -34,72 +34,66 @@ export type WindowScorer = (keys: KeyPoints[], dims: number, forest: ForestSetti
 /** Worker entry: this folder's streamWorker.ts from source (CLI, vitest), the bundled streamWorker.js in a built app. */
 const workerEntry = () => (import.meta.url.endsWith('.ts') ? new URL('./streamWorker.ts', import.meta.url) : new URL('./streamWorker.js', import.meta.url));
 
-interface Reply extends Partial<KeyScores> {
-  index: number;
-  error?: string;
-}
-
 /**
  * Scores every key's windows with its own streaming forest (a fresh one, or the key's saved forest to
- * carry on from). A key's windows go in order through one worker; keys are independent, so they spread over a few workers, largest first.
+ * carry on from). A key's windows go in order through one worker; keys are independent, so they spread
+ * over a few workers, largest first. The workers are a pool of their own for the call: a worker that dies
+ * is replaced and its key retried once, and the first failure stops the rest.
  */
-export const scoreKeysInWorkers: WindowScorer = (keys, dims, forest, opts = {}) => {
-  const count = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), keys.length));
+export const scoreKeysInWorkers: WindowScorer = async (keys, dims, forest, opts = {}) => {
+  if (keys.length === 0) return [];
+  const cancelled = () => new ApiError('CANCELLED', 'cancelled');
+  if (opts.signal?.aborted) throw cancelled();
+  const size = Math.max(1, Math.min(opts.workers ?? Math.min(2, availableParallelism()), keys.length));
   const order = keys.map((_, i) => i).sort((a, b) => keys[b].points.length - keys[a].points.length);
   const results: KeyScores[] = new Array(keys.length);
-  const workers: Worker[] = [];
-  return new Promise<KeyScores[]>((resolve, reject) => {
-    let next = 0;
-    let finished = 0;
-    let failed = false;
-    let saving = !!opts.save;
-    let savedBytes = 0;
-    const budget = opts.saveBudgetBytes ?? Infinity;
-    const keep = (state: Uint8Array | undefined): Uint8Array | undefined => {
-      if (!saving || !state) return undefined;
-      savedBytes += state.byteLength;
-      if (savedBytes > budget || state.byteLength * keys.length > budget) {
-        saving = false;
-        for (const r of results) if (r) delete r.state;
-        return undefined;
-      }
-      return state;
-    };
-    const stop = (e?: unknown) => {
-      for (const w of workers) void w.terminate();
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (e) {
-        failed = true;
-        reject(e);
-      }
-    };
-    const onAbort = () => stop(new ApiError('CANCELLED', 'cancelled'));
-    opts.signal?.addEventListener('abort', onAbort);
-    const feed = (w: Worker) => {
-      if (next >= order.length) return;
-      const index = order[next++];
-      const { points, resume } = keys[index];
-      w.postMessage({ index, points, dims, forest, resume, save: saving, detect: opts.detect });
-    };
-    if (keys.length === 0) return resolve([]);
-    if (opts.signal?.aborted) return onAbort();
-    for (let i = 0; i < count; i++) {
-      const w = startWorker(workerEntry());
-      workers.push(w);
-      w.on('message', (r: Reply) => {
-        if (failed) return;
-        if (r.error !== undefined) return stop(new ApiError('INTERNAL', `scoring "${keys[r.index].key}" failed: ${r.error}`));
-        const state = keep(r.state);
-        const { scores, attribution, grades, incidents } = r as KeyScores;
-        results[r.index] = { scores, ...(attribution ? { attribution } : {}), ...(grades ? { grades, incidents } : {}), ...(state ? { state } : {}) };
-        opts.onKeyDone?.(keys[r.index].points.length / dims);
-        if (++finished === keys.length) {
-          stop();
-          resolve(results);
-        } else feed(w);
-      });
-      w.on('error', (e) => !failed && stop(e));
-      feed(w);
+  let saving = !!opts.save;
+  let savedBytes = 0;
+  const budget = opts.saveBudgetBytes ?? Infinity;
+  const keep = (state: Uint8Array | undefined): Uint8Array | undefined => {
+    if (!saving || !state) return undefined;
+    savedBytes += state.byteLength;
+    if (savedBytes > budget || state.byteLength * keys.length > budget) {
+      saving = false;
+      for (const r of results) if (r) delete r.state;
+      return undefined;
     }
+    return state;
+  };
+  const pool = createWorkerPool<ToWorker, FromWorker>({
+    size,
+    entry: workerEntry(),
+    name: 'stream scoring',
+    failure: (reply, msg) => new ApiError('INTERNAL', `scoring "${keys[msg.index].key}" failed: ${reply.message}`),
+    cancelled,
   });
+  try {
+    return await pool.run(opts.signal, async (job) => {
+      await Promise.all(
+        order.map(async (index) => {
+          const { points, resume } = keys[index];
+          // Copies, since the pool transfers them; `saving` is read as the key is sent, so keys after the budget is spent skip serialising.
+          const make = (): ToWorker => ({
+            type: 'key',
+            task: 0,
+            index,
+            points: points.slice(),
+            dims,
+            forest,
+            resume: resume?.slice(),
+            save: saving,
+            detect: opts.detect,
+          });
+          const r = await job.run(make);
+          const state = keep(r.state);
+          const { scores, attribution, grades, incidents } = r;
+          results[index] = { scores, ...(attribution ? { attribution } : {}), ...(grades ? { grades, incidents } : {}), ...(state ? { state } : {}) };
+          opts.onKeyDone?.(points.length / dims);
+        }),
+      );
+      return results;
+    });
+  } finally {
+    void pool.close();
+  }
 };

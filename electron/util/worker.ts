@@ -10,3 +10,10 @@ export function startWorker(entry: URL, options: WorkerOptions = {}): Worker {
   const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(code, { ...options, eval: true });
 }
+
+/** The buffers of a message's typed arrays: transferred rather than copied (the sender must not use them after). */
+export function transferList(msg: object): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of Object.values(msg)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
+  return out;
+}
