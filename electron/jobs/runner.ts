@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { JobInfo, JobKind } from '../../shared/api/jobs.ts';
+import type { AnyJob, JobInfo, JobKind, JobResults } from '../../shared/api/jobs.ts';
 import type { EventBus } from './events.ts';
 
 import type { WorkContext } from './context.ts';
@@ -9,9 +9,9 @@ import type { WorkContext } from './context.ts';
 export type JobContext = WorkContext;
 
 interface Entry {
-  info: JobInfo;
+  info: AnyJob;
   controller: AbortController;
-  done: Promise<JobInfo>;
+  done: Promise<AnyJob>;
 }
 
 const EMIT_EVERY_MS = 100;
@@ -22,10 +22,11 @@ export class JobRunner {
   private jobs = new Map<string, Entry>();
   constructor(private events: EventBus) {}
 
-  start<R>(kind: JobKind, title: string, work: (ctx: JobContext) => Promise<R>): JobInfo<R> {
+  /** The work's result type follows from the kind (JobResults), so every reader of a job of that kind can rely on it. */
+  start<K extends JobKind>(kind: K, title: string, work: (ctx: JobContext) => Promise<JobResults[K]>): JobInfo<JobResults[K]> {
     const controller = new AbortController();
     const started = Date.now();
-    const info: JobInfo<R> = {
+    const info: JobInfo<JobResults[K]> = {
       id: randomUUID(),
       kind,
       title,
@@ -33,12 +34,14 @@ export class JobRunner {
       startedAt: new Date(started).toISOString(),
       progress: { done: 0, total: 0, unit: '' },
     };
+    /** The same object as a job of its kind (TypeScript cannot see that kind K and JobResults[K] pair up). */
+    const job = info as AnyJob;
     let lastEmit = 0;
     const emit = (force = false) => {
       const now = Date.now();
       if (!force && now - lastEmit < EMIT_EVERY_MS) return;
       lastEmit = now;
-      this.events.emit('job', { ...info, progress: { ...info.progress } });
+      this.events.emit('job', { ...job, progress: { ...info.progress } });
     };
     const ctx: JobContext = {
       signal: controller.signal,
@@ -65,20 +68,20 @@ export class JobRunner {
       info.endedAt = new Date().toISOString();
       emit(true);
       this.prune();
-      return info as JobInfo;
+      return job;
     })();
-    this.jobs.set(info.id, { info: info as JobInfo, controller, done });
+    this.jobs.set(info.id, { info: job, controller, done });
     emit(true);
     return info;
   }
 
-  get(id: string): JobInfo {
+  get(id: string): AnyJob {
     const entry = this.jobs.get(id);
     if (!entry) throw new ApiError('NOT_FOUND', `no job ${id}`);
     return entry.info;
   }
 
-  list(): JobInfo[] {
+  list(): AnyJob[] {
     return [...this.jobs.values()].map((e) => e.info);
   }
 
@@ -90,7 +93,7 @@ export class JobRunner {
   }
 
   /** Resolves when the job ends, whatever its end state. */
-  wait(id: string): Promise<JobInfo> {
+  wait(id: string): Promise<AnyJob> {
     const entry = this.jobs.get(id);
     if (!entry) throw new ApiError('NOT_FOUND', `no job ${id}`);
     return entry.done;

@@ -1,6 +1,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { JobProgress } from '../../shared/api/jobs.ts';
+import type { MapCache } from '../../shared/api/map.ts';
 import { throwIfCancelled } from '../jobs/context.ts';
 import { enableQueryProgress, watchQueryProgress } from '../workspace/progress.ts';
 import type { Workspace } from '../workspace/workspace.ts';
@@ -17,13 +18,6 @@ import { inTransaction } from '../workspace/db.ts';
  */
 export const CELLS = 4096;
 const BANDS = 256;
-
-export interface MapCache {
-  /** Cell size in map units and the grid's origin. */
-  cell: number;
-  x0: number;
-  y0: number;
-}
 
 export type BuildProgress = Omit<JobProgress, 'rate' | 'etaSeconds'>;
 

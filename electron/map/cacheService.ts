@@ -1,12 +1,12 @@
 import type { ChangeReason } from '../../shared/api/index.ts';
-import type { MapCacheStatus } from '../../shared/api/map.ts';
+import type { MapCache, MapCacheStatus } from '../../shared/api/map.ts';
 import type { JobInfo, JobKind } from '../../shared/api/jobs.ts';
 import type { EventBus } from '../jobs/events.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { currentMapCache, ledgerFingerprint, mapCache, type MapCache } from './cache.ts';
+import { currentMapCache, ledgerFingerprint, mapCache } from './cache.ts';
 
-export const MAP_CACHE_JOB: JobKind = 'map.cache';
+export const MAP_CACHE_JOB = 'map.cache' satisfies JobKind;
 
 /** `workspace.changed` reasons that change the lake's ledger, and so the cache. */
 const LEDGER_CHANGES = new Set<ChangeReason>(['lake.import', 'lake.forget', 's3.sync']);
@@ -20,7 +20,7 @@ export class MapCacheService {
   private job: JobInfo<MapCache | null> | null = null;
   /** The ledger fingerprint of the last build that was cancelled or failed. */
   private stoppedFor: string | null = null;
-  private checking: Promise<JobInfo | null> | null = null;
+  private checking: Promise<JobInfo<MapCache | null> | null> | null = null;
   private closed = false;
   private unsubscribe: () => void;
 
@@ -43,7 +43,7 @@ export class MapCacheService {
   }
 
   /** Starts a build (also after a cancel), or returns the running one; null when the cache is current. */
-  build(): Promise<JobInfo | null> {
+  build(): Promise<JobInfo<MapCache | null> | null> {
     this.stoppedFor = null;
     return this.ensure();
   }
@@ -63,13 +63,13 @@ export class MapCacheService {
   }
 
   /** One check at a time, so callers arriving together start one job. */
-  private ensure(): Promise<JobInfo | null> {
+  private ensure(): Promise<JobInfo<MapCache | null> | null> {
     if (this.closed) return Promise.resolve(null);
     if (this.job?.state === 'running') return Promise.resolve(this.job);
     return (this.checking ??= this.startIfStale().finally(() => (this.checking = null)));
   }
 
-  private async startIfStale(): Promise<JobInfo | null> {
+  private async startIfStale(): Promise<JobInfo<MapCache | null> | null> {
     if ((await currentMapCache(this.ws)) !== undefined) return null;
     const fp = await ledgerFingerprint(this.ws);
     if (fp === this.stoppedFor || this.closed) return null;

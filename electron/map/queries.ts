@@ -1,10 +1,20 @@
 import { ApiError } from '../../shared/api/envelope.ts';
-import type { DensityGrid, DensityRequest, MapExtent, MapFilter, Overlay, OverlayRequest, SelectedPlayer, SelectionRequest } from '../../shared/api/map.ts';
+import type {
+  DensityGrid,
+  DensityRequest,
+  MapCache,
+  MapExtent,
+  MapFilter,
+  Overlay,
+  OverlayRequest,
+  SelectedPlayer,
+  SelectionRequest,
+} from '../../shared/api/map.ts';
 import { numberValues } from '../../shared/api/columns.ts';
 import { readColumns } from '../workspace/columns.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { runAndCutoff } from '../investigate/flagged.ts';
-import { currentMapCache, type MapCache } from './cache.ts';
+import { currentMapCache } from './cache.ts';
 import { tableExists } from '../investigate/sqlUtil.ts';
 import { requireNumber } from '../../shared/api/validate.ts';
 

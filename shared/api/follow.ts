@@ -59,4 +59,4 @@ export interface FollowApi {
   's3.followStatus': Method<NoArgs, FollowStatus[]>;
 }
 
-export const FOLLOW_JOB: JobKind = 's3.follow';
+export const FOLLOW_JOB = 's3.follow' satisfies JobKind;

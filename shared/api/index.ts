@@ -1,7 +1,7 @@
 import type { FollowApi, FollowStatus } from './follow.ts';
 import type { InboxApi, InboxNotice } from './inbox.ts';
 import type { InvestigateApi } from './investigate.ts';
-import type { JobInfo } from './jobs.ts';
+import type { AnyJob } from './jobs.ts';
 import type { JobsApi } from './jobsApi.ts';
 import type { LakeApi } from './lake.ts';
 import type { LiveApi } from './live.ts';
@@ -46,7 +46,7 @@ export type ChangeReason =
 /** Events pushed from the main process to every client. */
 export interface ApiEvents {
   /** A job started, progressed or ended. */
-  job: JobInfo;
+  job: AnyJob;
   /** The workspace's tables changed (import, sync, scoring): views refresh. */
   'workspace.changed': { reason: ChangeReason };
   /** A SQL console query's progress, a few times a second while it runs. */

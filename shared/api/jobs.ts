@@ -1,3 +1,10 @@
+import type { FollowSummary } from './follow.ts';
+import type { ImportSummary } from './lake.ts';
+import type { MapCache } from './map.ts';
+import type { S3Plan, S3SyncSummary } from './s3.ts';
+import type { ScoringRun } from './scoring.ts';
+import type { DemoLoadResult, StreamImportResult, StreamRun } from './streams.ts';
+
 /** Every long operation (import, sync, scoring, export) is a job: start → progress → done | cancelled | failed. */
 export type JobState = 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -15,8 +22,21 @@ export interface JobProgress {
   message?: string;
 }
 
-/** Every kind of job the app runs (the method that starts it, or its capability). */
-export type JobKind = 'lake.import' | 's3.plan' | 's3.sync' | 's3.follow' | 'scoring' | 'map.cache' | 'streams.score' | 'streams.import' | 'streams.loadDemo';
+/** Every kind of job the app runs (the method that starts it, or its capability), and what it results in when done. */
+export interface JobResults {
+  'lake.import': ImportSummary;
+  's3.plan': S3Plan;
+  's3.sync': S3SyncSummary;
+  's3.follow': FollowSummary;
+  scoring: ScoringRun;
+  /** Null when the play log has no positions to cache. */
+  'map.cache': MapCache | null;
+  'streams.score': StreamRun;
+  'streams.import': StreamImportResult;
+  'streams.loadDemo': DemoLoadResult;
+}
+
+export type JobKind = keyof JobResults;
 
 export interface JobInfo<R = unknown> {
   id: string;
@@ -29,3 +49,6 @@ export interface JobInfo<R = unknown> {
   result?: R;
   error?: { code: string; message: string };
 }
+
+/** Any job, typed by its kind: checking `kind` types `result` (a job from an event or a listing). */
+export type AnyJob = { [K in JobKind]: JobInfo<JobResults[K]> & { kind: K } }[JobKind];

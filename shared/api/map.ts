@@ -76,12 +76,20 @@ export interface MapExtent {
   decimals: number;
 }
 
+/** The position cache's grid (what a 'map.cache' job results in). */
+export interface MapCache {
+  /** Cell size in map units and the grid's origin. */
+  cell: number;
+  x0: number;
+  y0: number;
+}
+
 /** The map's position cache, which makes unfiltered viewports cheap; built as a 'map.cache' job. */
 export interface MapCacheStatus {
   /** The cache matches the lake as it is now. */
   current: boolean;
   /** The latest build since the workspace opened: running, or how it ended. */
-  job: JobInfo | null;
+  job: JobInfo<MapCache | null> | null;
 }
 
 export interface SelectionRequest extends MapFilter {
@@ -139,5 +147,5 @@ export interface MapApi {
   'map.cacheStatus': Method<NoArgs, MapCacheStatus>;
   'map.rarePlaces': Method<NoArgs, RarePlaces>;
   /** Starts building the cache (also after a cancel), or returns the running build; null when it is current. */
-  'map.buildCache': Method<NoArgs, JobInfo | null>;
+  'map.buildCache': Method<NoArgs, JobInfo<MapCache | null> | null>;
 }

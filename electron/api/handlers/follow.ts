@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ApiError } from '../../../shared/api/envelope.ts';
-import { FOLLOW_JOB, type FollowApi, type FollowStatus, type FollowSummary } from '../../../shared/api/follow.ts';
+import { FOLLOW_JOB, type FollowApi, type FollowStatus } from '../../../shared/api/follow.ts';
 import type { InboxApi } from '../../../shared/api/inbox.ts';
 import type { LiveApi } from '../../../shared/api/live.ts';
 import { inboxCounts, inboxKind, listInbox, markSeen } from '../../inbox/inbox.ts';
@@ -57,7 +57,7 @@ export function followHandlers(s: AppServices): HandlersFor<FollowApi & InboxApi
         ...(retrainDrift !== undefined ? { retrainDrift, retrain: () => void (scoringBusy() || retrain()) } : {}),
       };
       const stop = new AbortController();
-      const job = s.jobs.start<FollowSummary>(FOLLOW_JOB, `Follow ${name} (s3://${source.bucket})`, async (jobCtx) => {
+      const job = s.jobs.start(FOLLOW_JOB, `Follow ${name} (s3://${source.bucket})`, async (jobCtx) => {
         const ctx = { ...jobCtx, signal: AbortSignal.any([jobCtx.signal, stop.signal]) };
         const db = await s.ws.connect();
         try {

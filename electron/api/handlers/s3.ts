@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ApiError } from '../../../shared/api/envelope.ts';
 import { FOLLOW_JOB } from '../../../shared/api/follow.ts';
-import type { S3Api, S3Plan, S3Source, S3SourceRef, S3SyncSummary } from '../../../shared/api/s3.ts';
+import type { S3Api, S3Source, S3SourceRef } from '../../../shared/api/s3.ts';
 import { lakeImporter } from '../../s3/lakeImport.ts';
 import { SourceStore, validateSource } from '../../s3/sources.ts';
 import { planSync, syncSource, type SyncDeps } from '../../s3/sync.ts';
@@ -27,7 +27,7 @@ export function s3Handlers(s: AppServices): HandlersFor<S3Api> {
     's3.plan': async (r) => {
       const source = await resolveSource(store, r);
       // Listing a big bucket over a slow link takes minutes: a job, so it reports and can be cancelled.
-      return s.jobs.start<S3Plan>('s3.plan', `List s3://${source.bucket} ${source.from} … ${source.to}`, async (ctx) => {
+      return s.jobs.start('s3.plan', `List s3://${source.bucket} ${source.from} … ${source.to}`, async (ctx) => {
         const d = await deps();
         try {
           return await planSync(d, source, { signal: ctx.signal, onProgress: (p) => ctx.progress(p) });
@@ -44,7 +44,7 @@ export function s3Handlers(s: AppServices): HandlersFor<S3Api> {
         throw new ApiError('BAD_REQUEST', 'a sync is already running in this workspace; wait for it or cancel it');
       if (s.jobs.list().some((j) => j.kind === FOLLOW_JOB && j.state === 'running'))
         throw new ApiError('BAD_REQUEST', 'a source is being followed in this workspace (it syncs by itself); stop following to sync by hand');
-      return s.jobs.start<S3SyncSummary>('s3.sync', `Sync s3://${source.bucket} ${source.from} … ${source.to}`, async (ctx) => {
+      return s.jobs.start('s3.sync', `Sync s3://${source.bucket} ${source.from} … ${source.to}`, async (ctx) => {
         const d = await deps();
         try {
           const summary = await syncSource(d, source, { signal: ctx.signal, ...(concurrency ? { concurrency } : {}), onProgress: (p) => ctx.progress(p) });

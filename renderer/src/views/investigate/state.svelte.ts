@@ -10,13 +10,7 @@ export function fmtDuration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-export const VERDICT_LABEL: Record<string, string> = { ban: 'Ban', false_positive: 'False positive', review: 'Needs review' };
-export const VERDICT_COLOR: Record<string, string> = { ban: '#ff4d4f', false_positive: '#8b95a3', review: '#e0a43b' };
+export { SCATTER, VERDICT_COLOR, VERDICT_LABEL } from './plotStyle.ts';
 
-/**
- * Scatter layers draw with WebGL (plotly's strict bundle precompiles its shaders, so no eval is needed
- * under the app's CSP): the map overlay draws the highest-scoring points in view, at most
- * OVERLAY_LIMIT, re-queried on every pan and zoom.
- */
-export const SCATTER = 'scattergl';
+/** The map overlay draws the highest-scoring points in view, at most this many, re-queried on every pan and zoom. */
 export const OVERLAY_LIMIT = 50_000;

@@ -48,6 +48,14 @@ export function draftOf(z: Zone): ZoneDraft {
   return { name: z.name, x0: String(z.x0), x1: String(z.x1), y0: String(z.y0), y1: String(z.y1) };
 }
 
+/** A new zone's name: "Zone N" for the first N past the count that no zone has yet. */
+export function nextZoneName(zones: readonly Zone[]): string {
+  const names = new Set(zones.map((z) => z.name));
+  let n = zones.length + 1;
+  while (names.has(`Zone ${n}`)) n++;
+  return `Zone ${n}`;
+}
+
 /** Where zones are stored: the workspace through the API (or anything with the same shape in a test). */
 export interface ZoneStore {
   save(z: Omit<Zone, 'id'> & { id?: number }): Promise<Zone>;
