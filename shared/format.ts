@@ -50,3 +50,31 @@ export function formatCell(v: string | number | boolean | null): { text: string;
   if (typeof v === 'boolean') return { text: String(v), cls: 'num' };
   return { text: v, cls: '' };
 }
+
+/** 1536 → "1.5 KB": one wording for sizes in the CLI and the Sources view. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (Math.abs(v) >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+/** Seconds as a clock, m:ss or h:mm:ss (an ETA in a progress line). */
+export function formatClock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** Seconds in prose, "42 s", "12 min", "1.5 h" (a dwell, an ETA); a part of a second counts as one. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.ceil(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}

@@ -2,6 +2,7 @@ import { writeFile, stat } from 'node:fs/promises';
 import type { ExportedFile } from '../../shared/api/sql.ts';
 import type { MarkRequest, StreamAlert, StreamAlerts, StreamRun } from '../../shared/api/streams.ts';
 import { csvDocument } from '../../shared/csv.ts';
+import { formatTimeSeconds } from '../../shared/format.ts';
 import { selectRows } from '../workspace/db.ts';
 import { exportPath } from '../workspace/exports.ts';
 import type { Workspace } from '../workspace/workspace.ts';
@@ -103,8 +104,8 @@ export async function exportAlerts(ws: Workspace, runId: string): Promise<Export
   const rows = alerts.map((a) => [
     run.stream,
     a.key,
-    isoTime(a.windowStart),
-    isoTime(a.windowEnd + windowMs),
+    formatTimeSeconds(a.windowStart),
+    formatTimeSeconds(a.windowEnd + windowMs),
     a.windows,
     ...names.map((n) => a.measures[n]),
     ...names.map((n) => a.expected?.[n] ?? ''),
@@ -117,8 +118,4 @@ export async function exportAlerts(ws: Workspace, runId: string): Promise<Export
   const { path, name } = await exportPath(ws, `alerts-${run.stream}`, 'csv');
   await writeFile(path, csvDocument(header, rows, { neutralizeFormulas: true }));
   return { path, name, bytes: (await stat(path)).size, rows: rows.length };
-}
-
-function isoTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }

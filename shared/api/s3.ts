@@ -1,5 +1,6 @@
 import type { JobInfo } from './jobs.ts';
 import type { Method, NoArgs } from './method.ts';
+import { formatBytes, formatClock } from '../format.ts';
 
 /**
  * Where the analyst's Firehose objects live and which hours to pull. Saved per workspace; never
@@ -85,36 +86,15 @@ export interface S3Api {
   's3.sync': Method<S3SourceRef & { concurrency?: number }, JobInfo<S3SyncSummary>>;
 }
 
-/** 1536 → "1.5 KB": one wording for sizes in the CLI and the Sources view. */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
-
-/** Seconds as m:ss or h:mm:ss. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
-
 /** "12/100 objects · 34.5 MB/210.0 MB · 12.3 MB/s · ETA 0:14" from a sync (or plan) job's progress. */
 export function syncProgressText(p: JobInfo['progress'], elapsedSeconds: number): string {
   const parts = [`${p.done}/${p.total} ${p.unit}`];
   if (p.bytesTotal) {
     const rate = elapsedSeconds > 0 ? (p.bytesDone ?? 0) / elapsedSeconds : 0;
     parts.push(`${formatBytes(p.bytesDone ?? 0)}/${formatBytes(p.bytesTotal)}`, `${formatBytes(rate)}/s`);
-    if (rate > 0) parts.push(`ETA ${formatDuration((p.bytesTotal - (p.bytesDone ?? 0)) / rate)}`);
+    if (rate > 0) parts.push(`ETA ${formatClock((p.bytesTotal - (p.bytesDone ?? 0)) / rate)}`);
   } else if (p.etaSeconds !== undefined) {
-    parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
+    parts.push(`ETA ${formatClock(p.etaSeconds)}`);
   }
   return parts.join(' · ');
 }

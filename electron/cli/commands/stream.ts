@@ -10,6 +10,7 @@ import { CliError, type CliIO, type Command } from '../command.ts';
 import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 import { runJob, type RunJobOptions } from '../jobRunner.ts';
 import type { ApiClient } from '../../../shared/api/index.ts';
+import { formatTimeSeconds } from '../../../shared/format.ts';
 
 const FOREST_FLAGS = {
   shingle: { type: 'string' },
@@ -206,7 +207,7 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
       const value = (n: string) => `${n}=${fmt(a.measures[n])}${a.expected ? ` (expected ${fmt(a.expected[n])})` : ''}`;
       const span = a.windows > 1 ? ` +${a.windows - 1} window${a.windows === 2 ? '' : 's'}` : '';
       io.out(
-        `  ${(a.grade === null ? a.score.toFixed(2) : `g${a.grade.toFixed(2)}`).padStart(6)}  ${(a.key || '(all)').padEnd(18)} ${isoTime(a.windowStart)}${span}  ${names.map(value).join(' ')}${a.attribution[top] ? `  ← ${top}` : ''}${a.verdict ? `  [${a.verdict}${a.note ? `: ${a.note}` : ''}]` : planted(a) ? '  (planted)' : ''}`,
+        `  ${(a.grade === null ? a.score.toFixed(2) : `g${a.grade.toFixed(2)}`).padStart(6)}  ${(a.key || '(all)').padEnd(18)} ${formatTimeSeconds(a.windowStart)}${span}  ${names.map(value).join(' ')}${a.attribution[top] ? `  ← ${top}` : ''}${a.verdict ? `  [${a.verdict}${a.note ? `: ${a.note}` : ''}]` : planted(a) ? '  (planted)' : ''}`,
       );
     }
     if (alerts.length > limit) io.out(`  … ${alerts.length - limit} more (--limit N)`);
@@ -242,7 +243,7 @@ const SUBCOMMANDS: Record<string, (c: Ctx) => Promise<number>> = {
     io.out(
       values.json
         ? JSON.stringify({ stream: positionals[0], key: str(values.key) ?? '', windowStart, verdict: verdicts[verdict] })
-        : `Marked ${positionals[0]} ${str(values.key) ?? ''} ${isoTime(windowStart)} as ${verdicts[verdict] ?? 'unmarked'}`,
+        : `Marked ${positionals[0]} ${str(values.key) ?? ''} ${formatTimeSeconds(windowStart)} as ${verdicts[verdict] ?? 'unmarked'}`,
     );
     return 0;
   },
@@ -319,8 +320,4 @@ function runLine(r: StreamRun): string {
 
 function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(3);
-}
-
-function isoTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }

@@ -1,5 +1,6 @@
 import type { JobInfo } from '../../../shared/api/jobs.ts';
-import { formatBytes, syncProgressText, type S3Plan, type S3Source, type S3SyncSummary } from '../../../shared/api/s3.ts';
+import { formatBytes } from '../../../shared/format.ts';
+import { syncProgressText, type S3Plan, type S3Source, type S3SyncSummary } from '../../../shared/api/s3.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import type { ApiClient } from '../../../shared/api/index.ts';
 import { CliError, type CliIO, type Command } from '../command.ts';

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatCell, formatCellNumber, formatCount, formatNumber, formatTimeSeconds, formatTimestamp } from '../../../shared/format.ts';
+import {
+  formatBytes,
+  formatCell,
+  formatCellNumber,
+  formatClock,
+  formatCount,
+  formatDuration,
+  formatNumber,
+  formatTimeSeconds,
+  formatTimestamp,
+} from '../../../shared/format.ts';
 
 describe('shared formatting', () => {
   it('formats grid numbers bare and prose numbers with separators', () => {
@@ -23,5 +33,11 @@ describe('shared formatting', () => {
       { text: 'true', cls: 'num' },
       { text: 'a', cls: '' },
     ]);
+  });
+
+  it('formats sizes and durations one way for the CLI and the views', () => {
+    expect([formatBytes(512), formatBytes(1536), formatBytes(3.5 * 1024 ** 3)]).toEqual(['512 B', '1.5 KB', '3.5 GB']);
+    expect([formatClock(14), formatClock(3725)]).toEqual(['0:14', '1:02:05']);
+    expect([formatDuration(0.4), formatDuration(61.4), formatDuration(600), formatDuration(7200)]).toEqual(['1 s', '62 s', '10 min', '2.0 h']);
   });
 });

@@ -2,13 +2,7 @@
 export const investigation = $state<{ runId: number | null }>({ runId: null });
 
 // Number and time text comes from the shared formatter, under the names these views use.
-export { formatNumber as fmtNumber, formatTimeSeconds as fmtTime } from '../../../../shared/format.ts';
-
-export function fmtDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
+export { formatNumber as fmtNumber, formatTimeSeconds as fmtTime, formatDuration as fmtDuration } from '../../../../shared/format.ts';
 
 export { SCATTER, VERDICT_COLOR, VERDICT_LABEL } from './plotStyle.ts';
 

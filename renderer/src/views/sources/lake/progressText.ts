@@ -1,4 +1,5 @@
 import type { JobInfo } from '../../../../../shared/api/index.ts';
+import { formatDuration } from '../../../../../shared/format.ts';
 
 /** "12 / 146 files · 1,234,567 rows · 45.2 MB/s · ETA 3 s", from an import job's progress. */
 export function importProgressText(job: JobInfo, now: number): string {
@@ -11,7 +12,7 @@ export function importProgressText(job: JobInfo, now: number): string {
   if (bytes > 0) {
     const rate = bytes / seconds;
     parts.push(`${(rate / 1e6).toFixed(1)} MB/s`);
-    if (p.bytesTotal && p.bytesTotal > bytes) parts.push(`ETA ${formatSeconds((p.bytesTotal - bytes) / rate)}`);
+    if (p.bytesTotal && p.bytesTotal > bytes) parts.push(`ETA ${formatDuration((p.bytesTotal - bytes) / rate)}`);
   }
   return parts.join(' · ');
 }
@@ -21,10 +22,4 @@ export function importFraction(job: JobInfo): number {
   const p = job.progress;
   if (p.unit === 'files' && p.bytesTotal) return (p.bytesDone ?? 0) / p.bytesTotal;
   return p.total ? p.done / p.total : 0;
-}
-
-function formatSeconds(s: number): string {
-  if (s < 90) return `${Math.ceil(s)} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
 }
