@@ -134,9 +134,10 @@ describe('workspace (real DuckDB)', () => {
       seen.push(p);
       if (seen.filter((s) => s.percentage > 0).length >= 2) enough();
     });
-    // range() reports no progress; a table scan does (a temp table lives on the query's connection).
+    // range() reports no progress; a table scan does (a temp table lives on the query's connection). The
+    // second statement builds a long string per row (a minute here) so no machine finishes it before the cancel.
     const run = sql.run({
-      sql: 'CREATE TEMP TABLE t AS SELECT range AS i FROM range(30000000); SELECT i % 1000003 AS g, count(*), sum(i) FROM t GROUP BY 1 ORDER BY 3 DESC',
+      sql: 'CREATE TEMP TABLE t AS SELECT range AS i FROM range(10000000); SELECT sum(length(repeat(i::VARCHAR, 3000))) FROM t',
       queryId: 'slow',
     });
     await Promise.race([twoRising, new Promise((_, fail) => setTimeout(() => fail(new Error(`progress: ${JSON.stringify(seen)}`)), 10_000))]);
