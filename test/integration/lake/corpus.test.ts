@@ -104,7 +104,7 @@ const CASES: Case[] = [
   },
   {
     name: 'tz-formats',
-    // 13 layouts: naive, T, fractions, Z, UTC, ±HH, ±HHMM, ±HH:MM, a bare date; all the same instant or date.
+    // 15 layouts: naive, T, fractions, unpadded, nanoseconds, Z, UTC, ±HH, ±HHMM, ±HH:MM, a bare date; all the same instant or date.
     files: {
       [`${P}/a.json`]: [
         '2018-10-12 05:00:00',
@@ -120,13 +120,15 @@ const CASES: Case[] = [
         '2018-10-12T00:00:00-05:00',
         '2018-10-12T10:30:00.000+05:30',
         '2018-10-12 05:00',
+        '2018-10-12 5:0:0',
+        '2018-10-12T05:00:00.000000000',
       ]
         .map((t, k) => json(rec({ createdate: t, idx: 900 + k })))
         .join('\n'),
     },
-    rows: 13,
+    rows: 15,
     expect: {
-      sql: `SELECT count(DISTINCT createdate), min(createdate)::VARCHAR FROM playlog WHERE idx BETWEEN 900 AND 912`,
+      sql: `SELECT count(DISTINCT createdate), min(createdate)::VARCHAR FROM playlog WHERE idx BETWEEN 900 AND 914`,
       value: [[1, '2018-10-12 05:00:00']],
     },
   },
