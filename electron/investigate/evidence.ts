@@ -1,8 +1,9 @@
 import { RULE_FIELDS, type LearnedRules, type RuleField, type RuleSettings, type Zone } from '../../shared/api/investigate.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Workspace } from '../workspace/workspace.ts';
 import { ledgerFingerprint } from '../map/cache.ts';
 import { effectiveRules } from './calibrate.ts';
-import { rebuildPlayerTable } from './playerTable.ts';
+import { rebuildPlayerTable, updatePlayerTable } from './playerTable.ts';
 import { isoTime, tableExists } from './sqlUtil.ts';
 import { listZones } from './zones.ts';
 import { inTransaction, withConnection } from '../workspace/db.ts';
@@ -13,7 +14,7 @@ import { requireInteger, requireNumber } from '../../shared/api/validate.ts';
  * step longer than the threshold), and the longest run of consecutive moving steps above the maximum
  * speed, with thresholds learned from the population unless the analyst set them (calibrate.ts).
  * Built with the player profiles (playerTable.ts) and kept until the play log, the zones or the
- * analyst's settings change.
+ * analyst's settings change; when the play log only gained files, only their players are recomputed.
  */
 
 async function manualSettings(ws: Workspace): Promise<{ manual: RuleSettings; overrides: RuleField[] }> {
@@ -83,11 +84,60 @@ export async function learnRuleSettings(ws: Workspace, fields: readonly RuleFiel
   return ruleSettings(ws);
 }
 
-/** What the evidence depends on (the lake's ledger, zones, settings); a change in any of it means recomputing. */
-async function fingerprint(ws: Workspace, zones: readonly Zone[]): Promise<string> {
+/** What the evidence depends on besides the play log: zones and the analyst's overrides. */
+async function settingsFingerprint(ws: Workspace, zones: readonly Zone[]): Promise<string> {
   const { manual, overrides } = await manualSettings(ws);
   const set = overrides.map((k) => [k, manual[k]]);
-  return JSON.stringify({ v: 2, lake: await ledgerFingerprint(ws), zones: zones.map((z) => [z.id, z.x0, z.x1, z.y0, z.y1]), set });
+  return JSON.stringify({ v: 2, zones: zones.map((z) => [z.id, z.x0, z.y0, z.x1, z.y1]), set });
+}
+
+/** The play log grows this much past what the rules were learned from before they are learned again. */
+const RELEARN_GROWTH = 0.25;
+
+interface Basis {
+  settings: string;
+  afterFileId: number;
+  files: number;
+  rows: number;
+  learnedRows: number;
+  medianGap: number | null;
+}
+
+async function readBasis(conn: DuckDBConnection): Promise<Basis | null> {
+  const r = (await conn.runAndReadAll('SELECT * FROM rz_evidence_basis WHERE id = 1')).getRowObjectsJS()[0];
+  if (!r) return null;
+  const n = (v: unknown) => Number(v);
+  return {
+    settings: String(r.settings),
+    afterFileId: n(r.after_file_id),
+    files: n(r.files),
+    rows: n(r.rows),
+    learnedRows: n(r.learned_rows),
+    medianGap: r.median_gap === null ? null : n(r.median_gap),
+  };
+}
+
+/** The ledger up to a file id: how many files and rows (any change to an old file shows in one of them). */
+async function ledgerUpTo(conn: DuckDBConnection, fileId: number | null): Promise<{ maxFileId: number; files: number; rows: number; playRows: number }> {
+  const r = (
+    await conn.runAndReadAll(
+      `SELECT coalesce(max(file_id), 0), count(*), coalesce(sum(rows), 0), coalesce(sum(rows) FILTER (stream = 'playlog'), 0) FROM lake_file${fileId === null ? '' : ` WHERE file_id <= ${fileId}`}`,
+    )
+  ).getRows()[0];
+  return { maxFileId: Number(r[0]), files: Number(r[1]), rows: Number(r[2]), playRows: Number(r[3]) };
+}
+
+/**
+ * When the lake only gained files since the last full pass (same zones and overrides, old files as they
+ * were, learned rules present) and the play log has not grown by RELEARN_GROWTH, the new files' players
+ * are enough to recompute; otherwise everything is (and the rules are learned again).
+ */
+async function incrementalFrom(conn: DuckDBConnection, settings: string, learned: boolean, playRows: number): Promise<Basis | null> {
+  const basis = await readBasis(conn);
+  if (!basis || basis.settings !== settings || !learned) return null;
+  const old = await ledgerUpTo(conn, basis.afterFileId);
+  if (old.files !== basis.files || old.rows !== basis.rows) return null;
+  return playRows <= (1 + RELEARN_GROWTH) * basis.learnedRows ? basis : null;
 }
 
 const pending = new WeakMap<Workspace, Promise<void>>();
@@ -103,13 +153,26 @@ export async function ensureEvidence(ws: Workspace): Promise<void> {
   const work = (async () => {
     const zones = await listZones(ws);
     const { manual, overrides } = await manualSettings(ws);
-    const fp = await fingerprint(ws, zones);
+    const settings = await settingsFingerprint(ws, zones);
+    const fp = JSON.stringify({ settings, lake: await ledgerFingerprint(ws) });
     const have = (await ws.db.runAndReadAll('SELECT fingerprint FROM rz_evidence_meta WHERE id = 1')).getRows()[0]?.[0];
     if (have === fp) return;
     const started = Date.now();
+    const learned = await learnedRules(ws);
     await withConnection(ws, (conn) =>
       inTransaction(conn, async () => {
-        await rebuildPlayerTable(conn, zones, manual, overrides);
+        // Read in the transaction: its snapshot is the one the pass reads, so no file lands in between.
+        const ledger = await ledgerUpTo(conn, null);
+        const since = await incrementalFrom(conn, settings, learned !== null, ledger.playRows);
+        if (since) {
+          await updatePlayerTable(conn, zones, { rules: effectiveRules(manual, overrides, learned), medianGap: since.medianGap }, since.afterFileId);
+        } else {
+          const { medianGap } = await rebuildPlayerTable(conn, zones, manual, overrides);
+          await conn.run('DELETE FROM rz_evidence_basis');
+          await conn.run('INSERT INTO rz_evidence_basis VALUES (1, $1, 0, 0, 0, $2, $3)', [settings, ledger.playRows, medianGap]);
+        }
+        // The basis now covers every file up to the newest.
+        await conn.run('UPDATE rz_evidence_basis SET after_file_id = $1, files = $2, rows = $3', [ledger.maxFileId, ledger.files, ledger.rows]);
         await conn.run('INSERT OR REPLACE INTO rz_evidence_meta VALUES (1, $1, now()::TIMESTAMP, $2)', [fp, Date.now() - started]);
       }),
     );

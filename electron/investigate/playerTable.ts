@@ -14,24 +14,27 @@ import { zoneIdSql } from './zones.ts';
  */
 
 /** Rows per player, windowed: step, dt since the previous event, zone and its predecessor, 10-event straightness. */
-function rowsSql(zones: readonly Zone[]): string {
+function rowsSql(zones: readonly Zone[], scoped: boolean): string {
   const ok = ['posnewx', 'posnewy', 'posoldx', 'posoldy'].map((c) => `(isfinite(${c}) AND abs(${c}) < 1e12)`).join(' AND ');
   const step = `CASE WHEN ok THEN sqrt((posnewx - posoldx) ^ 2 + (posnewy - posoldy) ^ 2) END`;
+  // The data table, not the playlog view: the same rows (those of ledger files), file_id kept for the
+  // incremental pass, and no join for the object key nobody here needs.
+  const rows = `lake_playlog_data WHERE file_id IN (SELECT file_id FROM lake_file)${scoped ? ' AND pidx IN (SELECT pidx FROM rz_pp_scope)' : ''}`;
   // sgrp numbers the stretches between bends, so a player's longest dead-straight run is a GROUP BY away.
   return `CREATE OR REPLACE TEMP TABLE rz_pp_row AS
     SELECT *, count(*) FILTER (straight IS NULL OR straight <= ${STRAIGHT}) OVER (PARTITION BY pidx ORDER BY createdate, idx ROWS UNBOUNDED PRECEDING) AS sgrp
     FROM (
-    SELECT pidx, createdate, idx, CASE WHEN okxy THEN posnewx END AS x, CASE WHEN okxy THEN posnewy END AS y, step, dt, zone, prev_zone,
+    SELECT pidx, file_id, createdate, idx, CASE WHEN okxy THEN posnewx END AS x, CASE WHEN okxy THEN posnewy END AS y, step, dt, zone, prev_zone,
       posnewz = posoldz AS level_step,
       CASE WHEN path10 > 0 THEN least(1.0, net10 / path10) END AS straight
     FROM (
-      SELECT pidx, createdate, idx, posnewx, posnewy, posnewz, posoldz, okxy, ${step} AS step,
+      SELECT pidx, file_id, createdate, idx, posnewx, posnewy, posnewz, posoldz, okxy, ${step} AS step,
         epoch(createdate - lag(createdate) OVER w) AS dt,
         zone, lag(zone) OVER w AS prev_zone,
         sqrt((posnewx - lag(posnewx, 10) OVER w) ^ 2 + (posnewy - lag(posnewy, 10) OVER w) ^ 2) AS net10,
         sum(${step}) OVER (w ROWS 9 PRECEDING) AS path10
       FROM (SELECT *, ${ok} AS ok, isfinite(posnewx) AND isfinite(posnewy) AND abs(posnewx) < 1e12 AND abs(posnewy) < 1e12 AS okxy,
-              ${zoneIdSql(zones, 'posnewx', 'posnewy')} AS zone FROM playlog)
+              ${zoneIdSql(zones, 'posnewx', 'posnewy')} AS zone FROM ${rows})
       WINDOW w AS (PARTITION BY pidx ORDER BY createdate, idx)))`;
 }
 
@@ -44,17 +47,24 @@ async function one(conn: DuckDBConnection, sql: string): Promise<Record<string, 
   return (await conn.runAndReadAll(sql)).getRowObjectsJS()[0] ?? {};
 }
 
+/** What a full pass learned that an incremental one reuses. */
+export interface PlayerTableBasis {
+  rules: RuleSettings;
+  /** The median over players of each one's median gap between events (s): the events-per-hour scale. */
+  medianGap: number | null;
+}
+
 /**
- * Rebuilds everything per player inside the caller's transaction; returns the settings in force
- * (learned, with the analyst's overrides).
+ * Rebuilds everything per player inside the caller's transaction: learns the rules and the grid,
+ * then every profile; returns the settings in force (learned, with the analyst's overrides).
  */
 export async function rebuildPlayerTable(
   conn: DuckDBConnection,
   zones: readonly Zone[],
   manual: RuleSettings,
   overrides: RuleSettings['overrides'] = [],
-): Promise<RuleSettings> {
-  await conn.run(rowsSql(zones));
+): Promise<PlayerTableBasis> {
+  await conn.run(rowsSql(zones, false));
   // Session gap: from each player's typical pause between events.
   const g = await one(conn, 'SELECT median(md) AS m FROM (SELECT median(dt) AS md FROM rz_pp_row WHERE dt > 0 GROUP BY pidx)');
   const medianGap = num(g.m);
@@ -69,13 +79,7 @@ export async function rebuildPlayerTable(
   const stats = { players: Number(pop.n ?? 0), medianGap, maxStepMedian: num(pop.med), maxStepMad: num(pop.mad), p999Median: num(pop.q999) };
   // The speed threshold first (runs are counted against it), then the sustained-speed length from those runs.
   const provisional = effectiveRules(manual, overrides ?? [], learnRules(stats, gap, null));
-  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_fast AS
-    SELECT pidx, max(n) AS fast_run FROM (
-      SELECT pidx, grp, count(*) FILTER (fast) AS n FROM (
-        SELECT pidx, step > ${provisional.maxSpeed} AS fast, count(*) FILTER (step <= ${provisional.maxSpeed}) OVER (PARTITION BY pidx ORDER BY createdate, idx ROWS UNBOUNDED PRECEDING) AS grp
-        FROM rz_pp_row WHERE ${moving} AND pidx IN (SELECT DISTINCT pidx FROM rz_pp_row WHERE ${moving} AND step > ${provisional.maxSpeed}))
-      GROUP BY ALL)
-    GROUP BY pidx`);
+  await fastRuns(conn, provisional.maxSpeed, moving);
   const runs = (await conn.runAndReadAll('SELECT fast_run FROM rz_pp_fast')).getRows().map((r) => Number(r[0]));
   const all = [...runs, ...new Array(Math.max(0, stats.players - runs.length)).fill(0)];
   const med = median(all);
@@ -95,10 +99,44 @@ export async function rebuildPlayerTable(
     ]);
   } else await conn.run('DELETE FROM rz_rule_learned');
   await placeGrid(conn);
-  await writeProfiles(conn, rules, gap, medianGap ?? gap / 20);
+  await writeProfiles(conn, rules, gap, medianGap ?? gap / 20, false);
   await conn.run('DROP TABLE rz_pp_row');
   await conn.run('DROP TABLE rz_pp_fast');
-  return rules;
+  return { rules, medianGap };
+}
+
+/**
+ * Follow mode's pass, inside the caller's transaction: only the players with rows in files after
+ * `afterFileId` are recomputed (over their whole history, so windows and runs stay exact), with the
+ * rules and grid the last full pass learned. Cell visit counts take the new rows in exactly (a cell
+ * gains a player when their first row in it is new); other players' rare-place shares catch up at the
+ * next full pass (evidence.ts decides when). Returns how many players were recomputed.
+ */
+export async function updatePlayerTable(conn: DuckDBConnection, zones: readonly Zone[], basis: PlayerTableBasis, afterFileId: number): Promise<number> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_scope AS SELECT DISTINCT pidx FROM lake_playlog_data WHERE file_id > ${afterFileId}`);
+  const players = Number((await conn.runAndReadAll('SELECT count(*) FROM rz_pp_scope')).getRows()[0][0]);
+  if (players > 0) {
+    const gap = basis.rules.sessionGap ?? sessionGapOf(basis.medianGap);
+    await conn.run(rowsSql(zones, true));
+    await fastRuns(conn, basis.rules.maxSpeed, `step > 0 AND dt <= ${gap}`);
+    await addToGrid(conn, afterFileId);
+    await writeProfiles(conn, basis.rules, gap, basis.medianGap ?? gap / 20, true);
+    await conn.run('DROP TABLE rz_pp_row');
+    await conn.run('DROP TABLE rz_pp_fast');
+  }
+  await conn.run('DROP TABLE rz_pp_scope');
+  return players;
+}
+
+/** rz_pp_fast: each player's longest run of consecutive moving steps above maxSpeed (players with none left out). */
+async function fastRuns(conn: DuckDBConnection, maxSpeed: number, moving: string) {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_fast AS
+    SELECT pidx, max(n) AS fast_run FROM (
+      SELECT pidx, grp, count(*) FILTER (fast) AS n FROM (
+        SELECT pidx, step > ${maxSpeed} AS fast, count(*) FILTER (step <= ${maxSpeed}) OVER (PARTITION BY pidx ORDER BY createdate, idx ROWS UNBOUNDED PRECEDING) AS grp
+        FROM rz_pp_row WHERE ${moving} AND pidx IN (SELECT DISTINCT pidx FROM rz_pp_row WHERE ${moving} AND step > ${maxSpeed}))
+      GROUP BY ALL)
+    GROUP BY pidx`);
 }
 
 /**
@@ -120,10 +158,35 @@ async function placeGrid(conn: DuckDBConnection) {
   const cell = Math.max(Math.sqrt((Math.max(w, 1e-9) * Math.max(h, 1e-9)) / 4096), Math.max(w, h) / 256, 1e-9);
   const rare = Math.max(2, Math.ceil(0.01 * Number(e.players)));
   await conn.run('INSERT INTO rz_place_grid VALUES (1, $1, $2, $3, $4)', [x0, y0, cell, rare]);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_row AS SELECT *, ${placeCellSql('x', 'y', { x0, y0, cell })} FROM rz_pp_row`);
+  await conn.run(`INSERT INTO rz_place_cell SELECT cx, cy, count(DISTINCT pidx), count(*) FROM ${await rowsOnGrid(conn)} WHERE ${ON_GRID} GROUP BY ALL`);
+}
+
+const ON_GRID = 'x IS NOT NULL AND abs(cx) < 1e9 AND abs(cy) < 1e9';
+
+/**
+ * rz_pp_row with each position's cell on the stored grid (cx, cy), as a subquery: computed where it is
+ * read rather than copied into the table (a second copy of every row, 40M at lab scale).
+ * Without a grid (no finite position) the cells are NULL.
+ */
+async function rowsOnGrid(conn: DuckDBConnection): Promise<string> {
+  const g = await one(conn, 'SELECT x0, y0, cell FROM rz_place_grid');
+  const [x0, y0, cell] = [num(g.x0), num(g.y0), num(g.cell)];
+  const cells = x0 === null || y0 === null || cell === null ? 'NULL::BIGINT AS cx, NULL::BIGINT AS cy' : placeCellSql('x', 'y', { x0, y0, cell });
+  return `(SELECT *, ${cells} FROM rz_pp_row)`;
+}
+
+/** The scoped rows' new visits into the stored grid's cell counts. */
+async function addToGrid(conn: DuckDBConnection, afterFileId: number) {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_cellnew AS
+    SELECT cx, cy, count(*) FILTER (first_file > ${afterFileId})::INTEGER AS players, sum(new_rows)::BIGINT AS rows FROM (
+      SELECT cx, cy, pidx, min(file_id) AS first_file, count(*) FILTER (file_id > ${afterFileId}) AS new_rows
+      FROM ${await rowsOnGrid(conn)} WHERE ${ON_GRID} GROUP BY ALL)
+    GROUP BY ALL HAVING sum(new_rows) > 0`);
+  await conn.run(`UPDATE rz_place_cell c SET players = c.players + n.players, rows = c.rows + n.rows FROM rz_pp_cellnew n WHERE c.cx = n.cx AND c.cy = n.cy`);
   await conn.run(
-    `INSERT INTO rz_place_cell SELECT cx, cy, count(DISTINCT pidx), count(*) FROM rz_pp_row WHERE x IS NOT NULL AND abs(cx) < 1e9 AND abs(cy) < 1e9 GROUP BY ALL`,
+    `INSERT INTO rz_place_cell SELECT n.* FROM rz_pp_cellnew n WHERE NOT EXISTS (SELECT 1 FROM rz_place_cell c WHERE c.cx = n.cx AND c.cy = n.cy)`,
   );
+  await conn.run('DROP TABLE rz_pp_cellnew');
 }
 
 /** The rare-places grid as stored in rz_place_grid; its cells in rz_place_cell (players, rows). */
@@ -140,7 +203,9 @@ export function placeCellSql(x: string, y: string, g: Pick<PlaceGrid, 'x0' | 'y0
   return `floor((${x} - ${g.x0}) / ${g.cell})::BIGINT AS cx, floor((${y} - ${g.y0}) / ${g.cell})::BIGINT AS cy`;
 }
 
-async function writeProfiles(conn: DuckDBConnection, s: RuleSettings, gap: number, typicalGap: number) {
+/** Profiles and evidence from rz_pp_row: of every player, or (scoped) replacing those of rz_pp_scope's players. */
+async function writeProfiles(conn: DuckDBConnection, s: RuleSettings, gap: number, typicalGap: number, scoped: boolean) {
+  const replaced = scoped ? ' WHERE pidx IN (SELECT pidx FROM rz_pp_scope)' : '';
   const grid = await one(conn, 'SELECT rare_players FROM rz_place_grid');
   const rareMax = num(grid.rare_players);
   const inSession = `dt <= ${gap}`;
@@ -148,7 +213,7 @@ async function writeProfiles(conn: DuckDBConnection, s: RuleSettings, gap: numbe
   const rareJoin = rareMax === null ? '' : 'LEFT JOIN rz_place_cell c USING (cx, cy)';
   const rareCol = rareMax === null ? 'NULL::DOUBLE' : `avg((c.players <= ${rareMax})::INTEGER) FILTER (r.x IS NOT NULL)`;
   const areaCol = rareMax === null ? '0' : 'count(DISTINCT (r.cx, r.cy)) FILTER (r.x IS NOT NULL)';
-  await conn.run('DELETE FROM rz_player_profile');
+  await conn.run(`DELETE FROM rz_player_profile${replaced}`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_agg AS
     SELECT r.pidx, count(*) AS rows,
       count(*) FILTER (dt IS NULL OR dt > ${gap}) AS sessions,
@@ -171,7 +236,7 @@ async function writeProfiles(conn: DuckDBConnection, s: RuleSettings, gap: numbe
       avg((straight > ${STRAIGHT})::INTEGER) FILTER (straight IS NOT NULL) AS straight_share,
       avg(level_step::INTEGER) FILTER (${mv}) AS level_share,
       min(createdate) AS first_seen, max(createdate) AS last_seen
-    FROM rz_pp_row r ${rareJoin}
+    FROM ${await rowsOnGrid(conn)} r ${rareJoin}
     GROUP BY r.pidx`);
   await conn.run(`INSERT INTO rz_player_profile
     SELECT a.pidx, a.rows, a.sessions, a.active_s / 3600, a.rows * 3600 / (a.active_s + a.sessions * ${typicalGap}),
@@ -180,7 +245,7 @@ async function writeProfiles(conn: DuckDBConnection, s: RuleSettings, gap: numbe
       a.straight_share, coalesce(sr.straight_run, 0), a.level_share
     FROM rz_pp_agg a LEFT JOIN rz_pp_fast f USING (pidx)
     LEFT JOIN (SELECT pidx, max(n) AS straight_run FROM (SELECT pidx, sgrp, count(*) FILTER (straight > ${STRAIGHT}) AS n FROM rz_pp_row GROUP BY ALL) GROUP BY pidx) sr USING (pidx)`);
-  await conn.run('DELETE FROM rz_player_evidence');
+  await conn.run(`DELETE FROM rz_player_evidence${replaced}`);
   await conn.run(`INSERT INTO rz_player_evidence
     SELECT a.pidx, a.rows, a.zone_entries, a.zone_seconds, coalesce(list_transform(a.zone_ids, id -> id::VARCHAR), []),
       coalesce(a.longest_step, 0), a.fastest_speed, a.teleports, coalesce(f.fast_run, 0), a.first_seen, a.last_seen

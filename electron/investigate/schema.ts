@@ -12,6 +12,8 @@ import type { SchemaComponent } from '../workspace/schema.ts';
  *    (verdictHistory.ts), so a ban can be audited and a changed verdict traced.
  *  - `rz_rule_learned`, `rz_player_profile` (view `player_profile`), `rz_place_*`: rules learned from the
  *    population, one profile per player and the rare-places grid, rebuilt with the evidence (playerTable.ts);
+ *  - `rz_evidence_basis`: what the last full pass of the player table covered and learned, so follow
+ *    mode's new files recompute only their players (evidence.ts);
  *  - `rz_player_run(_meta)`: per run, each player's row-score aggregates and player-forest score, so
  *    the flagged list never groups the run's row scores again (playerForest.ts).
  */
@@ -114,5 +116,10 @@ export const investigateSchema: SchemaComponent = {
        SELECT p.*, r.score AS player_score, r.anomalous_rows, r.max_score AS max_row_score
        FROM rz_player_profile p
        LEFT JOIN rz_player_run r ON r.pidx = p.pidx AND r.run_id = (SELECT max(run_id) FROM rz_player_run_meta);`,
+    // Issue #15: incremental player table.
+    `CREATE TABLE rz_evidence_basis (
+       id INTEGER PRIMARY KEY CHECK (id = 1), settings VARCHAR NOT NULL, after_file_id INTEGER NOT NULL, files BIGINT NOT NULL,
+       rows BIGINT NOT NULL, learned_rows BIGINT NOT NULL, median_gap DOUBLE
+     );`,
   ],
 };
