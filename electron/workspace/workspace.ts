@@ -56,6 +56,8 @@ export async function openWorkspace(path: string, components: SchemaComponent[] 
   await mkdir(dirname(file), { recursive: true });
   const dataDir = join(dirname(file), `${file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '')}.data`);
   let memory = initialMemorySettings(dataDir);
+  // DuckDB creates only the spill folder itself, not the data folder it sits in.
+  await mkdir(dataDir, { recursive: true });
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(file, {

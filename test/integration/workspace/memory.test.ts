@@ -38,6 +38,19 @@ describe('DuckDB memory limit and spill folder', () => {
     }
   });
 
+  it('spills a sort bigger than its limit into a data folder that did not exist yet', async () => {
+    // DuckDB creates only the last folder of temp_directory: a workspace beside which no .data folder
+    // existed failed its first big sort (a lab-scale score, at its player stage).
+    process.env[MEMORY_LIMIT_ENV] = '200MB';
+    const ws = await openWorkspace(join(dir, 'fresh', 'spill.duckdb'));
+    try {
+      const r = await ws.db.runAndReadAll('SELECT sum(i * j) FROM (SELECT i, row_number() OVER (ORDER BY hash(i)) AS j FROM range(8000000) t(i))');
+      expect(r.getRows()[0][0]).not.toBeNull();
+    } finally {
+      ws.close();
+    }
+  });
+
   it('keeps a limit set in the workspace across reopening; REDZONE_MEMORY_LIMIT wins over it', async () => {
     const path = join(dir, 'b.duckdb');
     const ws = await openWorkspace(path);
