@@ -20,22 +20,22 @@ function rowsSql(zones: readonly Zone[], scoped: boolean): string {
   // The data table, not the playlog view: the same rows (those of ledger files), file_id kept for the
   // incremental pass, and no join for the object key nobody here needs.
   const rows = `lake_playlog_data WHERE file_id IN (SELECT file_id FROM lake_file)${scoped ? ' AND pidx IN (SELECT pidx FROM rz_pp_scope)' : ''}`;
-  // sgrp numbers the stretches between bends, so a player's longest dead-straight run is a GROUP BY away.
+  // rn numbers each player's events in time order: consecutive straight events are the ones whose rn
+  // differ by one, so the longest dead-straight run needs no second window over every row.
   return `CREATE OR REPLACE TEMP TABLE rz_pp_row AS
-    SELECT *, count(*) FILTER (straight IS NULL OR straight <= ${STRAIGHT}) OVER (PARTITION BY pidx ORDER BY createdate, idx ROWS UNBOUNDED PRECEDING) AS sgrp
-    FROM (
-    SELECT pidx, file_id, createdate, idx, CASE WHEN okxy THEN posnewx END AS x, CASE WHEN okxy THEN posnewy END AS y, step, dt, zone, prev_zone,
+    SELECT pidx, file_id, createdate, idx, rn, CASE WHEN okxy THEN posnewx END AS x, CASE WHEN okxy THEN posnewy END AS y, step, dt, zone, prev_zone,
       posnewz = posoldz AS level_step,
       CASE WHEN path10 > 0 THEN least(1.0, net10 / path10) END AS straight
     FROM (
       SELECT pidx, file_id, createdate, idx, posnewx, posnewy, posnewz, posoldz, okxy, ${step} AS step,
+        row_number() OVER w AS rn,
         epoch(createdate - lag(createdate) OVER w) AS dt,
         zone, lag(zone) OVER w AS prev_zone,
         sqrt((posnewx - lag(posnewx, 10) OVER w) ^ 2 + (posnewy - lag(posnewy, 10) OVER w) ^ 2) AS net10,
         sum(${step}) OVER (w ROWS 9 PRECEDING) AS path10
       FROM (SELECT *, ${ok} AS ok, isfinite(posnewx) AND isfinite(posnewy) AND abs(posnewx) < 1e12 AND abs(posnewy) < 1e12 AS okxy,
               ${zoneIdSql(zones, 'posnewx', 'posnewy')} AS zone FROM ${rows})
-      WINDOW w AS (PARTITION BY pidx ORDER BY createdate, idx)))`;
+      WINDOW w AS (PARTITION BY pidx ORDER BY createdate, idx))`;
 }
 
 /** Net distance over path length across 10 events above which a stretch is dead straight. */
@@ -147,9 +147,15 @@ async function fastRuns(conn: DuckDBConnection, maxSpeed: number, moving: string
 async function placeGrid(conn: DuckDBConnection) {
   await conn.run('DELETE FROM rz_place_grid');
   await conn.run('DELETE FROM rz_place_cell');
+  // Past GRID_SAMPLE positions the percentiles come from a sample picked by a hash of each event, so the
+  // same data gives the same grid in any workspace (exact quantiles over 40M rows cost 10 s).
+  const n = Number((await one(conn, 'SELECT count(*) AS n FROM rz_pp_row WHERE x IS NOT NULL')).n);
+  const every = Math.max(1, Math.ceil(n / GRID_SAMPLE));
   const e = await one(
     conn,
-    'SELECT quantile_cont(x, 0.001) AS x0, quantile_cont(x, 0.999) AS x1, quantile_cont(y, 0.001) AS y0, quantile_cont(y, 0.999) AS y1, count(DISTINCT pidx) AS players FROM rz_pp_row WHERE x IS NOT NULL',
+    `SELECT quantile_cont(x, 0.001) AS x0, quantile_cont(x, 0.999) AS x1, quantile_cont(y, 0.001) AS y0, quantile_cont(y, 0.999) AS y1,
+       (SELECT count(*) FROM (SELECT DISTINCT pidx FROM rz_pp_row WHERE x IS NOT NULL)) AS players
+     FROM rz_pp_row WHERE x IS NOT NULL${every > 1 ? ` AND hash(pidx, idx, createdate, x, y) % ${every} = 0` : ''}`,
   );
   const [x0, x1, y0, y1] = [num(e.x0), num(e.x1), num(e.y0), num(e.y1)];
   if (x0 === null || x1 === null || y0 === null || y1 === null) return;
@@ -158,8 +164,12 @@ async function placeGrid(conn: DuckDBConnection) {
   const cell = Math.max(Math.sqrt((Math.max(w, 1e-9) * Math.max(h, 1e-9)) / 4096), Math.max(w, h) / 256, 1e-9);
   const rare = Math.max(2, Math.ceil(0.01 * Number(e.players)));
   await conn.run('INSERT INTO rz_place_grid VALUES (1, $1, $2, $3, $4)', [x0, y0, cell, rare]);
-  await conn.run(`INSERT INTO rz_place_cell SELECT cx, cy, count(DISTINCT pidx), count(*) FROM ${await rowsOnGrid(conn)} WHERE ${ON_GRID} GROUP BY ALL`);
+  await playerCells(conn, 0);
+  await conn.run('INSERT INTO rz_place_cell SELECT cx, cy, count(*), sum(n) FROM rz_pp_cell GROUP BY ALL');
 }
+
+/** Positions the grid's extent is measured on, at most (a 0.1% tail of 2M is 2,000 positions). */
+const GRID_SAMPLE = 2_000_000;
 
 const ON_GRID = 'x IS NOT NULL AND abs(cx) < 1e9 AND abs(cy) < 1e9';
 
@@ -175,12 +185,22 @@ async function rowsOnGrid(conn: DuckDBConnection): Promise<string> {
   return `(SELECT *, ${cells} FROM rz_pp_row)`;
 }
 
+/**
+ * rz_pp_cell: each player's rows per cell of the stored grid (n), the first file they were in it and
+ * their rows in files after `afterFileId`. One GROUP BY gives the cells' player counts, each player's
+ * area and rare-place share, and follow mode's new visits (count(DISTINCT) per player cost 10× more).
+ */
+async function playerCells(conn: DuckDBConnection, afterFileId: number) {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_cell AS
+    SELECT pidx, cx, cy, count(*) AS n, min(file_id) AS first_file, count(*) FILTER (file_id > ${afterFileId}) AS new_rows
+    FROM ${await rowsOnGrid(conn)} WHERE ${ON_GRID} GROUP BY ALL`);
+}
+
 /** The scoped rows' new visits into the stored grid's cell counts. */
 async function addToGrid(conn: DuckDBConnection, afterFileId: number) {
+  await playerCells(conn, afterFileId);
   await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_cellnew AS
-    SELECT cx, cy, count(*) FILTER (first_file > ${afterFileId})::INTEGER AS players, sum(new_rows)::BIGINT AS rows FROM (
-      SELECT cx, cy, pidx, min(file_id) AS first_file, count(*) FILTER (file_id > ${afterFileId}) AS new_rows
-      FROM ${await rowsOnGrid(conn)} WHERE ${ON_GRID} GROUP BY ALL)
+    SELECT cx, cy, count(*) FILTER (first_file > ${afterFileId})::INTEGER AS players, sum(new_rows)::BIGINT AS rows FROM rz_pp_cell
     GROUP BY ALL HAVING sum(new_rows) > 0`);
   await conn.run(`UPDATE rz_place_cell c SET players = c.players + n.players, rows = c.rows + n.rows FROM rz_pp_cellnew n WHERE c.cx = n.cx AND c.cy = n.cy`);
   await conn.run(
@@ -210,47 +230,59 @@ async function writeProfiles(conn: DuckDBConnection, s: RuleSettings, gap: numbe
   const rareMax = num(grid.rare_players);
   const inSession = `dt <= ${gap}`;
   const mv = `step > 0 AND ${inSession}`;
-  const rareJoin = rareMax === null ? '' : 'LEFT JOIN rz_place_cell c USING (cx, cy)';
-  const rareCol = rareMax === null ? 'NULL::DOUBLE' : `avg((c.players <= ${rareMax})::INTEGER) FILTER (r.x IS NOT NULL)`;
-  const areaCol = rareMax === null ? '0' : 'count(DISTINCT (r.cx, r.cy)) FILTER (r.x IS NOT NULL)';
+  // Per player from rz_pp_cell (filled by placeGrid or addToGrid; absent without a grid).
+  const cellAgg =
+    rareMax === null
+      ? 'SELECT NULL::INTEGER AS pidx, 0 AS area_cells, NULL::DOUBLE AS rare_share WHERE false'
+      : `SELECT pidx, count(*) AS area_cells, sum(n * (c.players <= ${rareMax})::INTEGER) / sum(n) AS rare_share FROM rz_pp_cell p JOIN rz_place_cell c USING (cx, cy) GROUP BY pidx`;
   await conn.run(`DELETE FROM rz_player_profile${replaced}`);
+  // Distinct positions and zones per player as GROUP BYs of their own: DISTINCT aggregates beside the
+  // others made this statement the slowest of the pass at lab scale.
   await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_agg AS
     SELECT r.pidx, count(*) AS rows,
       count(*) FILTER (dt IS NULL OR dt > ${gap}) AS sessions,
       coalesce(sum(dt) FILTER (${inSession}), 0) AS active_s,
-      quantile_cont(step, 0.5) FILTER (${mv}) AS step_p50,
-      quantile_cont(step, 0.95) FILTER (${mv}) AS step_p95,
+      quantile_cont(step, [0.5, 0.95]) FILTER (${mv}) AS step_q,
       max(step) FILTER (${mv}) AS step_max,
       max(step) FILTER (${inSession} OR dt IS NULL) AS longest_step,
       coalesce(max(step) FILTER (${inSession} AND step <= ${s.teleportStep}), 0) AS fastest_speed,
       quantile_cont(step / dt, 0.95) FILTER (${mv} AND dt > 0) AS speed_p95,
       count(*) FILTER (${inSession} AND step > ${s.teleportStep}) AS teleports,
       stddev_pop(dt) FILTER (${inSession}) / nullif(avg(dt) FILTER (${inSession}), 0) AS timing_cv,
-      ${rareCol} AS rare_share,
-      ${areaCol} AS area_cells,
       count(*) FILTER (zone IS NOT NULL) AS zone_rows,
       count(*) FILTER (zone IS NOT NULL AND zone IS DISTINCT FROM prev_zone) AS zone_entries,
       coalesce(sum(dt) FILTER (zone IS NOT NULL AND zone = prev_zone AND ${inSession}), 0) AS zone_seconds,
-      list(DISTINCT zone) FILTER (zone IS NOT NULL) AS zone_ids,
-      count(*) FILTER (${mv}) / nullif(count(DISTINCT (r.x, r.y)) FILTER (${mv}), 0) AS loop_share,
+      count(*) FILTER (${mv}) AS moves,
       avg((straight > ${STRAIGHT})::INTEGER) FILTER (straight IS NOT NULL) AS straight_share,
       avg(level_step::INTEGER) FILTER (${mv}) AS level_share,
       min(createdate) AS first_seen, max(createdate) AS last_seen
-    FROM ${await rowsOnGrid(conn)} r ${rareJoin}
+    FROM rz_pp_row r
     GROUP BY r.pidx`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_extra AS
+    SELECT a.pidx, coalesce(cl.area_cells, 0) AS area_cells, cl.rare_share, a.moves / nullif(ps.positions, 0) AS loop_share, z.zone_ids, coalesce(sr.straight_run, 0) AS straight_run
+    FROM rz_pp_agg a
+    LEFT JOIN (${cellAgg}) cl USING (pidx)
+    LEFT JOIN (SELECT pidx, count(*) AS positions FROM (SELECT DISTINCT pidx, x, y FROM rz_pp_row WHERE ${mv}) GROUP BY pidx) ps USING (pidx)
+    LEFT JOIN (SELECT pidx, list(zone ORDER BY zone) AS zone_ids FROM (SELECT DISTINCT pidx, zone FROM rz_pp_row WHERE zone IS NOT NULL) GROUP BY pidx) z USING (pidx)
+    LEFT JOIN (SELECT pidx, max(n) AS straight_run FROM (
+        SELECT pidx, island, count(*) AS n FROM (
+          SELECT pidx, rn - row_number() OVER (PARTITION BY pidx ORDER BY rn) AS island FROM rz_pp_row WHERE straight > ${STRAIGHT})
+        GROUP BY ALL)
+      GROUP BY pidx) sr USING (pidx)`);
   await conn.run(`INSERT INTO rz_player_profile
     SELECT a.pidx, a.rows, a.sessions, a.active_s / 3600, a.rows * 3600 / (a.active_s + a.sessions * ${typicalGap}),
-      a.active_s / 3600 / greatest(a.sessions, 1), a.step_p50, a.step_p95, a.step_max, a.speed_p95, a.teleports,
-      coalesce(f.fast_run, 0), a.timing_cv, a.rare_share, a.zone_rows / a.rows, a.zone_seconds, a.area_cells, a.loop_share,
-      a.straight_share, coalesce(sr.straight_run, 0), a.level_share
-    FROM rz_pp_agg a LEFT JOIN rz_pp_fast f USING (pidx)
-    LEFT JOIN (SELECT pidx, max(n) AS straight_run FROM (SELECT pidx, sgrp, count(*) FILTER (straight > ${STRAIGHT}) AS n FROM rz_pp_row GROUP BY ALL) GROUP BY pidx) sr USING (pidx)`);
+      a.active_s / 3600 / greatest(a.sessions, 1), a.step_q[1], a.step_q[2], a.step_max, a.speed_p95, a.teleports,
+      coalesce(f.fast_run, 0), a.timing_cv, e.rare_share, a.zone_rows / a.rows, a.zone_seconds, e.area_cells, e.loop_share,
+      a.straight_share, e.straight_run, a.level_share
+    FROM rz_pp_agg a JOIN rz_pp_extra e USING (pidx) LEFT JOIN rz_pp_fast f USING (pidx)`);
   await conn.run(`DELETE FROM rz_player_evidence${replaced}`);
   await conn.run(`INSERT INTO rz_player_evidence
-    SELECT a.pidx, a.rows, a.zone_entries, a.zone_seconds, coalesce(list_transform(a.zone_ids, id -> id::VARCHAR), []),
+    SELECT a.pidx, a.rows, a.zone_entries, a.zone_seconds, coalesce(list_transform(e.zone_ids, id -> id::VARCHAR), []),
       coalesce(a.longest_step, 0), a.fastest_speed, a.teleports, coalesce(f.fast_run, 0), a.first_seen, a.last_seen
-    FROM rz_pp_agg a LEFT JOIN rz_pp_fast f USING (pidx)`);
+    FROM rz_pp_agg a JOIN rz_pp_extra e USING (pidx) LEFT JOIN rz_pp_fast f USING (pidx)`);
   await conn.run('DROP TABLE rz_pp_agg');
+  await conn.run('DROP TABLE rz_pp_extra');
+  await conn.run('DROP TABLE IF EXISTS rz_pp_cell');
 }
 
 function median(values: number[]): number {
