@@ -2,7 +2,7 @@ import type { InboxItem } from '../../shared/api/inbox.ts';
 import type { FlaggedPlayer } from '../../shared/api/investigate.ts';
 import type { WorkContext } from '../jobs/context.ts';
 import { flaggedPlayers } from '../investigate/flagged.ts';
-import { scorePlayers } from '../investigate/playerForest.ts';
+import { scorePlayersLive } from '../investigate/playerForest.ts';
 import { liveScoring, scoreNewRows } from '../scoring/live.ts';
 import { getRun } from '../scoring/runs.ts';
 import type { BatchScorer } from '../scoring/service.ts';
@@ -76,8 +76,8 @@ export async function liveUpdate(deps: LiveUpdateDeps, ctx: WorkContext): Promis
   const scored = await deps.withScorer(async (scorer) => {
     const result = await scoreNewRows(ws, scorer, ctx);
     // Players are flagged by the player forest over their profiles and row scores: new rows change
-    // both, so the player stage runs again on the run (profiles are cheap; rows are read once, grouped).
-    if (result.rows > 0 && result.runId !== null) await scorePlayers(ws, scorer, await getRun(ws, result.runId), ctx.signal);
+    // both for their players, who are rescored with the run's saved player forest.
+    if (result.rows > 0 && result.runId !== null) await scorePlayersLive(ws, scorer, await getRun(ws, result.runId), result.players, ctx.signal);
     return result;
   });
   const scoreMs = lap();

@@ -1,6 +1,7 @@
 import type { ProfileFeature } from '../../shared/api/investigate.ts';
 import type { ScoringRun } from '../../shared/api/scoring.ts';
 import type { ForestParams } from '../rcf/index.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Workspace } from '../workspace/workspace.ts';
 import { ensureEvidence } from './evidence.ts';
 import { inTransaction } from '../workspace/db.ts';
@@ -69,8 +70,8 @@ export interface PlayerScorer {
     points: Float64Array,
     dims: number,
     params: ForestParams,
-    opts: { signal?: AbortSignal; attribution?: boolean; columns?: readonly string[] },
-  ): Promise<{ scores: Float64Array; attribution?: Float64Array }>;
+    opts: { signal?: AbortSignal; attribution?: boolean; columns?: readonly string[]; model?: Uint8Array },
+  ): Promise<{ scores: Float64Array; attribution?: Float64Array; model: Uint8Array }>;
 }
 
 export function median(values: ArrayLike<number>): number {
@@ -125,67 +126,109 @@ export function scaleProfiles(raw: Float64Array[], columns: readonly ProfileColu
   return { points, medians, spreads };
 }
 
+/** scaleProfiles with the medians and spreads of an earlier run (follow mode scores on that run's scale). */
+export function scaleWith(raw: Float64Array[], columns: readonly ProfileColumn[], medians: readonly number[], spreads: readonly number[]): Float64Array {
+  const n = raw[0]?.length ?? 0;
+  const dims = columns.length;
+  const points = new Float64Array(n * dims);
+  columns.forEach((c, j) => {
+    for (let i = 0; i < n; i++) {
+      const v = raw[j][i];
+      const t = Number.isFinite(v) ? transform(c, v) : NaN;
+      points[i * dims + j] = Number.isFinite(t) ? Math.max(-CLIP, Math.min(CLIP, (t - medians[j]) / spreads[j])) : 0;
+    }
+  });
+  return points;
+}
+
+const PLAYER_FOREST = { numTrees: 100, samplesPerTree: 256 } as const;
+
+/**
+ * rz_pf_in: the profiles of the run's players (or of `scope`, a SELECT of pidx) with their row-score
+ * aggregates at the run's cut-off; returns its pidx and forest columns, read in pidx order.
+ */
+async function playerInputs(conn: DuckDBConnection, run: ScoringRun, scope: string | null): Promise<{ pidx: number[]; raw: Float64Array[] }> {
+  const only = scope ? ` AND pidx IN (${scope})` : '';
+  const rowAgg = run.keyedByPlaylog
+    ? `(SELECT pidx, count(*) FILTER (score >= ${run.cutoffValue}) AS anomalous_rows, max(score) AS max_score, avg(score) AS mean_score,
+         coalesce(sum(score - ${run.cutoffValue}) FILTER (score >= ${run.cutoffValue}), 0) AS excess
+        FROM rz_score WHERE run_id = ${run.id} AND pidx IS NOT NULL${only} GROUP BY pidx)`
+    : '(SELECT NULL::INTEGER AS pidx, NULL::BIGINT AS anomalous_rows, NULL::DOUBLE AS max_score, NULL::DOUBLE AS mean_score, NULL::DOUBLE AS excess WHERE false)';
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pf_in AS
+    SELECT p.*, f.anomalous_rows, f.max_score, f.mean_score, f.excess, coalesce(f.excess, 0) / greatest(p.rows, 1) AS row_mass
+    FROM rz_player_profile p LEFT JOIN ${rowAgg} f USING (pidx) ${scope ? `WHERE p.pidx IN (${scope})` : ''} ORDER BY p.pidx`);
+  const cols = FOREST_FEATURES.map((c) => c.name);
+  const read = (await conn.runAndReadAll(`SELECT pidx, ${cols.join(', ')} FROM rz_pf_in ORDER BY pidx`)).getColumnsJS();
+  return {
+    pidx: (read[0] as unknown[]).map(Number),
+    raw: cols.map((_, j) => Float64Array.from(read[j + 1] as unknown[], (v) => (v === null ? NaN : Number(v)))),
+  };
+}
+
+/** Each player's share of their score per dimension (high and low parts together). */
+function attributionShares(attribution: Float64Array, n: number, dims: number): Float64Array {
+  const shares = new Float64Array(n * dims);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < dims; j++) sum += attribution[i * 2 * dims + 2 * j] + attribution[i * 2 * dims + 2 * j + 1];
+    for (let j = 0; j < dims; j++) shares[i * dims + j] = sum > 0 ? (attribution[i * 2 * dims + 2 * j] + attribution[i * 2 * dims + 2 * j + 1]) / sum : 0;
+  }
+  return shares;
+}
+
+/** rz_player_run rows of rz_pf_in's players, replacing theirs (the caller holds the transaction). */
+async function writePlayerRows(conn: DuckDBConnection, runId: number, pidx: number[], scores: Float64Array | null, shares: Float64Array | null, dims: number) {
+  const rows = pidx.map((p, i) => ({
+    pidx: p,
+    score: scores && Number.isFinite(scores[i]) ? scores[i] : null,
+    shares: shares ? Array.from(shares.subarray(i * dims, (i + 1) * dims), (v) => (Number.isFinite(v) ? +v.toFixed(4) : 0)) : null,
+  }));
+  await conn.run('DELETE FROM rz_player_run WHERE run_id = $1 AND pidx IN (SELECT pidx FROM rz_pf_in)', [runId]);
+  await conn.run(
+    `INSERT INTO rz_player_run
+     SELECT ${runId}, i.pidx, i.anomalous_rows, i.max_score, i.mean_score, i.excess, s.score, s.shares
+     FROM rz_pf_in i LEFT JOIN (SELECT unnest(from_json($1::JSON, '[{"pidx":"INTEGER","score":"DOUBLE","shares":["DOUBLE"]}]'), recursive := true)) s USING (pidx)`,
+    [JSON.stringify(rows)],
+  );
+}
+
 /**
  * Scores every player of the run's workspace: profile current first, row-score aggregates of the run
- * at its cut-off, then the player forest; everything lands in rz_player_run(_meta) in one transaction.
+ * at its cut-off, then the player forest, whose model is kept with the run (scorePlayersLive uses it);
+ * everything lands in rz_player_run(_meta) in one transaction.
  */
 export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: ScoringRun, signal: AbortSignal): Promise<void> {
   const started = Date.now();
   await ensureEvidence(ws);
   const conn = await ws.connect();
   try {
-    const rowAgg = run.keyedByPlaylog
-      ? `(SELECT pidx, count(*) FILTER (score >= ${run.cutoffValue}) AS anomalous_rows, max(score) AS max_score, avg(score) AS mean_score,
-           coalesce(sum(score - ${run.cutoffValue}) FILTER (score >= ${run.cutoffValue}), 0) AS excess
-          FROM rz_score WHERE run_id = ${run.id} AND pidx IS NOT NULL GROUP BY pidx)`
-      : '(SELECT NULL::INTEGER AS pidx, NULL::BIGINT AS anomalous_rows, NULL::DOUBLE AS max_score, NULL::DOUBLE AS mean_score, NULL::DOUBLE AS excess WHERE false)';
-    await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pf_in AS
-      SELECT p.*, f.anomalous_rows, f.max_score, f.mean_score, f.excess, coalesce(f.excess, 0) / greatest(p.rows, 1) AS row_mass
-      FROM rz_player_profile p LEFT JOIN ${rowAgg} f USING (pidx) ORDER BY p.pidx`);
-    const cols = FOREST_FEATURES.map((c) => c.name);
-    const read = (await conn.runAndReadAll(`SELECT pidx, ${cols.join(', ')} FROM rz_pf_in ORDER BY pidx`)).getColumnsJS();
-    const pidx = (read[0] as unknown[]).map(Number);
+    const { pidx, raw } = await playerInputs(conn, run, null);
     const n = pidx.length;
-    const raw = cols.map((_, j) => Float64Array.from(read[j + 1] as unknown[], (v) => (v === null ? NaN : Number(v))));
+    const cols = FOREST_FEATURES.map((c) => c.name);
     const { points, medians, spreads } = scaleProfiles(raw, FOREST_FEATURES);
-    let scores: Float64Array = new Float64Array(n);
-    let shares: Float64Array | null = null;
     const dims = cols.length;
-    if (n >= 3) {
-      const out = await scorer.scoreBatch(
-        points,
-        dims,
-        { numTrees: 100, samplesPerTree: Math.min(256, n), seed: run.seed },
-        { signal, attribution: true, columns: cols },
-      );
-      scores = out.scores;
-      if (out.attribution) {
-        shares = new Float64Array(n * dims);
-        for (let i = 0; i < n; i++) {
-          let sum = 0;
-          for (let j = 0; j < dims; j++) sum += out.attribution[i * 2 * dims + 2 * j] + out.attribution[i * 2 * dims + 2 * j + 1];
-          for (let j = 0; j < dims; j++)
-            shares[i * dims + j] = sum > 0 ? (out.attribution[i * 2 * dims + 2 * j] + out.attribution[i * 2 * dims + 2 * j + 1]) / sum : 0;
-        }
-      }
-    }
-    const cut = n >= 3 ? playerCutoff(scores) : null;
-    const rows = pidx.map((p, i) => ({
-      pidx: p,
-      score: n >= 3 && Number.isFinite(scores[i]) ? scores[i] : null,
-      shares: shares ? Array.from(shares.subarray(i * dims, (i + 1) * dims), (v) => (Number.isFinite(v) ? +v.toFixed(4) : 0)) : null,
-    }));
+    const out =
+      n >= 3
+        ? await scorer.scoreBatch(
+            points,
+            dims,
+            { ...PLAYER_FOREST, samplesPerTree: Math.min(PLAYER_FOREST.samplesPerTree, n), seed: run.seed },
+            {
+              signal,
+              attribution: true,
+              columns: cols,
+            },
+          )
+        : null;
+    const shares = out?.attribution ? attributionShares(out.attribution, n, dims) : null;
+    const cut = out ? playerCutoff(out.scores) : null;
     await inTransaction(conn, async () => {
       await conn.run('DELETE FROM rz_player_run WHERE run_id = $1', [run.id]);
       await conn.run('DELETE FROM rz_player_run_meta WHERE run_id = $1', [run.id]);
+      await writePlayerRows(conn, run.id, pidx, out?.scores ?? null, shares, dims);
       await conn.run(
-        `INSERT INTO rz_player_run
-         SELECT ${run.id}, i.pidx, i.anomalous_rows, i.max_score, i.mean_score, i.excess, s.score, s.shares
-         FROM rz_pf_in i LEFT JOIN (SELECT unnest(from_json($1::JSON, '[{"pidx":"INTEGER","score":"DOUBLE","shares":["DOUBLE"]}]'), recursive := true)) s USING (pidx)`,
-        [JSON.stringify(rows)],
-      );
-      await conn.run(
-        `INSERT INTO rz_player_run_meta VALUES ($1, $2, $3, from_json($4, '["VARCHAR"]'), from_json($5, '["DOUBLE"]'), from_json($6, '["DOUBLE"]'), $7)`,
+        `INSERT INTO rz_player_run_meta (run_id, row_cut, player_cut, features, medians, spreads, elapsed_ms, model)
+         VALUES ($1, $2, $3, from_json($4, '["VARCHAR"]'), from_json($5, '["DOUBLE"]'), from_json($6, '["DOUBLE"]'), $7, from_base64($8))`,
         [
           run.id,
           run.keyedByPlaylog ? run.cutoffValue : null,
@@ -194,10 +237,43 @@ export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: Sco
           JSON.stringify(medians),
           JSON.stringify(spreads),
           Date.now() - started,
+          out?.model ? Buffer.from(out.model.buffer, out.model.byteOffset, out.model.byteLength).toString('base64') : null,
         ],
       );
     });
     await conn.run('DROP TABLE rz_pf_in');
+  } finally {
+    conn.closeSync();
+  }
+}
+
+/**
+ * Follow mode's player stage: the given players (those with new rows) get their profile brought up to
+ * date and are scored with the run's saved player forest on the run's scale, as new rows are with its
+ * row forest; everyone else keeps their score and the cut-off stands until the analyst retrains. A run
+ * without a saved player forest (or with a different feature list) is scored whole instead.
+ */
+export async function scorePlayersLive(ws: Workspace, scorer: PlayerScorer, run: ScoringRun, players: readonly number[], signal: AbortSignal): Promise<void> {
+  const meta = (await ws.db.runAndReadAll('SELECT features, medians, spreads, model FROM rz_player_run_meta WHERE run_id = $1', [run.id])).getRowObjectsJS()[0];
+  const cols = FOREST_FEATURES.map((c) => c.name);
+  if (!meta || meta.model === null || (meta.features as string[]).map(String).join() !== cols.join()) return scorePlayers(ws, scorer, run, signal);
+  if (players.length === 0) return;
+  await ensureEvidence(ws);
+  const conn = await ws.connect();
+  try {
+    await conn.run('CREATE OR REPLACE TEMP TABLE rz_pf_scope AS SELECT unnest(from_json($1::JSON, \'["INTEGER"]\')) AS pidx', [JSON.stringify(players)]);
+    const { pidx, raw } = await playerInputs(conn, run, 'SELECT pidx FROM rz_pf_scope');
+    const dims = cols.length;
+    const points = scaleWith(raw, FOREST_FEATURES, (meta.medians as number[]).map(Number), (meta.spreads as number[]).map(Number));
+    const model = new Uint8Array((meta.model as { bytes: Uint8Array }).bytes);
+    const out = pidx.length
+      ? await scorer.scoreBatch(points, dims, { ...PLAYER_FOREST, seed: run.seed }, { signal, attribution: true, columns: cols, model })
+      : null;
+    await inTransaction(conn, () =>
+      writePlayerRows(conn, run.id, pidx, out?.scores ?? null, out?.attribution ? attributionShares(out.attribution, pidx.length, dims) : null, dims),
+    );
+    await conn.run('DROP TABLE rz_pf_in');
+    await conn.run('DROP TABLE rz_pf_scope');
   } finally {
     conn.closeSync();
   }

@@ -121,5 +121,7 @@ export const investigateSchema: SchemaComponent = {
        id INTEGER PRIMARY KEY CHECK (id = 1), settings VARCHAR NOT NULL, after_file_id INTEGER NOT NULL, files BIGINT NOT NULL,
        rows BIGINT NOT NULL, learned_rows BIGINT NOT NULL, median_gap DOUBLE
      );`,
+    // Issue #15: the player forest kept with its run, so follow mode scores changed players with it.
+    `ALTER TABLE rz_player_run_meta ADD COLUMN model BLOB;`,
   ],
 };

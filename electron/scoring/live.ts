@@ -23,6 +23,8 @@ export interface LiveResult {
   rows: number;
   /** Of them, at or above the run's cut-off. */
   above: number;
+  /** The players of the rows scored (their player scores need refreshing). */
+  players: number[];
   /** Why nothing could be scored (no run, a run not keyed by the play log). */
   skipped?: string;
 }
@@ -59,9 +61,9 @@ async function runSource(ws: Workspace, run: ScoringRun): Promise<FeatureSource>
  */
 export async function scoreNewRows(ws: Workspace, scorer: BatchScorer, ctx: WorkContext): Promise<LiveResult> {
   const run = await latestRun(ws);
-  if (!run) return { runId: null, rows: 0, above: 0, skipped: 'no scoring run yet: score once, then new rows are scored live' };
+  if (!run) return { runId: null, rows: 0, above: 0, players: [], skipped: 'no scoring run yet: score once, then new rows are scored live' };
   if (!run.keyedByPlaylog)
-    return { runId: run.id, rows: 0, above: 0, skipped: `run ${run.id} is not keyed by play-log rows: retrain with a feature set to score live` };
+    return { runId: run.id, rows: 0, above: 0, players: [], skipped: `run ${run.id} is not keyed by play-log rows: retrain with a feature set to score live` };
   const state = await liveState(ws, run);
   const source = await runSource(ws, run);
   const conn = await ws.connect();
@@ -70,7 +72,7 @@ export async function scoreNewRows(ws: Workspace, scorer: BatchScorer, ctx: Work
     const select = source.select.replace(/\s+ORDER BY row_id\s*$/i, '');
     const batch = await readColumns(await conn.stream(`SELECT * FROM (${select}) AS s WHERE row_id > $1 ORDER BY row_id`, [state.lastRowId]));
     const n = batch.rowCount;
-    if (n === 0) return { runId: run.id, rows: 0, above: 0 };
+    if (n === 0) return { runId: run.id, rows: 0, above: 0, players: [] };
     const first = source.hasPidx ? 2 : 1;
     const dims = source.featureColumns.length;
     const points = new Float64Array(n * dims);
@@ -107,7 +109,7 @@ export async function scoreNewRows(ws: Workspace, scorer: BatchScorer, ctx: Work
       ]);
     });
     ctx.progress({ done: n, total: n, unit: 'rows', message: `scored ${n.toLocaleString('en-US')} new rows` });
-    return { runId: run.id, rows: n, above };
+    return { runId: run.id, rows: n, above, players: pidx ? [...new Set(pidx)] : [] };
   } finally {
     conn.closeSync();
   }

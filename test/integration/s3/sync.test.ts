@@ -179,7 +179,7 @@ describe('syncSource', () => {
     expect(objectGets().some((g) => /bytes=\d+-$/.test(g))).toBe(true);
     expect(await count('SELECT count(*) FROM playlog WHERE pidx = 11')).toBe(30_000);
     expect((await filesUnder(deps.cacheDir)).filter((f) => f.endsWith('.part'))).toEqual([]);
-  });
+  }, 20_000); // a 5 MB body throttled to time the kill: slower than the default 5 s when the suites run side by side
 
   it('cancels mid-download and the next run resumes from the .part', async () => {
     const key = `playlog/2018/10/09/09/${name('playlog', '09')}`;

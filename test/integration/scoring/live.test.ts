@@ -52,7 +52,7 @@ describe('live scoring with the saved forest', () => {
 
   it('scores only rows after the run, with the run’s own forest, and appends them to it', async () => {
     const run = await scoreRun(ws, inProcessScorer, { features: 'points', trees: 40, samples: 128, seed: 2 }, new AbortController().signal, () => {});
-    expect(await scoreNewRows(ws, scorer, idleWorkContext())).toEqual({ runId: run.id, rows: 0, above: 0 });
+    expect(await scoreNewRows(ws, scorer, idleWorkContext())).toEqual({ runId: run.id, rows: 0, above: 0, players: [] });
     await addRows(ws, 3000, 500);
     const live = await scoreNewRows(ws, scorer, idleWorkContext());
     expect(live).toMatchObject({ runId: run.id, rows: 500 });
