@@ -13,6 +13,7 @@ import { FollowStore } from '../s3/followStore.ts';
 import { lakeImporter } from '../s3/lakeImport.ts';
 import { SourceStore } from '../s3/sources.ts';
 import { scoreRun } from '../scoring/service.ts';
+import { scorePlayers } from '../investigate/playerForest.ts';
 import type { BenchOptions, BenchRow } from './types.ts';
 
 const BUCKET = 'bench-live';
@@ -44,7 +45,10 @@ export async function benchFollow(opts: BenchOptions = {}): Promise<BenchRow[]> 
     const label = `${(imported.rows / 1e6).toFixed(1)}M rows`;
     const signal = new AbortController().signal;
     let t = performance.now();
-    await app.services.scoring.withScorer((scorer) => scoreRun(ws, scorer, { features: 'points' }, signal, () => {}));
+    // What the app's scoring job does: the row forest, then the player stage (profiles and player forest).
+    await app.services.scoring.withScorer(async (scorer) =>
+      scorePlayers(ws, scorer, await scoreRun(ws, scorer, { features: 'points' }, signal, () => {}), signal),
+    );
     const fullMs = performance.now() - t;
 
     const now = Date.now();
@@ -75,7 +79,7 @@ export async function benchFollow(opts: BenchOptions = {}): Promise<BenchRow[]> 
           const s = performance.now();
           const update = await liveUpdate(live, ctx);
           scoreMs = performance.now() - s;
-          split = `live score ${Math.round(update.ms.score)} ms, flagged list ${Math.round(update.ms.flagged)} ms`;
+          split = `live rows ${Math.round(update.ms.score)} ms, players ${Math.round(update.ms.players)} ms, flagged list ${Math.round(update.ms.flagged)} ms`;
           return update.scoredRows;
         },
         onTick: (tick) => {
@@ -90,7 +94,7 @@ export async function benchFollow(opts: BenchOptions = {}): Promise<BenchRow[]> 
     const [found, quiet] = ticks;
     const mb = (Buffer.byteLength(object.body) / 1048576).toFixed(2);
     return [
-      { suite: 'follow', case: label, metric: 'full rescore (train + score every row)', value: Math.round(fullMs), unit: 'ms' },
+      { suite: 'follow', case: label, metric: 'full rescore (train, score every row, player stage)', value: Math.round(fullMs), unit: 'ms' },
       {
         suite: 'follow',
         case: label,

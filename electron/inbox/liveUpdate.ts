@@ -29,8 +29,8 @@ export interface LiveUpdate {
   items: InboxItem[];
   drift?: number;
   retrained: boolean;
-  /** Where the time went: live scoring, the flagged list (with its evidence), the streams. */
-  ms: { score: number; flagged: number; streams: number };
+  /** Where the time went: live row scoring, the player stage, the flagged list (with its evidence), the streams. */
+  ms: { score: number; players: number; flagged: number; streams: number };
 }
 
 /** Streams over the play log are the ones new play-log rows can extend. */
@@ -73,14 +73,16 @@ export async function liveUpdate(deps: LiveUpdateDeps, ctx: WorkContext): Promis
   const { ws } = deps;
   let t = performance.now();
   const lap = () => -t + (t = performance.now());
+  let scoreMs = 0;
   const scored = await deps.withScorer(async (scorer) => {
     const result = await scoreNewRows(ws, scorer, ctx);
+    scoreMs = lap();
     // Players are flagged by the player forest over their profiles and row scores: new rows change
     // both for their players, who are rescored with the run's saved player forest.
     if (result.rows > 0 && result.runId !== null) await scorePlayersLive(ws, scorer, await getRun(ws, result.runId), result.players, ctx.signal);
     return result;
   });
-  const scoreMs = lap();
+  const playersMs = lap();
   const items = await announce(ws, 'player', flaggedNow((await flaggedPlayers(ws)).players).map(playerEntry));
   const flaggedMs = lap();
   for (const s of await followedStreams(deps)) {
@@ -109,6 +111,6 @@ export async function liveUpdate(deps: LiveUpdateDeps, ctx: WorkContext): Promis
     items,
     ...(drift !== undefined ? { drift } : {}),
     retrained,
-    ms: { score: scoreMs, flagged: flaggedMs, streams: streamsMs },
+    ms: { score: scoreMs, players: playersMs, flagged: flaggedMs, streams: streamsMs },
   };
 }

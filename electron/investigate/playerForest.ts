@@ -254,9 +254,11 @@ export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: Sco
  * without a saved player forest (or with a different feature list) is scored whole instead.
  */
 export async function scorePlayersLive(ws: Workspace, scorer: PlayerScorer, run: ScoringRun, players: readonly number[], signal: AbortSignal): Promise<void> {
-  const meta = (await ws.db.runAndReadAll('SELECT features, medians, spreads, model FROM rz_player_run_meta WHERE run_id = $1', [run.id])).getRowObjectsJS()[0];
+  const meta = (
+    await ws.db.runAndReadAll('SELECT features, medians, spreads, model IS NULL AS no_model FROM rz_player_run_meta WHERE run_id = $1', [run.id])
+  ).getRowObjectsJS()[0];
   const cols = FOREST_FEATURES.map((c) => c.name);
-  if (!meta || meta.model === null || (meta.features as string[]).map(String).join() !== cols.join()) return scorePlayers(ws, scorer, run, signal);
+  if (!meta || meta.no_model || (meta.features as string[]).map(String).join() !== cols.join()) return scorePlayers(ws, scorer, run, signal);
   if (players.length === 0) return;
   await ensureEvidence(ws);
   const conn = await ws.connect();
@@ -265,7 +267,9 @@ export async function scorePlayersLive(ws: Workspace, scorer: PlayerScorer, run:
     const { pidx, raw } = await playerInputs(conn, run, 'SELECT pidx FROM rz_pf_scope');
     const dims = cols.length;
     const points = scaleWith(raw, FOREST_FEATURES, (meta.medians as number[]).map(Number), (meta.spreads as number[]).map(Number));
-    const model = new Uint8Array((meta.model as { bytes: Uint8Array }).bytes);
+    // getRows keeps a BLOB as DuckDB's value ({ bytes }); copied so the model's typed-array sections are aligned.
+    const blob = (await conn.runAndReadAll('SELECT model FROM rz_player_run_meta WHERE run_id = $1', [run.id])).getRows()[0][0] as { bytes: Uint8Array };
+    const model = new Uint8Array(blob.bytes);
     const out = pidx.length
       ? await scorer.scoreBatch(points, dims, { ...PLAYER_FOREST, seed: run.seed }, { signal, attribution: true, columns: cols, model })
       : null;

@@ -184,6 +184,11 @@ describe('follow mode', () => {
     expect(again.filter((i) => i.ref === '999')).toHaveLength(1);
     expect(new Set(again.map((i) => i.ref)).size).toBe(again.length);
     expect(items.find((i) => i.ref === '999')!.detail).toMatch(/rules|both/);
+    // Scored in the same run by its saved player forest, and no tick paused on the way.
+    expect(await count('SELECT count(*) FROM rz_player_run WHERE pidx = 999 AND score IS NOT NULL AND run_id = (SELECT max(run_id) FROM rz_score_run)')).toBe(
+      1,
+    );
+    expect(statuses.filter((s) => s.state === 'paused')).toEqual([]);
     const about = notices.filter((n) => n.target.ref === '999' || n.body.includes('999'));
     expect(about).toHaveLength(1);
     expect((await call<{ player: number }>('inbox.counts')).player).toBe(again.length);
