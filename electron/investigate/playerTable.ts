@@ -17,9 +17,9 @@ import { zoneIdSql } from './zones.ts';
 function rowsSql(zones: readonly Zone[], scoped: boolean): string {
   const ok = ['posnewx', 'posnewy', 'posoldx', 'posoldy'].map((c) => `(isfinite(${c}) AND abs(${c}) < 1e12)`).join(' AND ');
   const step = `CASE WHEN ok THEN sqrt((posnewx - posoldx) ^ 2 + (posnewy - posoldy) ^ 2) END`;
-  // The data table, not the playlog view: the same rows (those of ledger files), file_id kept for the
-  // incremental pass, and no join for the object key nobody here needs.
-  const rows = `lake_playlog_data WHERE file_id IN (SELECT file_id FROM lake_file)${scoped ? ' AND pidx IN (SELECT pidx FROM rz_pp_scope)' : ''}`;
+  // The data table, not the playlog view: the same rows (a file's rows and its ledger row commit and
+  // go together), file_id kept for the incremental pass, and no join for the object key nobody here needs.
+  const rows = `lake_playlog_data${scoped ? ' WHERE pidx IN (SELECT pidx FROM rz_pp_scope)' : ''}`;
   // rn numbers each player's events in time order: consecutive straight events are the ones whose rn
   // differ by one, so the longest dead-straight run needs no second window over every row.
   return `CREATE OR REPLACE TEMP TABLE rz_pp_row AS

@@ -18,7 +18,7 @@ export {
 } from './forest.ts';
 export { StreamingForest, resolveStreamingParams, type StreamingParams, type StreamingForestState } from './streaming.ts';
 export { shingle } from './shingle.ts';
-export { serializeForest, deserializeForest, serializeStreamingForest, deserializeStreamingForest } from './serialize.ts';
+export { serializeForest, deserializeForest, forestHeader, serializeStreamingForest, deserializeStreamingForest } from './serialize.ts';
 export { dedupeRows, scatter, RowMemo, type Deduped } from './dedupe.ts';
 export { checkPoints } from './validate.ts';
 export { mean, sd, moments, spearman, type Moments } from './stats.ts';

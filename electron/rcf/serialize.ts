@@ -50,7 +50,8 @@ export function serializeForest(f: Forest): Uint8Array {
   return new Uint8Array(buf);
 }
 
-export function deserializeForest(bytes: Uint8Array): Forest {
+/** A batch model's header, checked (magic, version, size) without reading its trees. */
+export function forestHeader(bytes: Uint8Array): { dims: number; numTrees: number; samplesPerTree: number; nodeCount: number; seed: number } {
   if (bytes.byteLength < HEADER) throw new RcfInputError('not an RCF model: too short');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) === STREAMING_MAGIC) throw new RcfInputError('this is a streaming forest, not a batch RCF model: use deserializeStreamingForest');
@@ -64,6 +65,11 @@ export function deserializeForest(bytes: Uint8Array): Forest {
   const seed = view.getFloat64(24, true);
   const expected = HEADER + pad8(numTrees * 4) + 4 * pad8(n * 4) + n * 8 * (1 + 2 * dims);
   if (bytes.byteLength !== expected) throw new RcfInputError(`RCF model is ${bytes.byteLength} bytes, expected ${expected}: truncated or corrupt`);
+  return { dims, numTrees, samplesPerTree, nodeCount: n, seed };
+}
+
+export function deserializeForest(bytes: Uint8Array): Forest {
+  const { dims, numTrees, samplesPerTree, nodeCount: n, seed } = forestHeader(bytes);
   // Copy each section out: `bytes` may sit at any offset of a larger buffer, typed arrays need alignment.
   let off = HEADER;
   const i32 = (count: number) => {

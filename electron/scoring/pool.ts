@@ -5,7 +5,7 @@ import {
   drawSamples,
   resolveForestParams,
   type ForestParams,
-  deserializeForest,
+  forestHeader,
   resolveStreamingParams,
   type StreamingParams,
   checkPoints,
@@ -94,7 +94,8 @@ export function createScoringPool(opts: PoolOptions = {}): ScoringPool {
     const n = checkPoints(points, dims, o.columns);
     const resolved = resolveForestParams(params);
     if (o.model) {
-      const forest = deserializeForest(o.model);
+      // The header is enough to refuse a mismatch here; the worker reads the trees.
+      const forest = forestHeader(o.model);
       if (forest.dims !== dims) throw new RcfInputError(`the model was trained on ${forest.dims} columns, not ${dims}`);
     }
     return pool.run(o.signal, async (job) => {

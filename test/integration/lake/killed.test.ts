@@ -74,5 +74,5 @@ describe('an import killed mid-way', () => {
 
     const done = await check();
     expect(done).toEqual({ files: generated.files, torn: 0, play: 60_000, orphans: 0, quarantined: files.length });
-  });
+  }, 30_000); // two CLI processes, each starting Node and DuckDB: 4.6 s alone, more beside the other suites
 });
