@@ -61,27 +61,17 @@ export async function benchDetect(opts: BenchOptions): Promise<BenchRow[]> {
         const list = await flaggedPlayers(app.services.ws);
         const flaggedMs = performance.now() - t0;
         out.push(...rows(c, evaluateRanking(list.players, labels, ours.run.id), 'redzone'));
-        const stage = (await app.services.ws.db.runAndReadAll('SELECT elapsed_ms FROM rz_player_run_meta WHERE run_id = $1', [ours.run.id])).getRows()[0][0];
-        out.push({
-          suite: SUITE,
-          case: c,
-          metric: 'player stage / row scoring',
-          value: Number(stage) / ours.run.elapsedMs,
-          unit: 'ratio',
-          note: `${(Number(stage) / 1000).toFixed(1)} s profiles+rules+player forest after ${(ours.run.elapsedMs / 1000).toFixed(1)} s row scoring (T100/S256 points)`,
-        });
+        // What the player stage cost beside the row scoring it followed (rz_player_run_meta records it).
+        const stageRow = async (run: ScoringRun, metric: string, what: string): Promise<BenchRow> => {
+          const ms = Number((await app.services.ws.db.runAndReadAll('SELECT elapsed_ms FROM rz_player_run_meta WHERE run_id = $1', [run.id])).getRows()[0][0]);
+          const note = `${(ms / 1000).toFixed(1)} s ${what} after ${(run.elapsedMs / 1000).toFixed(1)} s row scoring (T100/S256 points)`;
+          return { suite: SUITE, case: c, metric, value: ms / run.elapsedMs, unit: 'ratio', note };
+        };
+        out.push(await stageRow(ours.run, 'player stage / row scoring', 'profiles+rules+player forest'));
         out.push({ suite: SUITE, case: c, metric: 'flagged list', value: flaggedMs, unit: 'ms', note: `${list.players.length} players listed` });
         // The profile table is the data's, not the run's: a second run on the same play log reuses it.
         const again = await score(app, {});
-        const cached = (await app.services.ws.db.runAndReadAll('SELECT elapsed_ms FROM rz_player_run_meta WHERE run_id = $1', [again.run.id])).getRows()[0][0];
-        out.push({
-          suite: SUITE,
-          case: c,
-          metric: 'player stage / row scoring, profiles current',
-          value: Number(cached) / again.run.elapsedMs,
-          unit: 'ratio',
-          note: `${(Number(cached) / 1000).toFixed(1)} s player forest after ${(again.run.elapsedMs / 1000).toFixed(1)} s row scoring: a rescore of an unchanged play log`,
-        });
+        out.push(await stageRow(again.run, 'player stage / row scoring, profiles current', 'player forest (a rescore of an unchanged play log)'));
         // The lab's method, on the same lake.
         const lab = await score(app, { features: 'points', trees: 200, samples: 1000, cutoff: 'mean+1.5sd' });
         const ranked = (

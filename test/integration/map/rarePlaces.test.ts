@@ -10,8 +10,9 @@ import { demoApp, type DemoApp } from '../investigate/demoWorkspace.ts';
  * Issue #18.5 on both world presets at the demo's shape (300 players, 300,000 rows, default seed): with
  * no zone declared (the lab's seeded red zone removed), the top suggested zone overlaps the generator's
  * true forbidden zone and there are at most five suggestions; once accepted (investigate.saveZone) it is
- * no longer suggested. Not yet robust at every seed: on the continent at seed 2 the walker's own patch
- * outside the zone outranks its patch inside it.
+ * no longer suggested. Not yet robust at every seed (measured at seeds 2 and 3): on the continent at
+ * seed 2 the zone walker's only private patch lies outside the zone; at seed 3 on both worlds the top
+ * patches are an honest player's remote corner or a noclip cheater's, and the walker's is not found.
  */
 const CASES = [
   { world: 'lab', seed: 1 },
