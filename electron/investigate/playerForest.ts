@@ -4,7 +4,7 @@ import type { ForestParams } from '../rcf/index.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Workspace } from '../workspace/workspace.ts';
 import { ensureEvidence } from './evidence.ts';
-import { inTransaction } from '../workspace/db.ts';
+import { blobBytes, blobParam, inTransaction } from '../workspace/db.ts';
 
 /**
  * The player-level forest (issue #18.3–4): the same RCF, in the worker pool, on one point per player —
@@ -111,30 +111,24 @@ const transform = (c: ProfileColumn, v: number) => (c.log ? Math.log1p(Math.max(
 
 /** Scaled, clipped points (row-major) and each feature's median/spread on the transformed scale. */
 export function scaleProfiles(raw: Float64Array[], columns: readonly ProfileColumn[]): { points: Float64Array; medians: number[]; spreads: number[] } {
-  const n = raw[0]?.length ?? 0;
-  const dims = columns.length;
-  const points = new Float64Array(n * dims);
   const medians: number[] = [];
   const spreads: number[] = [];
   columns.forEach((c, j) => {
-    const t = Float64Array.from(raw[j], (v) => (Number.isFinite(v) ? transform(c, v) : NaN));
-    const { median: med, spread } = robustScale(t);
+    const { median: med, spread } = robustScale(Float64Array.from(raw[j], (v) => (Number.isFinite(v) ? transform(c, v) : NaN)));
     medians.push(med);
     spreads.push(spread);
-    for (let i = 0; i < n; i++) points[i * dims + j] = Number.isFinite(t[i]) ? Math.max(-CLIP, Math.min(CLIP, (t[i] - med) / spread)) : 0;
   });
-  return { points, medians, spreads };
+  return { points: scaleWith(raw, columns, medians, spreads), medians, spreads };
 }
 
-/** scaleProfiles with the medians and spreads of an earlier run (follow mode scores on that run's scale). */
+/** Profiles on a given scale (scaleProfiles' own, or an earlier run's: follow mode scores on the run's scale). */
 export function scaleWith(raw: Float64Array[], columns: readonly ProfileColumn[], medians: readonly number[], spreads: readonly number[]): Float64Array {
   const n = raw[0]?.length ?? 0;
   const dims = columns.length;
   const points = new Float64Array(n * dims);
   columns.forEach((c, j) => {
     for (let i = 0; i < n; i++) {
-      const v = raw[j][i];
-      const t = Number.isFinite(v) ? transform(c, v) : NaN;
+      const t = Number.isFinite(raw[j][i]) ? transform(c, raw[j][i]) : NaN;
       points[i * dims + j] = Number.isFinite(t) ? Math.max(-CLIP, Math.min(CLIP, (t - medians[j]) / spreads[j])) : 0;
     }
   });
@@ -237,7 +231,7 @@ export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: Sco
           JSON.stringify(medians),
           JSON.stringify(spreads),
           Date.now() - started,
-          out?.model ? Buffer.from(out.model.buffer, out.model.byteOffset, out.model.byteLength).toString('base64') : null,
+          out?.model ? blobParam(out.model) : null,
         ],
       );
     });
@@ -254,11 +248,9 @@ export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: Sco
  * without a saved player forest (or with a different feature list) is scored whole instead.
  */
 export async function scorePlayersLive(ws: Workspace, scorer: PlayerScorer, run: ScoringRun, players: readonly number[], signal: AbortSignal): Promise<void> {
-  const meta = (
-    await ws.db.runAndReadAll('SELECT features, medians, spreads, model IS NULL AS no_model FROM rz_player_run_meta WHERE run_id = $1', [run.id])
-  ).getRowObjectsJS()[0];
+  const meta = (await ws.db.runAndReadAll('SELECT features, medians, spreads, model FROM rz_player_run_meta WHERE run_id = $1', [run.id])).getRowsJS()[0];
   const cols = FOREST_FEATURES.map((c) => c.name);
-  if (!meta || meta.no_model || (meta.features as string[]).map(String).join() !== cols.join()) return scorePlayers(ws, scorer, run, signal);
+  if (!meta || meta[3] === null || (meta[0] as string[]).map(String).join() !== cols.join()) return scorePlayers(ws, scorer, run, signal);
   if (players.length === 0) return;
   await ensureEvidence(ws);
   const conn = await ws.connect();
@@ -266,10 +258,8 @@ export async function scorePlayersLive(ws: Workspace, scorer: PlayerScorer, run:
     await conn.run('CREATE OR REPLACE TEMP TABLE rz_pf_scope AS SELECT unnest(from_json($1::JSON, \'["INTEGER"]\')) AS pidx', [JSON.stringify(players)]);
     const { pidx, raw } = await playerInputs(conn, run, 'SELECT pidx FROM rz_pf_scope');
     const dims = cols.length;
-    const points = scaleWith(raw, FOREST_FEATURES, (meta.medians as number[]).map(Number), (meta.spreads as number[]).map(Number));
-    // getRows keeps a BLOB as DuckDB's value ({ bytes }); copied so the model's typed-array sections are aligned.
-    const blob = (await conn.runAndReadAll('SELECT model FROM rz_player_run_meta WHERE run_id = $1', [run.id])).getRows()[0][0] as { bytes: Uint8Array };
-    const model = new Uint8Array(blob.bytes);
+    const points = scaleWith(raw, FOREST_FEATURES, (meta[1] as number[]).map(Number), (meta[2] as number[]).map(Number));
+    const model = blobBytes(meta[3]);
     const out = pidx.length
       ? await scorer.scoreBatch(points, dims, { ...PLAYER_FOREST, seed: run.seed }, { signal, attribution: true, columns: cols, model })
       : null;

@@ -4,7 +4,7 @@ import type { Cutoff, ScoringRun } from '../../shared/api/scoring.ts';
 import { formatCutoff, parseCutoff } from '../../shared/cutoff.ts';
 import { copyIntoColumn, nullColumn, setChunkRows } from '../workspace/chunkWriter.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { inTransaction, withConnection } from '../workspace/db.ts';
+import { blobBytes, blobParam, inTransaction, withConnection } from '../workspace/db.ts';
 
 /** What a finished scoring pass stores beside its scores: the run's parameters and its model. */
 export interface RunMeta extends Pick<ScoringRun, 'features' | 'query' | 'featureColumns' | 'keyedByPlaylog' | 'trees' | 'samples' | 'seed' | 'elapsedMs'> {
@@ -14,7 +14,7 @@ export interface RunMeta extends Pick<ScoringRun, 'features' | 'query' | 'featur
 
 const RUN_COLUMNS = `run_id, created_at, features, query, feature_columns, keyed_by_playlog, trees, samples, seed, rows, mean, sd, min, max, cutoff, cutoff_value, elapsed_ms, octet_length(model) AS model_bytes`;
 
-const flaggedCache = new WeakMap<DuckDBConnection, Map<string, number>>();
+const flaggedCache = new WeakMap<DuckDBConnection, Map<number, { key: string; n: number }>>();
 
 /**
  * Scores at or above this are flagged, counted in SQL so a re-cut never reads the scores into JS.
@@ -23,14 +23,14 @@ const flaggedCache = new WeakMap<DuckDBConnection, Map<string, number>>();
  */
 async function flaggedRows(db: DuckDBConnection, runId: number, value: number): Promise<number> {
   const live = (await db.runAndReadAll('SELECT coalesce(max(live_rows), 0) FROM rz_live_score WHERE run_id = $1', [runId])).getRows()[0][0];
-  const key = `${runId}:${value}:${live}`;
-  const cache = flaggedCache.get(db) ?? new Map<string, number>();
+  const key = `${value}:${live}`;
+  const cache = flaggedCache.get(db) ?? new Map<number, { key: string; n: number }>();
   flaggedCache.set(db, cache);
-  const known = cache.get(key);
-  if (known !== undefined) return known;
+  const known = cache.get(runId);
+  if (known?.key === key) return known.n;
   const r = await db.runAndReadAll('SELECT count(*) FROM rz_score WHERE run_id = $1 AND score >= $2', [runId, value]);
   const n = Number(r.getRows()[0][0]);
-  cache.set(key, n);
+  cache.set(runId, { key, n });
   return n;
 }
 
@@ -118,7 +118,7 @@ export async function deleteRun(ws: Workspace, id: number): Promise<boolean> {
 export async function runModel(ws: Workspace, id: number): Promise<Uint8Array> {
   const r = (await ws.db.runAndReadAll('SELECT model FROM rz_score_run WHERE run_id = $1', [id])).getRows();
   if (r.length === 0) throw new ApiError('NOT_FOUND', `no scoring run ${id} in this workspace`);
-  return new Uint8Array((r[0][0] as { bytes: Uint8Array }).bytes); // a copy: aligned for the model's typed-array sections
+  return blobBytes(r[0][0]);
 }
 
 const CHUNK = 2048;
@@ -216,7 +216,7 @@ export class RunWriter {
           cutoff: formatCutoff(run.cutoff),
           value,
           elapsed: run.elapsedMs,
-          model: Buffer.from(run.model.buffer, run.model.byteOffset, run.model.byteLength).toString('base64'),
+          model: blobParam(run.model),
         },
       );
       await conn.run('COMMIT');

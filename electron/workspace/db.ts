@@ -32,6 +32,16 @@ export async function inTransaction<T>(conn: DuckDBConnection, work: () => Promi
   return value;
 }
 
+/** A BLOB as a parameter of `from_base64($n)` (@duckdb/node-api binds no Uint8Array). */
+export function blobParam(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** A BLOB read back (getRows gives DuckDB's { bytes }, getRowsJS a Buffer), copied so typed-array sections over it are aligned. */
+export function blobBytes(value: unknown): Uint8Array {
+  return new Uint8Array(value instanceof Uint8Array ? value : (value as { bytes: Uint8Array }).bytes);
+}
+
 /** A short query's rows as plain objects (a handful of rows: large results go through readColumns). */
 export async function selectRows(db: DuckDBConnection, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
   return (await db.runAndReadAll(sql, params as never)).getRowObjectsJS() as Record<string, unknown>[];
