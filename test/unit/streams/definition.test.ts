@@ -83,7 +83,7 @@ describe('stream definitions', () => {
 
   it("gives the detector's settings, with a floor that falls toward 1 as the shingle grows", () => {
     expect(detectSettings({ kind: 'score', value: 2.5 }, 1)).toBeUndefined();
-    expect(detectSettings({ kind: 'detector' }, 1)).toEqual({ zFactor: 3, minScore: 1.9 });
-    expect(detectSettings({ kind: 'detector', zFactor: 4 }, 4)).toEqual({ zFactor: 4, minScore: 1.9 - 0.28 * Math.log(4) });
+    expect(detectSettings({ kind: 'detector' }, 1)).toEqual({ zFactor: 3, minScore: 2 });
+    expect(detectSettings({ kind: 'detector', zFactor: 4 }, 4)).toEqual({ zFactor: 4, minScore: 2 - 0.34 * Math.log(4) });
   });
 });
