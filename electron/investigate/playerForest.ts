@@ -107,14 +107,15 @@ export function playerCutoff(scores: ArrayLike<number>): number {
   return med + PLAYER_CUTOFF_K * spread;
 }
 
-const transform = (c: ProfileColumn, v: number) => (c.log ? Math.log1p(Math.max(0, v)) : v);
+/** A profile value on its feature's scale; a missing (non-finite) value stays NaN and is scaled to the median. */
+const transform = (c: ProfileColumn, v: number) => (!Number.isFinite(v) ? NaN : c.log ? Math.log1p(Math.max(0, v)) : v);
 
 /** Scaled, clipped points (row-major) and each feature's median/spread on the transformed scale. */
 export function scaleProfiles(raw: Float64Array[], columns: readonly ProfileColumn[]): { points: Float64Array; medians: number[]; spreads: number[] } {
   const medians: number[] = [];
   const spreads: number[] = [];
   columns.forEach((c, j) => {
-    const { median: med, spread } = robustScale(Float64Array.from(raw[j], (v) => (Number.isFinite(v) ? transform(c, v) : NaN)));
+    const { median: med, spread } = robustScale(Float64Array.from(raw[j], (v) => transform(c, v)));
     medians.push(med);
     spreads.push(spread);
   });
@@ -128,7 +129,7 @@ export function scaleWith(raw: Float64Array[], columns: readonly ProfileColumn[]
   const points = new Float64Array(n * dims);
   columns.forEach((c, j) => {
     for (let i = 0; i < n; i++) {
-      const t = Number.isFinite(raw[j][i]) ? transform(c, raw[j][i]) : NaN;
+      const t = transform(c, raw[j][i]);
       points[i * dims + j] = Number.isFinite(t) ? Math.max(-CLIP, Math.min(CLIP, (t - medians[j]) / spreads[j])) : 0;
     }
   });
@@ -248,9 +249,10 @@ export async function scorePlayers(ws: Workspace, scorer: PlayerScorer, run: Sco
  * without a saved player forest (or with a different feature list) is scored whole instead.
  */
 export async function scorePlayersLive(ws: Workspace, scorer: PlayerScorer, run: ScoringRun, players: readonly number[], signal: AbortSignal): Promise<void> {
-  const meta = (await ws.db.runAndReadAll('SELECT features, medians, spreads, model FROM rz_player_run_meta WHERE run_id = $1', [run.id])).getRowsJS()[0];
+  const [features, medians, spreads, saved] =
+    (await ws.db.runAndReadAll('SELECT features, medians, spreads, model FROM rz_player_run_meta WHERE run_id = $1', [run.id])).getRowsJS()[0] ?? [];
   const cols = FOREST_FEATURES.map((c) => c.name);
-  if (!meta || meta[3] === null || (meta[0] as string[]).map(String).join() !== cols.join()) return scorePlayers(ws, scorer, run, signal);
+  if (saved == null || (features as string[]).map(String).join() !== cols.join()) return scorePlayers(ws, scorer, run, signal);
   if (players.length === 0) return;
   await ensureEvidence(ws);
   const conn = await ws.connect();
@@ -258,8 +260,8 @@ export async function scorePlayersLive(ws: Workspace, scorer: PlayerScorer, run:
     await conn.run('CREATE OR REPLACE TEMP TABLE rz_pf_scope AS SELECT unnest(from_json($1::JSON, \'["INTEGER"]\')) AS pidx', [JSON.stringify(players)]);
     const { pidx, raw } = await playerInputs(conn, run, 'SELECT pidx FROM rz_pf_scope');
     const dims = cols.length;
-    const points = scaleWith(raw, FOREST_FEATURES, (meta[1] as number[]).map(Number), (meta[2] as number[]).map(Number));
-    const model = blobBytes(meta[3]);
+    const points = scaleWith(raw, FOREST_FEATURES, (medians as number[]).map(Number), (spreads as number[]).map(Number));
+    const model = blobBytes(saved);
     const out = pidx.length
       ? await scorer.scoreBatch(points, dims, { ...PLAYER_FOREST, seed: run.seed }, { signal, attribution: true, columns: cols, model })
       : null;

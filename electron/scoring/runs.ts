@@ -24,8 +24,8 @@ const flaggedCache = new WeakMap<DuckDBConnection, Map<number, { key: string; n:
 async function flaggedRows(db: DuckDBConnection, runId: number, value: number): Promise<number> {
   const live = (await db.runAndReadAll('SELECT coalesce(max(live_rows), 0) FROM rz_live_score WHERE run_id = $1', [runId])).getRows()[0][0];
   const key = `${value}:${live}`;
-  const cache = flaggedCache.get(db) ?? new Map<number, { key: string; n: number }>();
-  flaggedCache.set(db, cache);
+  let cache = flaggedCache.get(db);
+  if (!cache) flaggedCache.set(db, (cache = new Map()));
   const known = cache.get(runId);
   if (known?.key === key) return known.n;
   const r = await db.runAndReadAll('SELECT count(*) FROM rz_score WHERE run_id = $1 AND score >= $2', [runId, value]);
