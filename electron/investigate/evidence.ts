@@ -3,10 +3,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Workspace } from '../workspace/workspace.ts';
 import { ledgerFingerprint } from '../map/cache.ts';
 import { effectiveRules } from './calibrate.ts';
-import { rebuildPlayerTable, updatePlayerTable } from './playerTable.ts';
+import { rebuildPlayerTable, updatePlayerTable, type PlayerTableBasis } from './playerTable.ts';
 import { isoTime, tableExists } from './sqlUtil.ts';
 import { listZones } from './zones.ts';
-import { inTransaction, withConnection } from '../workspace/db.ts';
+import { withConnection } from '../workspace/db.ts';
 import { requireInteger, requireNumber } from '../../shared/api/validate.ts';
 
 /**
@@ -159,23 +159,25 @@ export async function ensureEvidence(ws: Workspace): Promise<void> {
     if (have === fp) return;
     const started = Date.now();
     const learned = await learnedRules(ws);
-    await withConnection(ws, (conn) =>
-      inTransaction(conn, async () => {
-        // Read in the transaction: its snapshot is the one the pass reads, so no file lands in between.
-        const ledger = await ledgerUpTo(conn, null);
-        const since = await incrementalFrom(conn, settings, learned !== null, ledger.playRows);
-        if (since) {
-          await updatePlayerTable(conn, zones, { rules: effectiveRules(manual, overrides, learned), medianGap: since.medianGap }, since.afterFileId);
-        } else {
-          const { medianGap } = await rebuildPlayerTable(conn, zones, manual, overrides);
+    await withConnection(ws, async (conn) => {
+      // The passes read the files up to the newest now; a file landing meanwhile is the next call's
+      // (the fingerprint stored is the one computed before the pass, so it will not match).
+      const ledger = await ledgerUpTo(conn, null);
+      const since = await incrementalFrom(conn, settings, learned !== null, ledger.playRows);
+      const commit = async (fresh: boolean, basis: PlayerTableBasis) => {
+        if (fresh) {
           await conn.run('DELETE FROM rz_evidence_basis');
-          await conn.run('INSERT INTO rz_evidence_basis VALUES (1, $1, 0, 0, 0, $2, $3)', [settings, ledger.playRows, medianGap]);
+          await conn.run('INSERT INTO rz_evidence_basis VALUES (1, $1, 0, 0, 0, $2, $3)', [settings, ledger.playRows, basis.medianGap]);
         }
-        // The basis now covers every file up to the newest.
+        // The basis now covers every file up to the newest the pass read.
         await conn.run('UPDATE rz_evidence_basis SET after_file_id = $1, files = $2, rows = $3', [ledger.maxFileId, ledger.files, ledger.rows]);
         await conn.run('INSERT OR REPLACE INTO rz_evidence_meta VALUES (1, $1, now()::TIMESTAMP, $2)', [fp, Date.now() - started]);
-      }),
-    );
+      };
+      if (since) {
+        const basis = { rules: effectiveRules(manual, overrides, learned), medianGap: since.medianGap };
+        await updatePlayerTable(conn, zones, basis, since.afterFileId, { upTo: ledger.maxFileId, commit: (b) => commit(false, b) });
+      } else await rebuildPlayerTable(conn, zones, manual, overrides, { upTo: ledger.maxFileId, commit: (b) => commit(true, b) });
+    });
   })();
   pending.set(ws, work);
   try {

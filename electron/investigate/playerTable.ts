@@ -1,7 +1,8 @@
-import type { RuleSettings, Zone } from '../../shared/api/investigate.ts';
+import type { LearnedRules, RuleSettings, Zone } from '../../shared/api/investigate.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { effectiveRules, learnRules, sessionGapOf } from './calibrate.ts';
 import { zoneIdSql } from './zones.ts';
+import { inTransaction } from '../workspace/db.ts';
 
 /**
  * The per-player table (issues #17.3, #18.2): the play log windowed per player in time order, then
@@ -69,8 +70,8 @@ async function one(conn: DuckDBConnection, sql: string): Promise<Record<string, 
 }
 
 /** How many parts of about `size` rows the given rows make (at least one). */
-async function partsOf(conn: DuckDBConnection, size: number, scope: string | null): Promise<number> {
-  const n = Number((await one(conn, `SELECT count(*) AS n FROM lake_playlog_data${scope ? ` WHERE ${scope}` : ''}`)).n);
+async function partsOf(conn: DuckDBConnection, size: number, where: string): Promise<number> {
+  const n = Number((await one(conn, `SELECT count(*) AS n FROM lake_playlog_data WHERE ${where}`)).n);
   return Math.max(1, Math.ceil(n / size));
 }
 
@@ -82,7 +83,11 @@ export interface PlayerTableBasis {
 }
 
 /** The rules learned from rz_pp_row's players (stored in rz_rule_learned); leaves their rz_pp_fast behind. */
-async function learnFromRows(conn: DuckDBConnection, manual: RuleSettings, overrides: RuleSettings['overrides']): Promise<PlayerTableBasis> {
+async function learnFromRows(
+  conn: DuckDBConnection,
+  manual: RuleSettings,
+  overrides: RuleSettings['overrides'],
+): Promise<PlayerTableBasis & { learned: LearnedRules | null }> {
   // Session gap: from each player's typical pause between events.
   const g = await one(conn, 'SELECT median(md) AS m FROM (SELECT median(dt) AS md FROM rz_pp_row WHERE dt > 0 GROUP BY pidx)');
   const medianGap = num(g.m);
@@ -102,6 +107,10 @@ async function learnFromRows(conn: DuckDBConnection, manual: RuleSettings, overr
   const all = [...runs, ...new Array(Math.max(0, stats.players - runs.length)).fill(0)];
   const med = median(all);
   const learned = learnRules(stats, gap, { median: med, mad: median(all.map((v) => Math.abs(v - med))) });
+  return { rules: effectiveRules(manual, overrides ?? [], learned), medianGap, learned };
+}
+
+async function storeLearned(conn: DuckDBConnection, learned: LearnedRules | null) {
   await conn.run('DELETE FROM rz_rule_learned');
   if (learned)
     await conn.run('INSERT INTO rz_rule_learned VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMP)', [
@@ -114,28 +123,42 @@ async function learnFromRows(conn: DuckDBConnection, manual: RuleSettings, overr
       learned.players,
       learned.computedAt.replace('T', ' ').replace('Z', ''),
     ]);
-  return { rules: effectiveRules(manual, overrides ?? [], learned), medianGap };
 }
 
 /**
- * Rebuilds everything per player inside the caller's transaction: learns the rules (from a sample of
- * players at scale, see PassLayout) and the grid, then every profile, pass by pass; returns the
- * settings in force (learned, with the analyst's overrides).
+ * The files a pass reads (those up to `upTo`, the newest when it started: each pass then sees the same
+ * play log) and the work to commit with its results: the passes run outside any transaction, so each
+ * pass's temporary rows are freed when dropped rather than held to the end, and the results replace
+ * the old tables in one transaction, with `commit` run in it.
+ */
+export interface PassRun {
+  upTo: number;
+  /** Run in the results' transaction, with the basis the pass used (for a rebuild, the one it learned). */
+  commit: (basis: PlayerTableBasis) => Promise<void>;
+  layout?: PassLayout;
+}
+
+/**
+ * Rebuilds everything per player: learns the rules (from a sample of players at scale, see PassLayout)
+ * and the grid, then every profile, pass by pass; returns the settings in force (learned, with the
+ * analyst's overrides).
  */
 export async function rebuildPlayerTable(
   conn: DuckDBConnection,
   zones: readonly Zone[],
   manual: RuleSettings,
-  overrides: RuleSettings['overrides'] = [],
-  layout: PassLayout = DEFAULT_LAYOUT,
+  overrides: RuleSettings['overrides'],
+  run: PassRun,
 ): Promise<PlayerTableBasis> {
-  const passes = await partsOf(conn, layout.passRows, null);
-  const samples = await partsOf(conn, layout.sampleRows, null);
-  let basis: PlayerTableBasis | null = null;
+  const layout = run.layout ?? DEFAULT_LAYOUT;
+  const files = `file_id <= ${run.upTo}`;
+  const passes = await partsOf(conn, layout.passRows, files);
+  const samples = await partsOf(conn, layout.sampleRows, files);
+  let basis: (PlayerTableBasis & { learned: LearnedRules | null }) | null = null;
   let grid: GridCells | null = null;
   // The sample (rules and the grid's extent) is the first pass when the two cuts agree; else it is read on its own first.
   if (samples !== passes) {
-    await conn.run(rowsSql(zones, [hashPart(0, samples)]));
+    await conn.run(rowsSql(zones, [files, hashPart(0, samples)]));
     basis = await learnFromRows(conn, manual, overrides);
     grid = await gridExtent(conn);
     await conn.run('DROP TABLE rz_pp_row');
@@ -143,7 +166,7 @@ export async function rebuildPlayerTable(
   }
   let cells = false;
   for (let k = 0; k < passes; k++) {
-    await conn.run(rowsSql(zones, [hashPart(k, passes)]));
+    await conn.run(rowsSql(zones, [files, hashPart(k, passes)]));
     // Learning leaves the first pass's fast runs behind, at the speed threshold in force.
     if (basis === null) basis = await learnFromRows(conn, manual, overrides);
     else await fastRuns(conn, basis.rules.maxSpeed, moving(basis));
@@ -153,43 +176,54 @@ export async function rebuildPlayerTable(
     cells ||= grid !== null;
     await aggregatePass(conn, basis.rules, gapOf(basis), k > 0);
   }
-  await storeGrid(conn, grid);
-  await writeProfiles(conn, basis!.medianGap ?? gapOf(basis!) / 20, false);
-  return basis!;
+  const learned = basis!;
+  await inTransaction(conn, async () => {
+    await storeLearned(conn, learned.learned);
+    await storeGrid(conn, grid);
+    await writeProfiles(conn, learned.medianGap ?? gapOf(learned) / 20, false);
+    await run.commit({ rules: learned.rules, medianGap: learned.medianGap });
+  });
+  return { rules: learned.rules, medianGap: learned.medianGap };
 }
 
 const gapOf = (b: PlayerTableBasis) => b.rules.sessionGap ?? sessionGapOf(b.medianGap);
 const moving = (b: PlayerTableBasis) => `step > 0 AND dt <= ${gapOf(b)}`;
 
 /**
- * Follow mode's pass, inside the caller's transaction: only the players with rows in files after
- * `afterFileId` are recomputed (over their whole history, so windows and runs stay exact), with the
- * rules and grid the last full pass learned. Cell visit counts take the new rows in exactly (a cell
- * gains a player when their first row in it is new); other players' rare-place shares catch up at the
- * next full pass (evidence.ts decides when). Returns how many players were recomputed.
+ * Follow mode's pass: only the players with rows in files after `afterFileId` are recomputed (over
+ * their whole history, so windows and runs stay exact), with the rules and grid the last full pass
+ * learned. Cell visit counts take the new rows in exactly (a cell gains a player when their first row
+ * in it is new); other players' rare-place shares catch up at the next full pass (evidence.ts decides
+ * when). Returns how many players were recomputed.
  */
 export async function updatePlayerTable(
   conn: DuckDBConnection,
   zones: readonly Zone[],
   basis: PlayerTableBasis,
   afterFileId: number,
-  layout: PassLayout = DEFAULT_LAYOUT,
+  run: PassRun,
 ): Promise<number> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_scope AS SELECT DISTINCT pidx FROM lake_playlog_data WHERE file_id > ${afterFileId}`);
+  const files = `file_id <= ${run.upTo}`;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rz_pp_scope AS SELECT DISTINCT pidx FROM lake_playlog_data WHERE file_id > ${afterFileId} AND ${files}`);
   const players = Number((await conn.runAndReadAll('SELECT count(*) FROM rz_pp_scope')).getRows()[0][0]);
+  const grid = await storedGrid(conn);
   if (players > 0) {
     const scope = 'pidx IN (SELECT pidx FROM rz_pp_scope)';
-    const passes = await partsOf(conn, layout.passRows, scope);
-    const grid = await storedGrid(conn);
+    const passes = await partsOf(conn, (run.layout ?? DEFAULT_LAYOUT).passRows, `${scope} AND ${files}`);
     for (let k = 0; k < passes; k++) {
-      await conn.run(rowsSql(zones, [scope, hashPart(k, passes)]));
+      await conn.run(rowsSql(zones, [files, scope, hashPart(k, passes)]));
       await fastRuns(conn, basis.rules.maxSpeed, moving(basis));
       if (grid) await playerCells(conn, grid, afterFileId, k > 0);
       await aggregatePass(conn, basis.rules, gapOf(basis), k > 0);
     }
-    if (grid) await addToGrid(conn, afterFileId);
-    await writeProfiles(conn, basis.medianGap ?? gapOf(basis) / 20, true);
   }
+  await inTransaction(conn, async () => {
+    if (players > 0) {
+      if (grid) await addToGrid(conn, afterFileId);
+      await writeProfiles(conn, basis.medianGap ?? gapOf(basis) / 20, true);
+    }
+    await run.commit(basis);
+  });
   await conn.run('DROP TABLE rz_pp_scope');
   return players;
 }
