@@ -49,7 +49,10 @@ describe('state that lasts (Chromium, browser mode)', () => {
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.getByTestId('status').textContent()).toMatch(/\d+ rows/);
     const status = (await page.getByTestId('status').textContent())!.replace(/ · \d+ ms.*/, '');
-    const firstRow = await page.getByTestId('result-grid').locator('[role=row]').first().textContent();
+    // The grid draws its row numbers before the window of cells arrives, so wait for a filled row.
+    const firstRowText = () => page.getByTestId('result-grid').locator('[role=row]').first().textContent();
+    await expect.poll(firstRowText).toMatch(/^1\s*\S/);
+    const firstRow = await firstRowText();
 
     await page.getByTestId('nav-map').click();
     await mapDrawn();
@@ -67,7 +70,7 @@ describe('state that lasts (Chromium, browser mode)', () => {
     await page.getByTestId('nav-sql').click();
     expect(await editorText()).toBe('SELECT uclass, count(*) AS n FROM userprofile GROUP BY ALL ORDER BY 1');
     expect(await page.getByTestId('status').textContent()).toContain(status);
-    await expect.poll(() => page.getByTestId('result-grid').locator('[role=row]').first().textContent()).toBe(firstRow);
+    await expect.poll(firstRowText).toBe(firstRow);
 
     await page.getByTestId('nav-map').click();
     await mapDrawn();
