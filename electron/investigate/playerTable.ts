@@ -28,7 +28,7 @@ export interface PassLayout {
   sampleRows: number;
 }
 
-export const DEFAULT_LAYOUT: PassLayout = { passRows: 4_000_000, sampleRows: 4_000_000 };
+export const DEFAULT_LAYOUT: PassLayout = { passRows: 2_000_000, sampleRows: 2_000_000 };
 
 /** `hash(pidx) % n = k`, or nothing when there is one part. */
 const hashPart = (k: number, n: number): string | null => (n > 1 ? `hash(pidx) % ${n} = ${k}` : null);
