@@ -15,7 +15,7 @@ export interface WorkspaceInfo {
 
 /**
  * DuckDB's memory limit (past it, big sorts, joins and aggregates spill to `tempDirectory`) and where the
- * limit came from: REDZONE_MEMORY_LIMIT, the workspace's own setting, or the default (25% of RAM).
+ * limit came from: REDZONE_MEMORY_LIMIT, the workspace's own setting, or the default (a quarter of RAM, at most 512 MiB).
  */
 export interface MemorySettings {
   /** As DuckDB is given it, e.g. "6144MiB". */

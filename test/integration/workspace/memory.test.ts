@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MEMORY_LIMIT_ENV, parseMemoryLimit } from '../../../electron/workspace/memory.ts';
+import { defaultMemoryLimit, MEMORY_LIMIT_ENV, parseMemoryLimit } from '../../../electron/workspace/memory.ts';
 import { openWorkspace, type Workspace } from '../../../electron/workspace/workspace.ts';
 
 const setting = async (ws: Workspace, name: string) => String((await ws.db.runAndReadAll(`SELECT current_setting('${name}')`)).getRows()[0][0]);
@@ -24,11 +24,11 @@ describe('DuckDB memory limit and spill folder', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('defaults to a quarter of RAM and spills into the workspace data folder', async () => {
+  it('defaults to a quarter of RAM, at most 512 MiB, and spills into the workspace data folder', async () => {
     const ws = await openWorkspace(join(dir, 'a.duckdb'));
     try {
       expect(ws.memory.from).toBe('default');
-      expect(mib(ws.memory.limit)).toBe(Math.floor(totalmem() / 4 / 2 ** 20));
+      expect(mib(ws.memory.limit)).toBe(Math.min(512, Math.floor(totalmem() / 4 / 2 ** 20)));
       expect(await setting(ws, 'temp_directory')).toBe(join(dir, 'a.data', 'duckdb-tmp'));
       // DuckDB reports the limit back rounded, in its own units ("5.8 GiB").
       const [, value, unit] = /^([\d.]+) (MiB|GiB)$/.exec(await setting(ws, 'memory_limit'))!;
@@ -78,5 +78,10 @@ describe('DuckDB memory limit and spill folder', () => {
     expect(parseMemoryLimit('50%', 8 * 2 ** 30)).toBe('4096MiB');
     expect(() => parseMemoryLimit('lots')).toThrow(/2GB, 512MB or 25%/);
     expect(() => parseMemoryLimit('10MB')).toThrow(/below/);
+  });
+
+  it('takes a quarter of a small machine and caps the default on a big one', () => {
+    expect(defaultMemoryLimit(1 * 2 ** 30)).toBe('256MiB');
+    expect(defaultMemoryLimit(16 * 2 ** 30)).toBe('512MiB');
   });
 });
