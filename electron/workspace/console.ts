@@ -258,7 +258,10 @@ export class SqlConsole {
     const deadline = Date.now() + ms;
     while (this.running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await this.results.closeAll(Math.max(0, deadline - Date.now()));
-    await Promise.race([this.historyQueue, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+    // The timer is cleared once history is written: left pending, it kept every CLI command alive ~1 s past its work.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.historyQueue, new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+    clearTimeout(timer);
   }
 
   private record(sql: string, started: number, rows: number | null, error: ApiError | null): Promise<unknown> {
