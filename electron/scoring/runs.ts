@@ -2,6 +2,7 @@ import { BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, type DuckDBAppender, type Duc
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { Cutoff, ScoringRun } from '../../shared/api/scoring.ts';
 import { formatCutoff, parseCutoff } from '../../shared/cutoff.ts';
+import { ExactMoments } from './moments.ts';
 import { copyIntoColumn, nullColumn, setChunkRows } from '../workspace/chunkWriter.ts';
 import type { Workspace } from '../workspace/workspace.ts';
 import { blobBytes, blobParam, inTransaction, withConnection } from '../workspace/db.ts';
@@ -126,11 +127,12 @@ const CHUNK = 2048;
 /**
  * Writes a run: its scores appended batch by batch as they are computed, then the run row, all in one
  * transaction on a connection of its own, so a run cancelled, failed or killed midway leaves no trace.
- * Statistics and the cut-off are computed by DuckDB from the stored scores, with exact (DECIMAL) sums so
- * they do not depend on the order the rows were scored in.
+ * Statistics are summed exactly as the scores are appended (moments.ts), so they and the cut-off do not
+ * depend on the order the rows were scored in.
  */
 export class RunWriter {
   private rows = 0;
+  private readonly moments = new ExactMoments();
   private readonly chunk = DuckDBDataChunk.create([INTEGER, BIGINT, INTEGER, DOUBLE], CHUNK);
   private readonly runIds: Int32Array;
   private readonly noPidx = new Int32Array(CHUNK);
@@ -157,6 +159,7 @@ export class RunWriter {
 
   /** Appends scores with their row keys and players (null: the features carry no player; pidx stays NULL). */
   append(rowIds: BigInt64Array, pidx: Int32Array | null, scores: Float64Array): void {
+    this.moments.add(scores);
     const n = scores.length;
     const { chunk } = this;
     for (let from = 0; from < n; from += CHUNK) {
@@ -186,16 +189,7 @@ export class RunWriter {
     try {
       this.appender.flushSync();
       this.appender.closeSync();
-      const [count, sum, squares, min, max] = (
-        await conn.runAndReadAll(
-          'SELECT count(*)::DOUBLE, sum(score::DECIMAL(18, 9))::DOUBLE, sum(score::DECIMAL(18, 9) * score::DECIMAL(18, 9))::DOUBLE, min(score), max(score) FROM rz_score WHERE run_id = $1',
-          [id],
-        )
-      )
-        .getRows()[0]
-        .map((v) => Number(v ?? 0));
-      const mean = count ? sum / count : 0;
-      const sd = count ? Math.sqrt(Math.max(0, squares / count - mean * mean)) : 0;
+      const { count, mean, sd, min, max } = this.moments.result();
       const value = await cutoffOn(conn, { id, mean, sd, min, rows: count }, run.cutoff);
       await conn.run(
         `INSERT INTO rz_score_run VALUES ($id, now()::TIMESTAMP, $features, $query, from_json($columns, '["VARCHAR"]'), $keyed, $trees, $samples, $seed, $rows, $mean, $sd, $min, $max, $cutoff, $value, $elapsed, from_base64($model))`,
