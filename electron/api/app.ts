@@ -9,6 +9,7 @@ import { scoringHandlers } from './handlers/scoring.ts';
 import { streamsHandlers } from './handlers/streams.ts';
 import { createRouter, toErrorBody, type Handlers, type Router } from './router.ts';
 import { folderOf } from '../workspace/sandbox.ts';
+import { finishedWithin } from '../jobs/deadline.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
 import { FOLLOW_JOB } from '../../shared/api/follow.ts';
 import { EventBus } from '../jobs/events.ts';
@@ -109,13 +110,5 @@ export async function createApp(workspacePath: string, log: (line: string) => vo
  * true when everything closed in time. DuckDB's WAL keeps the workspace consistent either way.
  */
 export async function closeWithin(app: App, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([app.close().then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return finishedWithin(app.close(), ms);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { finishedWithin } from './deadline.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { AnyJob, JobInfo, JobKind, JobResults } from '../../shared/api/jobs.ts';
 import type { EventBus } from './events.ts';
@@ -107,9 +108,7 @@ export class JobRunner {
   async settle(ms: number): Promise<void> {
     const running = [...this.jobs.values()].filter((e) => e.info.state === 'running').map((e) => e.done);
     if (running.length === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(running), new Promise((r) => (timer = setTimeout(r, ms)))]);
-    clearTimeout(timer);
+    await finishedWithin(Promise.all(running), ms);
   }
 
   private prune() {

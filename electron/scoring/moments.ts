@@ -22,7 +22,7 @@ export interface Moments {
 }
 
 export class ExactMoments {
-  private count = 0;
+  private added = 0;
   private min = Infinity;
   private max = -Infinity;
   private sum = 0n;
@@ -39,7 +39,7 @@ export class ExactMoments {
       let sll = 0;
       for (let i = from; i < to; i++) {
         const s = scores[i];
-        if (!Number.isFinite(s)) throw new Error(`score ${s} at row ${this.count + i - from + 1}: scores must be finite`);
+        if (!Number.isFinite(s)) throw new Error(`score ${s} at row ${this.added + i - from + 1}: scores must be finite`);
         if (s < this.min) this.min = s;
         if (s > this.max) this.max = s;
         const q = Math.round(s * SCALE);
@@ -61,12 +61,17 @@ export class ExactMoments {
       const split = BigInt(SPLIT);
       this.sum += BigInt(sh) * split + BigInt(sl);
       this.squares += BigInt(shh) * split * split + 2n * BigInt(shl) * split + BigInt(sll);
-      this.count += to - from;
+      this.added += to - from;
     }
   }
 
+  /** Scores added so far. */
+  get count(): number {
+    return this.added;
+  }
+
   result(): Moments {
-    const { count } = this;
+    const count = this.added;
     if (count === 0) return { count: 0, mean: 0, sd: 0, min: 0, max: 0 };
     const mean = Number(this.sum) / SCALE / count;
     const squares = Number(this.squares) / (SCALE * SCALE);

@@ -131,7 +131,6 @@ const CHUNK = 2048;
  * depend on the order the rows were scored in.
  */
 export class RunWriter {
-  private rows = 0;
   private readonly moments = new ExactMoments();
   private readonly chunk = DuckDBDataChunk.create([INTEGER, BIGINT, INTEGER, DOUBLE], CHUNK);
   private readonly runIds: Int32Array;
@@ -176,11 +175,10 @@ export class RunWriter {
       setChunkRows(chunk, m);
       this.appender.appendDataChunk(chunk);
     }
-    this.rows += n;
   }
 
   get appended(): number {
-    return this.rows;
+    return this.moments.count;
   }
 
   /** Stores the run row and commits; returns the run id. */

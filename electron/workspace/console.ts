@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ResultReturnType, StatementType } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
+import { finishedWithin } from '../jobs/deadline.ts';
 import { exportPath } from './exports.ts';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
@@ -258,10 +259,7 @@ export class SqlConsole {
     const deadline = Date.now() + ms;
     while (this.running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await this.results.closeAll(Math.max(0, deadline - Date.now()));
-    // The timer is cleared once history is written: left pending, it kept every CLI command alive ~1 s past its work.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.historyQueue, new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
-    clearTimeout(timer);
+    await finishedWithin(this.historyQueue, Math.max(0, deadline - Date.now()));
   }
 
   private record(sql: string, started: number, rows: number | null, error: ApiError | null): Promise<unknown> {

@@ -9,8 +9,8 @@ import type { MemorySettings } from '../../shared/api/workspace.ts';
  * RAM before it spills; an analyst's laptop also runs a browser, chat and the game client, so Redzone asks
  * for a quarter of RAM, at most 512 MiB, by default and spills big sorts, joins and aggregates to the
  * workspace's data folder. The cap: Redzone's own work (import, scoring, the player table) streams in bounded
- * passes and ran the 40M-row lab as fast at 512 MiB as at 6 GiB (score 71 s vs 67 s, every step under
- * 1.3 GB RSS instead of 2.7 GB); heavy console work can raise it per workspace.
+ * passes and ran the 40M-row lab as fast at 512 MiB as at 6 GiB (score 71 s vs 67 s, every step at most
+ * 1.4 GB RSS instead of 2.7 GB); heavy console work can raise it per workspace.
  * REDZONE_MEMORY_LIMIT wins over the workspace's own setting, which wins over the default.
  */
 export const MEMORY_LIMIT_ENV = 'REDZONE_MEMORY_LIMIT';

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnBatch, ColumnInfo } from '../../shared/api/columns.ts';
 import { ApiError } from '../../shared/api/envelope.ts';
+import { finishedWithin } from '../jobs/deadline.ts';
 
 /** A result kept for paging: a query lives in a temp table on its batch's own connection. */
 export interface KeptResult {
@@ -95,14 +96,6 @@ export class ResultStore {
    */
   async closeAll(ms: number): Promise<void> {
     const pending = [...this.entries.keys()].map((id) => this.close(id));
-    let timer: NodeJS.Timeout | undefined;
-    const late = await Promise.race([
-      Promise.all(pending).then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), ms);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (late) for (const e of this.entries.values()) e.kept.conn.interrupt();
+    if (!(await finishedWithin(Promise.all(pending), ms))) for (const e of this.entries.values()) e.kept.conn.interrupt();
   }
 }
