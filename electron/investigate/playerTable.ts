@@ -46,10 +46,12 @@ function rowsSql(zones: readonly Zone[], where: readonly (string | null)[]): str
       ${zoneIdSql(zones, 'posnewx', 'posnewy')} AS zone
     FROM lake_playlog_data${cond.length ? ` WHERE ${cond.join(' AND ')}` : ''}`;
   // rn numbers each player's events in time order: consecutive straight events are the ones whose rn
-  // differ by one, so the longest dead-straight run needs no second window over every row.
+  // differ by one, so the longest dead-straight run needs no second window over every row. An event
+  // with no position 10 back has no straightness: least() skips NULL, so without the guard a
+  // player's first 10 events counted as dead straight.
   return `CREATE OR REPLACE TEMP TABLE rz_pp_row AS
     SELECT pidx, file_id, createdate, rn, x, y, step, dt, zone, prev_zone, level_step,
-      CASE WHEN path10 > 0 THEN least(1.0, net10 / path10) END AS straight
+      CASE WHEN path10 > 0 AND net10 IS NOT NULL THEN least(1.0, net10 / path10) END AS straight
     FROM (
       SELECT *, row_number() OVER w AS rn,
         epoch(createdate - lag(createdate) OVER w) AS dt,
