@@ -1,8 +1,5 @@
-/** One CLI command. Each lives in its own file under commands/ and is listed in commands/index.ts. */
+/** One CLI command. Each lives in its own file under commands/ and is listed, with its name and summary, in commands/index.ts. */
 export interface Command {
-  name: string;
-  /** One line for the command list. */
-  summary: string;
   /** Full `--help` text: usage line, options, an example. */
   help: string;
   /** Returns the process exit code. Throw CliError for a clean one-line failure. */

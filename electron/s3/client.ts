@@ -1,5 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { getHomeDir, loadConfig, NODE_REGION_CONFIG_OPTIONS, parseKnownFiles } from '@smithy/core/config';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { join } from 'node:path';
@@ -65,7 +64,8 @@ export async function resolveRegion(source: Pick<S3Source, 'bucket' | 'region' |
 }
 
 /** Credentials exactly as the AWS CLI finds them: a named profile (SSO, process, role…) or the default chain. */
-export function credentialsFor(profile: string | undefined) {
+async function credentialsFor(profile: string | undefined) {
+  const { fromIni, fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   return profile ? fromIni({ profile }) : fromNodeProviderChain();
 }
 
@@ -74,9 +74,11 @@ export async function connect(source: S3Source, options: ConnectOptions = {}): P
   if (source.profile && (await profileSetup(source.profile)) === 'missing') throw missingProfileError(source.profile, sharedFiles());
   const region = await resolveRegion(source);
   const retry = new StandardRetryStrategy(options.maxAttempts ?? 5);
+  // The SDK loads on first use: every command and the app's start-up that never touch S3 skip ~0.1 s of it.
+  const { S3Client } = await import('@aws-sdk/client-s3');
   const client = new S3Client({
     region,
-    credentials: credentialsFor(source.profile),
+    credentials: await credentialsFor(source.profile),
     ...(source.endpoint ? { endpoint: source.endpoint, forcePathStyle: true } : {}),
     retryStrategy: retry,
     // A wrong region is reported with the bucket's real one rather than silently redirected.

@@ -1,4 +1,4 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { StandardRetryStrategy } from '@smithy/core/retry';
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -105,6 +105,7 @@ async function fetchIntoPart(deps: DownloadDeps, target: DownloadTarget, part: s
   if (have > 0) await hashFile(part, hash, deps.signal);
   let sse: { algorithm?: string; customer?: string } = {};
   if (have < target.size || target.size === 0) {
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     const response = await deps.client.send(
       new GetObjectCommand({
         Bucket: target.bucket,

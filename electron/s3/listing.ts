@@ -1,4 +1,4 @@
-import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { throwIfCancelled } from '../jobs/context.ts';
 import { bareEtag } from './etag.ts';
 import { forEachBounded } from './pool.ts';
@@ -33,6 +33,7 @@ export async function listObjects(
   const found = new Map<string, ListedObject>();
   let prefixesDone = 0;
   const report = () => onProgress?.({ prefixesDone, prefixes: prefixes.length, objects: found.size });
+  const { paginateListObjectsV2 } = await import('@aws-sdk/client-s3');
   await forEachBounded(prefixes, LIST_CONCURRENCY, signal, async (prefix) => {
     for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix }, { abortSignal: signal })) {
       throwIfCancelled(signal);

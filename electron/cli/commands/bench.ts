@@ -7,8 +7,6 @@ import { intOption, parseCommandArgs } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
 
 export const benchCommand: Command = {
-  name: 'bench',
-  summary: 'Run benchmarks, print a table and write JSON',
   get help() {
     return `Usage: npm run bench -- [SUITE ...] [--quick] [--out FILE] [--rows N] [--lake DIR] [--dir DIR] [--cli FILE] [--product-only]
 

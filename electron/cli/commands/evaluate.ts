@@ -8,8 +8,6 @@ import { CliError, type Command } from '../command.ts';
 import { openAppFromFlag, orFail } from '../workspaceArg.ts';
 
 export const evaluateCommand: Command = {
-  name: 'evaluate',
-  summary: 'Measure the flagged list against known cheaters (labels.csv or your ban verdicts)',
   help: `Usage: npm run cli -- evaluate [--workspace FILE] (--labels FILE.csv | --verdicts) [--run ID] [--json]
 
 How good is the detection on players you already know about? Compares the ranked flagged list (the

@@ -5,8 +5,6 @@ import { CliError, type Command } from '../command.ts';
 import { openAppFromFlag, orFail } from '../workspaceArg.ts';
 
 export const exportBansCommand: Command = {
-  name: 'export-bans',
-  summary: 'Write the ban list for live ops as CSV (players with a ban verdict)',
   help: `Usage: npm run cli -- export-bans [--workspace FILE] --out FILE.csv [--run ID] [--all] [--evidence] [--bom] [--json]
 
 Writes RFC 4180 CSV (UTF-8, CRLF, header row) with one row per banned player, most suspicious first:

@@ -5,8 +5,6 @@ import type { Command } from '../command.ts';
 import { openAppFromFlag, orFail } from '../workspaceArg.ts';
 
 export const flaggedCommand: Command = {
-  name: 'flagged',
-  summary: 'List flagged players, most suspicious first (rules and forest), with their verdicts',
   help: `Usage: npm run cli -- flagged [--workspace FILE] [--run ID] [--cutoff RULE] [--limit N] [--json]
 
 Every player the rules (forbidden zone entered, teleport, sustained speed; thresholds learned from the

@@ -6,8 +6,6 @@ import { generateLive } from './generateLive.ts';
 import { generateStreamKind } from './stream.ts';
 
 export const generateCommand: Command = {
-  name: 'generate',
-  summary: 'Write the demo play logs and user logs (the reference lab at any scale) to a folder',
   help: `Usage: npm run cli -- generate --out DIR [--players N] [--rows N] [--days D] [--seed S] [--gzip] [--format json|csv|parquet]
                              [--world lab|continent] [--json]
        npm run cli -- generate --kind toll|clickstream|series --out DIR [--seed S] [--json]

@@ -1,4 +1,3 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LiveGame } from '../../lake/generate/live.ts';
@@ -65,6 +64,7 @@ export async function generateLive(flags: LiveFlags, io: CliIO): Promise<number>
       }
       if (s3) {
         try {
+          const { PutObjectCommand } = await import('@aws-sdk/client-s3');
           await s3.client.send(new PutObjectCommand({ Bucket: flags.bucket, Key: o.key, Body: o.body }));
         } catch (e) {
           throw new CliError(describeS3Error(e, { bucket: flags.bucket!, key: o.key, endpoint: flags.endpoint }).message, 1);

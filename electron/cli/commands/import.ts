@@ -5,8 +5,6 @@ import { runJob } from '../jobRunner.ts';
 import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 
 export const importCommand: Command = {
-  name: 'import',
-  summary: 'Import play logs and user logs from a folder (Firehose, Hive, JSON/CSV/Parquet, gzip) into a workspace',
   help: `Usage: npm run cli -- import [--workspace FILE] [--json] DIR
 
 Finds playlog/ and userlog/ objects under DIR (Firehose YYYY/MM/DD/HH/ or Hive year=/month=/day=/hour=

@@ -6,8 +6,6 @@ import { CliError, type Command } from '../command.ts';
 import { openAppFromFlag, orFail } from '../workspaceArg.ts';
 
 export const rulesCommand: Command = {
-  name: 'rules',
-  summary: 'Show, set or re-learn the rule thresholds (teleport, speed, sustained speed)',
   help: `Usage: npm run cli -- rules [--workspace FILE] show [--json]
        npm run cli -- rules [--workspace FILE] set [--teleport-step N] [--max-speed N] [--speed-steps N] [--json]
        npm run cli -- rules [--workspace FILE] learn [--json]

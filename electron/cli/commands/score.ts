@@ -22,8 +22,6 @@ const OPTIONS = {
 } as const;
 
 export const scoreCommand: Command = {
-  name: 'score',
-  summary: 'Score a CSV with a Random Cut Forest (batch or streaming), appending a score column',
   help: `Usage: npm run cli -- score --in FILE.csv --out FILE.csv [options]
 
 Reads a CSV with a header, scores its numeric columns with a Random Cut Forest and writes the same rows

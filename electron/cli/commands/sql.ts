@@ -8,8 +8,6 @@ import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 const PAGE = 10_000;
 
 export const sqlCommand: Command = {
-  name: 'sql',
-  summary: 'Run SQL against a workspace and print the result (table, --csv or --json)',
   help: `Usage: npm run cli -- sql [--workspace FILE] [--csv [--raw] | --json] [--max-rows N] "QUERY"
 
 Runs one or more statements (separated by ;) in the workspace; prints the last one's result.

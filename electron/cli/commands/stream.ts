@@ -59,8 +59,6 @@ Example:
   npm run cli -- stream alerts toll-per-station --workspace lab.duckdb`;
 
 export const streamCommand: Command = {
-  name: 'stream',
-  summary: 'Metric streams: import, define windowed measures, score with streaming forests, alerts',
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;

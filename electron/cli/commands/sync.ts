@@ -9,8 +9,6 @@ import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 import { followFromCli, parseDuration } from './syncFollow.ts';
 
 export const syncCommand: Command = {
-  name: 'sync',
-  summary: 'Pull Firehose hours from S3 into the workspace (plan with --dry-run)',
   help: `Usage: npm run cli -- sync [--workspace FILE] (--source NAME | --bucket B --prefix P... --from H --to H)
                             [--region R] [--profile P] [--endpoint URL] [--save NAME] [--dry-run] [--json]
        npm run cli -- sync --source NAME --follow [--every 60s] [--retrain-drift X] [--json]

@@ -5,8 +5,6 @@ import { CliError, type Command } from '../command.ts';
 import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 
 export const verdictCommand: Command = {
-  name: 'verdict',
-  summary: 'Record a verdict on a player: ban, false_positive or review, with a note',
   help: `Usage: npm run cli -- verdict [--workspace FILE] --pidx N --verdict ban|false_positive|review [--note TEXT] [--json]
 
 Stores the player's verdict (replacing an earlier one) with the note and the time, and the newest

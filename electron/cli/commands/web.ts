@@ -8,8 +8,6 @@ import { ensureRendererBuilt, RENDERER_OUT } from '../rendererBuild.ts';
 import { openAppFromFlag } from '../workspaceArg.ts';
 
 export const webCommand: Command = {
-  name: 'web',
-  summary: 'Serve Redzone to a browser on 127.0.0.1 (browser mode)',
   help: `Usage: npm run cli -- web [--workspace FILE] [--port N] [--demo]
 
 Serves the app and its API on 127.0.0.1 only and prints a URL with a per-launch token; requests

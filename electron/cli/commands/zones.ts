@@ -4,8 +4,6 @@ import { CliError, type Command } from '../command.ts';
 import { cliClient, openAppFromFlag } from '../workspaceArg.ts';
 
 export const zonesCommand: Command = {
-  name: 'zones',
-  summary: 'List, add or remove the forbidden zones the rules check; suggest zones from rare places',
   help: `Usage: npm run cli -- zones [--workspace FILE] list [--json]
        npm run cli -- zones [--workspace FILE] add --name NAME --x0 A --x1 B --y0 C --y1 D [--json]
        npm run cli -- zones [--workspace FILE] remove --id N [--json]
