@@ -35,5 +35,7 @@ export const scoringSchema: SchemaComponent = {
      CREATE TABLE rz_score (run_id INTEGER NOT NULL, row_id BIGINT NOT NULL, pidx INTEGER, score DOUBLE NOT NULL);`,
     // Live scoring (live.ts): per run, where its training rows end and the last row scored live since.
     `CREATE TABLE rz_live_score (run_id INTEGER PRIMARY KEY, train_last_row_id BIGINT NOT NULL, last_row_id BIGINT NOT NULL, live_rows BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL);`,
+    // Per run, its count of rows at or above a cut-off, with the cut-off and live row count it was taken at (runs.ts).
+    `CREATE TABLE rz_run_flagged (run_id INTEGER PRIMARY KEY, cut DOUBLE NOT NULL, live_rows BIGINT NOT NULL, n BIGINT NOT NULL);`,
   ],
 };
