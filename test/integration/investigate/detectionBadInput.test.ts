@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../shared/api/jobs.ts';
-import { createApp } from '../../../electron/api/app.ts';
+import type { App } from '../../../electron/api/app.ts';
 import { ruleSettings } from '../../../electron/investigate/evidence.ts';
 import { flaggedPlayers } from '../../../electron/investigate/flagged.ts';
 import { playerDetail } from '../../../electron/investigate/player.ts';
-import { syntheticFileSql } from '../../../electron/lake/schema.ts';
+import { insertPaths, tempApp } from '../syntheticLake.ts';
 
 /**
  * Issue #18's bad inputs: the per-player stage (profiles, learned rules, player forest, flagged list)
@@ -29,28 +26,19 @@ const CASES: { name: string; rows: string }[] = [
 ];
 
 describe.each(CASES)('per-player detection on $name', ({ rows }) => {
-  let dir: string;
-  let app: Awaited<ReturnType<typeof createApp>>;
+  let temp: Awaited<ReturnType<typeof tempApp>>;
+  let app: App;
   let scoring: { state: string; message?: string };
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rz-det-bad-'));
-    process.env.REDZONE_USER_DATA ??= join(dir, 'user-data');
-    app = await createApp(join(dir, 'ws.duckdb'), () => {});
-    const db = app.services.ws.db;
-    await db.run(syntheticFileSql(1, 'playlog/synthetic'));
-    await db.run(`INSERT INTO lake_playlog_data
-      SELECT row_number() OVER (), x, y, 0, coalesce(lag(x) OVER w, x), coalesce(lag(y) OVER w, y), 0, pidx, row_number() OVER (), 0,
-        TIMESTAMP '2018-10-12 05:00:00' + to_minutes(i), 2018, 10, 12, 5, 1
-      FROM (${rows}) WINDOW w AS (PARTITION BY pidx ORDER BY i)`);
+    temp = await tempApp('rz-det-bad-');
+    app = temp.app;
+    await insertPaths(app.services.ws.db, rows);
     const env = await app.router.call('scoring.start', {});
     if (!env.ok) throw new Error(env.error.message);
     const end = await app.services.jobs.wait((env.value as JobInfo).id);
     scoring = { state: end.state, message: end.error?.message };
   }, 60_000);
-  afterAll(async () => {
-    await app.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => temp.close());
 
   it('scores, or refuses with a clear message', () => {
     if (scoring.state !== 'done') expect(scoring.message).toMatch(/NaN|Inf|finite|not a number|value/i);

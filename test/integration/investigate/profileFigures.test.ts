@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../electron/api/app.ts';
 import { rebuildPlayerTable } from '../../../electron/investigate/playerTable.ts';
 import { listZones } from '../../../electron/investigate/zones.ts';
-import { syntheticFileSql } from '../../../electron/lake/schema.ts';
+import { insertPaths, tempApp } from '../syntheticLake.ts';
 
 /**
  * Profile figures on paths whose answer is known by hand: a dead-straight walk, a zig-zag along the
@@ -13,22 +9,17 @@ import { syntheticFileSql } from '../../../electron/lake/schema.ts';
  * events have no figure (there is no event 10 back), neither straight nor not.
  */
 describe('player profile figures on known paths', () => {
-  let dir: string;
-  let app: Awaited<ReturnType<typeof createApp>>;
+  let temp: Awaited<ReturnType<typeof tempApp>>;
   let profile: Map<number, Record<string, unknown>>;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rz-profile-'));
-    process.env.REDZONE_USER_DATA ??= join(dir, 'user-data');
-    app = await createApp(join(dir, 'ws.duckdb'), () => {});
-    const db = app.services.ws.db;
-    await db.run(syntheticFileSql(1, 'playlog/synthetic'));
+    temp = await tempApp('rz-profile-');
+    const { app } = temp;
     // 40 events a minute apart, 3 units east each; the zig-zag also steps 3 north or south every time.
-    const rows = `SELECT 1 AS pidx, i, 100 + 3 * i AS x, 200 AS y FROM range(40) t(i)
-      UNION ALL SELECT 2, i, 100 + 3 * i, 200 + 3 * (i % 2) FROM range(40) t(i)`;
-    await db.run(`INSERT INTO lake_playlog_data
-      SELECT row_number() OVER (), x, y, 0, coalesce(lag(x) OVER w, x), coalesce(lag(y) OVER w, y), 0, pidx, row_number() OVER (), 0,
-        TIMESTAMP '2018-10-12 05:00:00' + to_minutes(i), 2018, 10, 12, 5, 1
-      FROM (${rows}) WINDOW w AS (PARTITION BY pidx ORDER BY i)`);
+    await insertPaths(
+      app.services.ws.db,
+      `SELECT 1 AS pidx, i, 100 + 3 * i AS x, 200 AS y FROM range(40) t(i)
+       UNION ALL SELECT 2, i, 100 + 3 * i, 200 + 3 * (i % 2) FROM range(40) t(i)`,
+    );
     const conn = await app.services.ws.connect();
     try {
       const manual = { teleportStep: 200, maxSpeed: 10, speedSteps: 3, minAnomalousRows: 1 };
@@ -39,10 +30,7 @@ describe('player profile figures on known paths', () => {
       conn.closeSync();
     }
   }, 60_000);
-  afterAll(async () => {
-    await app.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => temp.close());
 
   it('counts only events with 10 before them: the straight walk is straight from its 11th event on', () => {
     const p = profile.get(1)!;

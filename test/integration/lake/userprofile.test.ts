@@ -1,19 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../electron/api/app.ts';
+import { tempApp } from '../syntheticLake.ts';
 import { syntheticFileSql } from '../../../electron/lake/schema.ts';
 
 /** The userprofile view: each player's newest profile row, ties broken by the higher level, then the later row. */
 describe('userprofile view', () => {
-  let dir: string;
-  let app: Awaited<ReturnType<typeof createApp>>;
+  let temp: Awaited<ReturnType<typeof tempApp>>;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rz-userprofile-'));
-    process.env.REDZONE_USER_DATA ??= join(dir, 'user-data');
-    app = await createApp(join(dir, 'ws.duckdb'), () => {});
-    const db = app.services.ws.db;
+    temp = await tempApp('rz-userprofile-');
+    const db = temp.app.services.ws.db;
     await db.run(syntheticFileSql(1, 'userlog/synthetic'));
     // (row_id, pidx, uclass, ulevel, utimestamp)
     await db.run(`INSERT INTO lake_userlog_data
@@ -23,13 +17,10 @@ describe('userprofile view', () => {
         (6, 9, 'mage', 40, 2), (7, 9, 'healer', 40, 2)
       ) t(row_id, pidx, uclass, ulevel, m)`);
   }, 30_000);
-  afterAll(async () => {
-    await app.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => temp.close());
 
   it('keeps the newest row, then the higher level, then the later row', async () => {
-    const rows = (await app.services.ws.db.runAndReadAll('SELECT pidx, uclass, ulevel FROM userprofile ORDER BY pidx')).getRowObjectsJS();
+    const rows = (await temp.app.services.ws.db.runAndReadAll('SELECT pidx, uclass, ulevel FROM userprofile ORDER BY pidx')).getRowObjectsJS();
     expect(rows).toEqual([
       { pidx: 7, uclass: 'warrior', ulevel: 12 },
       { pidx: 8, uclass: 'warrior', ulevel: 31 },
