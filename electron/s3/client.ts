@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ApiError } from '../../shared/api/envelope.ts';
 import type { S3Source } from '../../shared/api/s3.ts';
 import { describeS3Error, missingProfileError, type ProfileSetup } from './errors.ts';
+import { credentialProviders, s3Sdk } from './sdk.ts';
 
 export interface S3Connection {
   client: S3Client;
@@ -65,7 +66,7 @@ export async function resolveRegion(source: Pick<S3Source, 'bucket' | 'region' |
 
 /** Credentials exactly as the AWS CLI finds them: a named profile (SSO, process, role…) or the default chain. */
 async function credentialsFor(profile: string | undefined) {
-  const { fromIni, fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  const { fromIni, fromNodeProviderChain } = await credentialProviders();
   return profile ? fromIni({ profile }) : fromNodeProviderChain();
 }
 
@@ -74,8 +75,7 @@ export async function connect(source: S3Source, options: ConnectOptions = {}): P
   if (source.profile && (await profileSetup(source.profile)) === 'missing') throw missingProfileError(source.profile, sharedFiles());
   const region = await resolveRegion(source);
   const retry = new StandardRetryStrategy(options.maxAttempts ?? 5);
-  // The SDK loads on first use: every command and the app's start-up that never touch S3 skip ~0.1 s of it.
-  const { S3Client } = await import('@aws-sdk/client-s3');
+  const { S3Client } = await s3Sdk();
   const client = new S3Client({
     region,
     credentials: await credentialsFor(source.profile),

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ApiError } from '../../shared/api/envelope.ts';
 import { bareEtag, etagIsContentMd5 } from './etag.ts';
+import { s3Sdk } from './sdk.ts';
 
 export interface DownloadTarget {
   bucket: string;
@@ -105,7 +106,7 @@ async function fetchIntoPart(deps: DownloadDeps, target: DownloadTarget, part: s
   if (have > 0) await hashFile(part, hash, deps.signal);
   let sse: { algorithm?: string; customer?: string } = {};
   if (have < target.size || target.size === 0) {
-    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const { GetObjectCommand } = await s3Sdk();
     const response = await deps.client.send(
       new GetObjectCommand({
         Bucket: target.bucket,

@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { throwIfCancelled } from '../jobs/context.ts';
 import { bareEtag } from './etag.ts';
 import { forEachBounded } from './pool.ts';
+import { s3Sdk } from './sdk.ts';
 
 export interface ListedObject {
   key: string;
@@ -33,7 +34,7 @@ export async function listObjects(
   const found = new Map<string, ListedObject>();
   let prefixesDone = 0;
   const report = () => onProgress?.({ prefixesDone, prefixes: prefixes.length, objects: found.size });
-  const { paginateListObjectsV2 } = await import('@aws-sdk/client-s3');
+  const { paginateListObjectsV2 } = await s3Sdk();
   await forEachBounded(prefixes, LIST_CONCURRENCY, signal, async (prefix) => {
     for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix }, { abortSignal: signal })) {
       throwIfCancelled(signal);

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { LiveGame } from '../../lake/generate/live.ts';
 import { connect, type S3Connection } from '../../s3/client.ts';
 import { describeS3Error } from '../../s3/errors.ts';
+import { s3Sdk } from '../../s3/sdk.ts';
 import { intOption } from '../args.ts';
 import { CliError, type CliIO } from '../command.ts';
 import { parseDuration } from './syncFollow.ts';
@@ -64,7 +65,7 @@ export async function generateLive(flags: LiveFlags, io: CliIO): Promise<number>
       }
       if (s3) {
         try {
-          const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+          const { PutObjectCommand } = await s3Sdk();
           await s3.client.send(new PutObjectCommand({ Bucket: flags.bucket, Key: o.key, Body: o.body }));
         } catch (e) {
           throw new CliError(describeS3Error(e, { bucket: flags.bucket!, key: o.key, endpoint: flags.endpoint }).message, 1);
